@@ -1,0 +1,36 @@
+/** `handoff demo`: fills a database with two realistic organisations and prints how to sign in. */
+import type { Command } from "commander";
+import { loadConfig } from "../config.js";
+import { type Context, createContext } from "../context.js";
+import { type DemoLogin, loadDemo } from "../services/load-demo.js";
+import { dbOption } from "./options.js";
+
+export function demoCommand(program: Command): void {
+  program
+    .command("demo")
+    .description("Fill a database with a demo ministry network and a demo sales team, then print the logins")
+    .addOption(dbOption())
+    .option("--seed <n>", "random seed, for a repeatable demo", "1")
+    .action(async (options: { db?: string; seed: string }) => {
+      const ctx = await createContext(loadConfig(options));
+      try {
+        const logins = await loadDemo(ctx, { seed: Number(options.seed) || 1 });
+        process.stdout.write(describeLogins(logins));
+      } finally {
+        await ctx.db.close();
+      }
+    });
+}
+
+/** On the first start of an empty database: the demo, so a newcomer has something to work with. */
+export async function loadDemoIfEmpty(ctx: Context): Promise<DemoLogin[] | null> {
+  const any = await ctx.db.kysely.selectFrom("organisations").select("id").limit(1).executeTakeFirst();
+  if (any) return null;
+  return loadDemo(ctx, { seed: 1 });
+}
+
+export function describeLogins(logins: DemoLogin[]): string {
+  const width = Math.max(...logins.map((l) => l.email.length));
+  const lines = logins.map((l) => `  ${l.email.padEnd(width)}  ${l.password}  ${l.role} · ${l.organisation}`);
+  return `\nDemo logins (e-mail, password, role · organisation):\n${lines.join("\n")}\n\n`;
+}

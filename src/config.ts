@@ -1,0 +1,71 @@
+/** Flags and environment, parsed once into a frozen object. The only reader of process.env. */
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HOST: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  HANDOFF_SESSION_HOURS: z.coerce.number().positive().optional(),
+  HANDOFF_SECURE_COOKIES: z.enum(["true", "false"]).optional(),
+  HANDOFF_TEST_DB: z.enum(["sqlite", "postgres", "both"]).optional(),
+  HANDOFF_TEST_PG_URL: z.string().min(1).optional(),
+});
+
+export interface Config {
+  /** A SQLite file path, or a postgres:// URL. */
+  databaseUrl: string;
+  port: number;
+  host: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  sessionHours: number;
+  secureCookies: boolean;
+}
+
+export const DEFAULT_DATABASE = "./data/handoff.db";
+
+export interface Flags {
+  db?: string | undefined;
+  port?: string | number | undefined;
+  host?: string | undefined;
+}
+
+export class ConfigError extends Error {}
+
+function readEnv(env: NodeJS.ProcessEnv): z.infer<typeof EnvSchema> {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`environment variable ${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const e = readEnv(env);
+  const port = flags.port === undefined ? (e.PORT ?? 3000) : Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`--port: "${flags.port}" is not a port number (0-65535)`);
+  }
+  return Object.freeze({
+    databaseUrl: flags.db ?? e.DATABASE_URL ?? DEFAULT_DATABASE,
+    port,
+    host: flags.host ?? e.HOST ?? "127.0.0.1",
+    logLevel: e.LOG_LEVEL ?? "info",
+    sessionHours: e.HANDOFF_SESSION_HOURS ?? 12,
+    secureCookies: e.HANDOFF_SECURE_COOKIES === "true",
+  });
+}
+
+/** Test settings: which databases the integration suite runs on, and where PostgreSQL is. */
+export function loadTestConfig(env: NodeJS.ProcessEnv = process.env): {
+  databases: Array<"sqlite" | "postgres">;
+  postgresUrl: string;
+} {
+  const e = readEnv(env);
+  const which = e.HANDOFF_TEST_DB ?? "both";
+  return {
+    databases: which === "both" ? ["sqlite", "postgres"] : [which],
+    postgresUrl: e.HANDOFF_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+  };
+}

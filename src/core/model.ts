@@ -1,0 +1,290 @@
+/**
+ * The shapes of Handoff's records, as zod schemas: one source for the TypeScript types,
+ * the API's validation and its OpenAPI document.
+ */
+import { z } from "zod";
+import { ROLES } from "./access/roles.js";
+import { DEFAULT_REASONS, STATUSES } from "./lifecycle/states.js";
+
+export const LOCALES = ["en", "it", "el"] as const;
+
+const isoTime = z.string().describe("UTC timestamp, ISO-8601");
+const languageCode = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z]{2}$/, "must be an ISO 639-1 code such as en, it or el");
+const countryCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as IT or GR");
+export const timeZone = z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Rome");
+const gender = z.enum(["m", "f"]);
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return value.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export const StatusSchema = z.enum(STATUSES);
+
+export const ContactSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  givenName: z.string().nullable(),
+  familyName: z.string().nullable(),
+  phones: z.array(z.string()).describe("E.164 where the number could be read, else as typed"),
+  emails: z.array(z.string()),
+  gender: gender.nullable(),
+  languages: z.array(z.string()),
+  placeName: z.string().nullable(),
+  region: z.string().nullable(),
+  country: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  lat: z.number().nullable(),
+  lon: z.number().nullable(),
+  source: z.string().nullable(),
+  campaign: z.string().nullable(),
+  inbound: z.boolean().describe("the person reached out themselves"),
+  status: StatusSchema,
+  statusReason: z.string().nullable(),
+  progress: z.string(),
+  assignedWorkerId: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  statusChangedAt: isoTime,
+  assignedAt: isoTime.nullable(),
+  lastActivityAt: isoTime,
+});
+export type Contact = z.infer<typeof ContactSchema>;
+
+const contactFields = {
+  displayName: text(200),
+  givenName: text(100).nullable(),
+  familyName: text(100).nullable(),
+  phones: z.array(text(40)).max(10),
+  emails: z.array(z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254))).max(10),
+  gender: gender.nullable(),
+  languages: z.array(languageCode).max(20),
+  placeName: text(200).nullable(),
+  region: text(200).nullable(),
+  country: countryCode.nullable(),
+  postalCode: text(20).nullable(),
+  lat: z.number().min(-90).max(90).nullable(),
+  lon: z.number().min(-180).max(180).nullable(),
+  source: text(100).nullable(),
+  campaign: text(100).nullable(),
+  inbound: z.boolean(),
+};
+
+/** A place is located by both coordinates or by neither. */
+function pairedCoordinates(value: { lat?: number | null; lon?: number | null }, ctx: z.RefinementCtx): void {
+  const hasLat = value.lat !== undefined && value.lat !== null;
+  const hasLon = value.lon !== undefined && value.lon !== null;
+  if (hasLat !== hasLon) {
+    ctx.addIssue({
+      code: "custom",
+      path: [hasLat ? "lon" : "lat"],
+      message: "lat and lon are given together",
+    });
+  }
+}
+
+export const ContactCreateSchema = z
+  .object({
+    ...contactFields,
+    givenName: contactFields.givenName.optional(),
+    familyName: contactFields.familyName.optional(),
+    phones: contactFields.phones.default([]),
+    emails: contactFields.emails.default([]),
+    gender: contactFields.gender.optional(),
+    languages: contactFields.languages.default([]),
+    placeName: contactFields.placeName.optional(),
+    region: contactFields.region.optional(),
+    country: contactFields.country.optional(),
+    postalCode: contactFields.postalCode.optional(),
+    lat: contactFields.lat.optional(),
+    lon: contactFields.lon.optional(),
+    source: contactFields.source.optional(),
+    campaign: contactFields.campaign.optional(),
+    inbound: contactFields.inbound.default(false),
+  })
+  .strict()
+  .superRefine(pairedCoordinates);
+export type ContactCreate = z.infer<typeof ContactCreateSchema>;
+
+export const ContactPatchSchema = z.object(contactFields).partial().strict().superRefine(pairedCoordinates);
+export type ContactPatch = z.infer<typeof ContactPatchSchema>;
+
+export const WORKER_STATUSES = ["active", "paused", "away"] as const;
+
+export const WorkerSchema = z.object({
+  id: z.string(),
+  userId: z.string().nullable(),
+  name: z.string(),
+  gender: gender.nullable(),
+  languages: z.array(z.string()),
+  placeName: z.string().nullable(),
+  country: z.string().nullable(),
+  lat: z.number(),
+  lon: z.number(),
+  maxKm: z.number().describe("how far the worker travels to meet in person"),
+  capacity: z.number().int().describe("most contacts held at once"),
+  load: z.number().int().describe("contacts held now: offered, active or paused"),
+  trust: z.number().describe("track record, 0..1"),
+  status: z.enum(WORKER_STATUSES),
+  awayUntil: isoTime.nullable(),
+  timeZone: z.string(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+export type Worker = z.infer<typeof WorkerSchema>;
+
+const workerFields = {
+  userId: z.string().min(1).nullable(),
+  name: text(200),
+  gender: gender.nullable(),
+  languages: z.array(languageCode).min(1, "at least one language").max(20),
+  placeName: text(200).nullable(),
+  country: countryCode.nullable(),
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  maxKm: z.number().positive().max(20000),
+  capacity: z.number().int().min(0).max(10000),
+  trust: z.number().min(0).max(1),
+  status: z.enum(WORKER_STATUSES),
+  awayUntil: z.iso.datetime({ offset: true }).nullable(),
+  timeZone,
+};
+
+export const WorkerCreateSchema = z
+  .object({
+    ...workerFields,
+    userId: workerFields.userId.optional(),
+    gender: workerFields.gender.optional(),
+    placeName: workerFields.placeName.optional(),
+    country: workerFields.country.optional(),
+    trust: workerFields.trust.default(0.5),
+    status: workerFields.status.default("active"),
+    awayUntil: workerFields.awayUntil.optional(),
+    timeZone: workerFields.timeZone.default("UTC"),
+  })
+  .strict();
+export type WorkerCreate = z.infer<typeof WorkerCreateSchema>;
+
+export const WorkerPatchSchema = z.object(workerFields).partial().strict();
+export type WorkerPatch = z.infer<typeof WorkerPatchSchema>;
+
+export const RoleSchema = z.enum(ROLES);
+
+export const UserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  locale: z.enum(LOCALES),
+  timeZone: z.string(),
+  workerId: z.string().nullable(),
+  disabled: z.boolean(),
+  createdAt: isoTime,
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const PASSWORD_MIN = 10;
+
+export const UserCreateSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().pipe(z.email()),
+    name: text(200),
+    role: RoleSchema,
+    password: z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`).max(200),
+    locale: z.enum(LOCALES).default("en"),
+    timeZone: timeZone.default("UTC"),
+  })
+  .strict();
+export type UserCreate = z.infer<typeof UserCreateSchema>;
+
+export const UserPatchSchema = z
+  .object({
+    name: text(200),
+    role: RoleSchema,
+    password: z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`).max(200),
+    locale: z.enum(LOCALES),
+    timeZone,
+    disabled: z.boolean(),
+  })
+  .partial()
+  .strict();
+export type UserPatch = z.infer<typeof UserPatchSchema>;
+
+export const ReasonListsSchema = z.object({
+  paused: z.array(text(100)).min(1),
+  nurture: z.array(text(100)).min(1),
+  unassignable: z.array(text(100)).min(1),
+  closed: z.array(text(100)).min(1),
+});
+
+export const OrganisationSettingsSchema = z.object({
+  defaultCountry: countryCode.nullable().default(null),
+  timeZone: timeZone.default("UTC"),
+  reasons: ReasonListsSchema.default(DEFAULT_REASONS),
+});
+export type OrganisationSettings = z.infer<typeof OrganisationSettingsSchema>;
+
+export const VocabularySchema = z.object({
+  pack: z.enum(["ministry", "sales"]),
+  /** Per locale, per noun key: words that replace the pack's. */
+  overrides: z.record(z.string(), z.record(z.string(), z.string().max(60))).default({}),
+});
+export type Vocabulary = z.infer<typeof VocabularySchema>;
+
+export const OrganisationSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  kind: z.enum(["ministry", "sales"]),
+  settings: OrganisationSettingsSchema,
+  vocabulary: VocabularySchema,
+  progressSteps: z.array(z.string()),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+export type Organisation = z.infer<typeof OrganisationSchema>;
+
+export const OrganisationPatchSchema = z
+  .object({
+    name: text(200),
+    settings: OrganisationSettingsSchema.partial(),
+    vocabulary: VocabularySchema.partial(),
+  })
+  .partial()
+  .strict();
+export type OrganisationPatch = z.infer<typeof OrganisationPatchSchema>;
+
+export const ACTIVITY_KINDS = [
+  "created",
+  "updated",
+  "comment",
+  "call",
+  "meeting",
+  "status",
+  "progress",
+] as const;
+
+export const ActivitySchema = z.object({
+  id: z.string(),
+  contactId: z.string(),
+  kind: z.enum(ACTIVITY_KINDS),
+  body: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  actorUserId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  createdAt: isoTime,
+});
+export type Activity = z.infer<typeof ActivitySchema>;

@@ -1,0 +1,126 @@
+/**
+ * Every difference between SQLite and PostgreSQL lives here, and nowhere else:
+ * connecting, column types, row locks and error codes.
+ */
+import SqliteDatabase from "better-sqlite3";
+import {
+  Kysely,
+  PostgresDialect,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+  SqliteDialect,
+  sql,
+} from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.js";
+
+export type DialectName = "sqlite" | "postgres";
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: DialectName;
+  /** A readable name for logs: the file path, or the server without its password. */
+  label: string;
+  close(): Promise<void>;
+}
+
+// COUNT(*) is bigint in PostgreSQL; our counts fit in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+export function isPostgresUrl(url: string): boolean {
+  return url.startsWith("postgres://") || url.startsWith("postgresql://");
+}
+
+export interface OpenOptions {
+  /** PostgreSQL only: the schema to work in (tests give each run its own). */
+  schema?: string;
+  poolSize?: number;
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): Db {
+  if (isPostgresUrl(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const parsed = new URL(url);
+    return {
+      kysely,
+      dialect: "postgres",
+      label: `postgres://${parsed.host}${parsed.pathname}${options.schema ? ` (schema ${options.schema})` : ""}`,
+      close: () => kysely.destroy(),
+    };
+  }
+  const file = new SqliteDatabase(url);
+  file.pragma("journal_mode = WAL");
+  file.pragma("synchronous = NORMAL");
+  file.pragma("foreign_keys = ON");
+  file.pragma("busy_timeout = 5000");
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return { kysely, dialect: "sqlite", label: url, close: () => kysely.destroy() };
+}
+
+/** Column type for a double-precision number. */
+export function doubleType(dialect: DialectName): "double precision" | "real" {
+  return dialect === "postgres" ? "double precision" : "real";
+}
+
+/**
+ * Lock the selected rows until the transaction ends. SQLite has one writer at a time,
+ * so a transaction there already excludes every other writer.
+ */
+export function forUpdate<DB, TB extends keyof DB, O>(
+  dialect: DialectName,
+  query: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
+  return dialect === "postgres" ? query.forUpdate() : query;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+/** Reachability probe for /healthz. */
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db.kysely);
+}
+
+export async function createSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`create schema if not exists "${schema}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `column LIKE pattern` with backslash as the escape character on both databases (SQLite has none by default). */
+export function like(
+  column: string,
+  pattern: string,
+  options: { lower?: boolean } = {},
+): RawBuilder<SqlBool> {
+  const target = options.lower ? sql`lower(${sql.ref(column)})` : sql.ref(column);
+  return sql<SqlBool>`${target} like ${pattern} escape '\\'`;
+}
+
+/** Makes user text match literally inside a LIKE pattern. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

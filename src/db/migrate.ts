@@ -1,0 +1,30 @@
+/** Runs the one forward-only migration set on either database. */
+import { type Migration, type MigrationProvider, Migrator } from "kysely";
+import type { Db, DialectName } from "./dialect.js";
+import * as m0001 from "./migrations/0001-initial.js";
+
+type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
+
+/** Listed by hand, in order: a migration is never renamed or edited once it has shipped. */
+const MIGRATIONS: Record<string, DialectMigration> = {
+  "0001-initial": m0001,
+};
+
+function provider(dialect: DialectName): MigrationProvider {
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, migration] of Object.entries(MIGRATIONS)) {
+        out[name] = { up: (db) => migration.up(db, dialect) };
+      }
+      return out;
+    },
+  };
+}
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider: provider(db.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,86 @@
+/** Query functions for workers, with the load each holds now. */
+import { type Kysely, sql } from "kysely";
+import type { Worker } from "../core/model.js";
+import { escapeLike, like } from "./dialect.js";
+import type { Database, WorkerRow } from "./schema.js";
+
+/** Statuses in which a contact occupies its worker's capacity. */
+export const HOLDING_STATUSES = ["offered", "active", "paused"] as const;
+
+export function toWorker(row: WorkerRow & { load: number | null }): Worker {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    name: row.name,
+    gender: row.gender as Worker["gender"],
+    languages: JSON.parse(row.languages),
+    placeName: row.place_name,
+    country: row.country,
+    lat: row.lat,
+    lon: row.lon,
+    maxKm: row.max_km,
+    capacity: row.capacity,
+    load: Number(row.load ?? 0),
+    trust: row.trust,
+    status: row.status as Worker["status"],
+    awayUntil: row.away_until,
+    timeZone: row.time_zone,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function withLoad(db: Kysely<Database>, organisationId: string) {
+  return db
+    .selectFrom("workers")
+    .selectAll("workers")
+    .select((eb) =>
+      eb
+        .selectFrom("contacts")
+        .select(sql<number>`count(*)`.as("n"))
+        .whereRef("contacts.assigned_worker_id", "=", "workers.id")
+        .where("contacts.organisation_id", "=", organisationId)
+        .where("contacts.status", "in", HOLDING_STATUSES)
+        .as("load"),
+    )
+    .where("workers.organisation_id", "=", organisationId);
+}
+
+export async function findWorker(db: Kysely<Database>, organisationId: string, id: string) {
+  return withLoad(db, organisationId).where("workers.id", "=", id).executeTakeFirst();
+}
+
+export async function findWorkerByUser(db: Kysely<Database>, organisationId: string, userId: string) {
+  return db
+    .selectFrom("workers")
+    .select("id")
+    .where("organisation_id", "=", organisationId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+}
+
+export interface WorkerFilter {
+  status?: string | undefined;
+  language?: string | undefined;
+  q?: string | undefined;
+}
+
+export async function listWorkers(
+  db: Kysely<Database>,
+  organisationId: string,
+  filter: WorkerFilter,
+  page: { limit: number; after?: { name: string; id: string } | undefined },
+) {
+  let query = withLoad(db, organisationId);
+  if (filter.status) query = query.where("workers.status", "=", filter.status);
+  if (filter.language) query = query.where(like("workers.languages", `%"${escapeLike(filter.language)}"%`));
+  if (filter.q)
+    query = query.where(like("workers.name", `%${escapeLike(filter.q.toLowerCase())}%`, { lower: true }));
+  const after = page.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple("workers.name", "workers.id"), ">", eb.tuple(after.name, after.id)),
+    );
+  }
+  return query.orderBy("workers.name").orderBy("workers.id").limit(page.limit).execute();
+}

@@ -1,0 +1,70 @@
+/** A new contact: normalised, stored with its first timeline entry and audit record in one transaction. */
+
+import type { Context } from "../context.js";
+import { canCreateContact } from "../core/access/roles.js";
+import { normalisePhones, searchText } from "../core/contacts/normalise.js";
+import type { Contact, ContactCreate } from "../core/model.js";
+import { fail, ok, type Result } from "../core/result.js";
+import { insertContact, toContact } from "../db/contacts.js";
+import { loadSettings } from "../db/organisations.js";
+import type { ContactRow } from "../db/schema.js";
+import { addToTimeline, audit, type Caller } from "./record.js";
+
+export async function createContact(
+  ctx: Context,
+  caller: Caller,
+  input: ContactCreate,
+): Promise<Result<Contact>> {
+  if (!canCreateContact(caller)) return fail("forbidden", `a ${caller.role} cannot create contacts`);
+  const organisation = await loadSettings(ctx.db.kysely, caller.organisationId);
+  const now = ctx.clock.now().toISOString();
+  const country = input.country ?? null;
+  const phones = normalisePhones(input.phones, country ?? organisation.settings.defaultCountry);
+  const emails = [...new Set(input.emails)];
+  const row: ContactRow = {
+    id: ctx.newId(),
+    organisation_id: caller.organisationId,
+    display_name: input.displayName,
+    given_name: input.givenName ?? null,
+    family_name: input.familyName ?? null,
+    phones: JSON.stringify(phones),
+    emails: JSON.stringify(emails),
+    gender: input.gender ?? null,
+    languages: JSON.stringify([...new Set(input.languages)]),
+    place_name: input.placeName ?? null,
+    region: input.region ?? null,
+    country,
+    postal_code: input.postalCode ?? null,
+    lat: input.lat ?? null,
+    lon: input.lon ?? null,
+    source: input.source ?? null,
+    campaign: input.campaign ?? null,
+    inbound: input.inbound ? 1 : 0,
+    status: "new",
+    status_reason: null,
+    progress: "none",
+    assigned_worker_id: null,
+    search_text: searchText({ ...input, phones, emails }),
+    created_at: now,
+    updated_at: now,
+    status_changed_at: now,
+    assigned_at: null,
+    last_activity_at: now,
+  };
+  const contact = toContact(row);
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    await insertContact(trx, row);
+    await addToTimeline(trx, ctx, caller, {
+      contactId: contact.id,
+      kind: "created",
+      data: { source: contact.source, campaign: contact.campaign, inbound: contact.inbound },
+    });
+    await audit(trx, ctx, caller, {
+      action: "contact.create",
+      entity: "contact",
+      entityId: contact.id,
+      after: contact,
+    });
+  });
+  return ok(contact);
+}

@@ -1,0 +1,77 @@
+/** Writes that accompany every change: the audit entry and the contact's timeline. */
+import type { Kysely } from "kysely";
+import type { Context } from "../context.js";
+import type { Actor } from "../core/access/roles.js";
+import type { Activity } from "../core/model.js";
+import { insertActivity } from "../db/activities.js";
+import { insertAudit } from "../db/audit.js";
+import type { Database } from "../db/schema.js";
+
+/** The signed-in person making a change, and where the request came from. */
+export type Caller = Actor & { ip: string | null };
+
+/** A change made by the system itself (the demo loader, a command-line tool). */
+export function systemCaller(organisationId: string): Caller {
+  return { userId: "", organisationId, role: "admin", workerId: null, ip: null };
+}
+
+export interface Change {
+  action: string;
+  entity: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export async function audit(
+  trx: Kysely<Database>,
+  ctx: Context,
+  caller: Caller,
+  change: Change,
+): Promise<void> {
+  await insertAudit(trx, {
+    id: ctx.newId(),
+    organisation_id: caller.organisationId,
+    actor_user_id: caller.userId || null,
+    action: change.action,
+    entity: change.entity,
+    entity_id: change.entityId,
+    before: change.before === undefined ? null : JSON.stringify(change.before),
+    after: change.after === undefined ? null : JSON.stringify(change.after),
+    ip: caller.ip,
+    created_at: ctx.clock.now().toISOString(),
+  });
+}
+
+export async function addToTimeline(
+  trx: Kysely<Database>,
+  ctx: Context,
+  caller: Caller,
+  entry: { contactId: string; kind: Activity["kind"]; body?: string | null; data?: Record<string, unknown> },
+): Promise<string> {
+  const id = ctx.newId();
+  await insertActivity(trx, {
+    id,
+    organisation_id: caller.organisationId,
+    contact_id: entry.contactId,
+    kind: entry.kind,
+    body: entry.body ?? null,
+    data: JSON.stringify(entry.data ?? {}),
+    actor_user_id: caller.userId || null,
+    created_at: ctx.clock.now().toISOString(),
+  });
+  return id;
+}
+
+/** The fields that differ between two versions of a record, as {before, after}. */
+export function diff<T extends object>(before: T, after: T): { before: Partial<T>; after: Partial<T> } {
+  const b: Partial<T> = {};
+  const a: Partial<T> = {};
+  for (const key of Object.keys(after) as Array<keyof T>) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      b[key] = before[key];
+      a[key] = after[key];
+    }
+  }
+  return { before: b, after: a };
+}

@@ -1,0 +1,110 @@
+/**
+ * describeEachDatabase: runs one integration suite on SQLite and on PostgreSQL, each test on a
+ * fresh SQLite file or a fresh PostgreSQL schema, through the real HTTP app.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import pino from "pino";
+import { afterEach, beforeEach, describe } from "vitest";
+import { buildApp } from "../../src/api/app.js";
+import { type Config, loadConfig, loadTestConfig } from "../../src/config.js";
+import { type Clock, type Context, createContext } from "../../src/context.js";
+import { createSchema, type DialectName, dropSchema } from "../../src/db/dialect.js";
+
+/** A clock the test moves by hand. */
+export interface TestClock extends Clock {
+  set(iso: string): void;
+  advance(ms: number): void;
+}
+
+export function testClock(start = "2026-03-02T09:00:00.000Z"): TestClock {
+  let now = new Date(start).getTime();
+  return {
+    now: () => new Date(now),
+    set: (iso) => {
+      now = new Date(iso).getTime();
+    },
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+export interface TestEnv {
+  dialect: DialectName;
+  ctx: Context;
+  app: FastifyInstance;
+  clock: TestClock;
+  /** A second context on the same database, as a second server process would have. */
+  openSecond(): Promise<Context>;
+}
+
+let counter = 0;
+
+async function openEnv(dialect: DialectName): Promise<{ env: TestEnv; cleanup: () => Promise<void> }> {
+  const clock = testClock();
+  const log = pino({ level: "silent" });
+  const base = loadConfig({}, {});
+  const extra: Context[] = [];
+  if (dialect === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "handoff-test-"));
+    const config: Config = { ...base, databaseUrl: join(dir, "test.db") };
+    const ctx = await createContext(config, { clock, log });
+    const app = await buildApp(ctx);
+    const openSecond = async () => {
+      const second = await createContext(config, { clock, log });
+      extra.push(second);
+      return second;
+    };
+    return {
+      env: { dialect, ctx, app, clock, openSecond },
+      cleanup: async () => {
+        await app.close();
+        for (const c of [ctx, ...extra]) await c.db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const url = loadTestConfig().postgresUrl;
+  counter += 1;
+  const schema = `t_${process.pid}_${counter}_${Date.now().toString(36)}`;
+  await createSchema(url, schema);
+  const config: Config = { ...base, databaseUrl: url };
+  const ctx = await createContext(config, { clock, log, open: { schema, poolSize: 4 } });
+  const app = await buildApp(ctx);
+  const openSecond = async () => {
+    const second = await createContext(config, { clock, log, open: { schema, poolSize: 4 } });
+    extra.push(second);
+    return second;
+  };
+  return {
+    env: { dialect, ctx, app, clock, openSecond },
+    cleanup: async () => {
+      await app.close();
+      for (const c of [ctx, ...extra]) await c.db.close();
+      await dropSchema(url, schema);
+    },
+  };
+}
+
+/** Declares `suite` once per configured database (HANDOFF_TEST_DB=sqlite|postgres|both). */
+export function describeEachDatabase(name: string, suite: (env: () => TestEnv) => void): void {
+  for (const dialect of loadTestConfig().databases) {
+    describe(`${name} [${dialect}]`, () => {
+      let current: { env: TestEnv; cleanup: () => Promise<void> } | undefined;
+      beforeEach(async () => {
+        current = await openEnv(dialect);
+      });
+      afterEach(async () => {
+        await current?.cleanup();
+        current = undefined;
+      });
+      suite(() => {
+        if (!current) throw new Error("the test database is not open");
+        return current.env;
+      });
+    });
+  }
+}
