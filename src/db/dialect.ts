@@ -4,6 +4,8 @@
  */
 import SqliteDatabase from "better-sqlite3";
 import {
+  CompiledQuery,
+  type Driver,
   Kysely,
   PostgresDialect,
   type RawBuilder,
@@ -27,6 +29,39 @@ export interface Db {
 
 // COUNT(*) is bigint in PostgreSQL; our counts fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE: they take the write lock up front, so a reader
+ * never has to turn writer mid-way and fail. When another process holds the lock, we wait
+ * asynchronously and retry, rather than let busy_timeout block the event loop of this process.
+ */
+class SqliteImmediateDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => {
+      const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+          return;
+        } catch (error) {
+          if (!isBusy(error) || Date.now() > deadline) throw error;
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.min(50, 1 + attempt * 2) * (0.5 + Math.random())),
+          );
+        }
+      }
+    };
+    return driver;
+  }
+}
+
+const SQLITE_LOCK_WAIT_MS = 10_000;
+
+function isBusy(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
+}
 
 export function isPostgresUrl(url: string): boolean {
   return url.startsWith("postgres://") || url.startsWith("postgresql://");
@@ -58,8 +93,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
   file.pragma("journal_mode = WAL");
   file.pragma("synchronous = NORMAL");
   file.pragma("foreign_keys = ON");
-  file.pragma("busy_timeout = 5000");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  // Short: a busy wait blocks the whole process; transactions retry asynchronously instead (above).
+  file.pragma("busy_timeout = 20");
+  const kysely = new Kysely<Database>({ dialect: new SqliteImmediateDialect({ database: file }) });
   return { kysely, dialect: "sqlite", label: url, close: () => kysely.destroy() };
 }
 
