@@ -1,6 +1,10 @@
 /** The HTTP server: plugins, error handling, the OpenAPI document and every route. */
+
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import helmet from "@fastify/helmet";
+import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -15,6 +19,9 @@ import { workerRoutes } from "./routes/workers.js";
 
 export const API_VERSION = "1.0.0";
 
+/** The built console (npm run build); served from the same origin as the API. */
+export const WEB_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));
+
 export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
@@ -26,7 +33,13 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler(notFound);
+  const hasConsole = existsSync(`${WEB_DIST}index.html`);
+  app.setNotFoundHandler((request, reply) => {
+    // The console routes its own paths: any other page URL gets its index.html.
+    const isPage = request.method === "GET" && !request.url.startsWith("/api/") && request.url !== "/healthz";
+    if (hasConsole && isPage) return reply.type("text/html").sendFile("index.html");
+    return notFound(request, reply);
+  });
 
   await app.register(cookie);
   await app.register(helmet, { global: true });
@@ -45,6 +58,21 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   registerAuth(app, ctx);
+  if (hasConsole) {
+    await app.register(fastifyStatic, {
+      root: WEB_DIST,
+      wildcard: false,
+      index: "index.html",
+      cacheControl: false,
+      // Asset names carry a content hash: cache them for good; index.html must always be fresh.
+      setHeaders: (reply, path) => {
+        reply.header(
+          "cache-control",
+          path.includes("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+        );
+      },
+    });
+  }
 
   app.get("/healthz", { schema: { hide: true } }, async (_request, reply) => {
     await ping(ctx.db);

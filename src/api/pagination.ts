@@ -24,9 +24,4 @@ export const cursorParam = z
 
 export const limitParam = z.coerce.number().int().min(1).max(500).default(50);
 
-export function pageOf<T extends z.ZodType>(schema: T) {
-  return z.object({
-    items: z.array(schema),
-    nextCursor: z.string().nullable().describe("pass as cursor for the next page; null on the last page"),
-  });
-}
+export { pageOf } from "../core/model.js";

@@ -1,23 +1,8 @@
 /** RFC 9457 problem+json: every error the API answers, mapped from failure codes in one place. */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { z } from "zod";
+import { type Problem, ProblemSchema } from "../core/model.js";
 import type { ErrorCode, Failure, FieldIssue } from "../core/result.js";
-
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z
-      .array(z.object({ path: z.string(), message: z.string(), in: z.string().optional() }))
-      .optional()
-      .describe("each bad field, by its path"),
-    details: z.record(z.string(), z.unknown()).optional(),
-  })
-  .describe("RFC 9457 problem details");
-export type Problem = z.infer<typeof ProblemSchema>;
 
 const STATUS: Record<ErrorCode, { status: number; title: string }> = {
   invalid: { status: 400, title: "Bad request" },

@@ -56,6 +56,7 @@ export const ContactSchema = z.object({
   statusReason: z.string().nullable(),
   progress: z.string(),
   assignedWorkerId: z.string().nullable(),
+  assignedWorkerName: z.string().nullable(),
   createdAt: isoTime,
   updatedAt: isoTime,
   statusChangedAt: isoTime,
@@ -288,3 +289,45 @@ export const ActivitySchema = z.object({
   createdAt: isoTime,
 });
 export type Activity = z.infer<typeof ActivitySchema>;
+
+/** A contact as the API shows it on its own page: with the moves this caller may make next. */
+export const ContactDetailSchema = ContactSchema.extend({
+  allowedStatuses: z.array(StatusSchema).describe("statuses this caller may move the contact to now"),
+  allowedProgress: z.array(z.string()).describe("progress steps this caller may move the contact to now"),
+});
+export type ContactDetail = z.infer<typeof ContactDetailSchema>;
+
+export const MeSchema = z.object({
+  user: UserSchema,
+  organisation: OrganisationSchema,
+  nouns: z
+    .record(z.enum(LOCALES), z.record(z.string(), z.string()))
+    .describe("the organisation's words, per locale"),
+});
+export type Me = z.infer<typeof MeSchema>;
+
+export function pageOf<T extends z.ZodType>(schema: T) {
+  return z.object({
+    items: z.array(schema),
+    nextCursor: z.string().nullable().describe("pass as cursor for the next page; null on the last page"),
+  });
+}
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string(), in: z.string().optional() }))
+      .optional()
+      .describe("each bad field, by its path"),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .describe("RFC 9457 problem details");
+export type Problem = z.infer<typeof ProblemSchema>;

@@ -6,7 +6,10 @@ import type { Contact } from "../core/model.js";
 import { type DialectName, escapeLike, forUpdate, like } from "./dialect.js";
 import type { ContactRow, ContactUpdate, Database, NewContactRow } from "./schema.js";
 
-export function toContact(row: ContactRow): Contact {
+/** A contact row with its worker's name, as every read loads it. */
+export type ContactWithWorker = ContactRow & { assigned_worker_name: string | null };
+
+export function toContact(row: ContactWithWorker): Contact {
   return {
     id: row.id,
     displayName: row.display_name,
@@ -29,6 +32,7 @@ export function toContact(row: ContactRow): Contact {
     statusReason: row.status_reason,
     progress: row.progress,
     assignedWorkerId: row.assigned_worker_id,
+    assignedWorkerName: row.assigned_worker_name,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     statusChangedAt: row.status_changed_at,
@@ -37,10 +41,22 @@ export function toContact(row: ContactRow): Contact {
   };
 }
 
-export async function findContact(db: Kysely<Database>, organisationId: string, id: string) {
+/** Contacts with the name of their worker (a subquery, so a row lock covers the contact alone). */
+function contactsWithWorker(db: Kysely<Database>) {
   return db
     .selectFrom("contacts")
-    .selectAll()
+    .selectAll("contacts")
+    .select((eb) =>
+      eb
+        .selectFrom("workers")
+        .select("workers.name")
+        .whereRef("workers.id", "=", "contacts.assigned_worker_id")
+        .as("assigned_worker_name"),
+    );
+}
+
+export async function findContact(db: Kysely<Database>, organisationId: string, id: string) {
+  return contactsWithWorker(db)
     .where("organisation_id", "=", organisationId)
     .where("id", "=", id)
     .executeTakeFirst();
@@ -53,9 +69,7 @@ export async function lockContact(
   organisationId: string,
   id: string,
 ) {
-  const query = trx
-    .selectFrom("contacts")
-    .selectAll()
+  const query = contactsWithWorker(trx)
     .where("organisation_id", "=", organisationId)
     .where("id", "=", id);
   return forUpdate(dialect, query).executeTakeFirst();
@@ -113,9 +127,9 @@ export async function listContacts(
   scope: ContactScope,
   filter: ContactFilter,
   page: ContactPage,
-): Promise<ContactRow[]> {
+): Promise<ContactWithWorker[]> {
   const column = CONTACT_SORTS[page.sort];
-  let query = db.selectFrom("contacts").selectAll().where("organisation_id", "=", organisationId);
+  let query = contactsWithWorker(db).where("organisation_id", "=", organisationId);
   if (scope.kind === "none") return [];
   if (scope.kind === "unassigned") query = query.where("assigned_worker_id", "is", null);
   if (scope.kind === "worker") query = query.where("assigned_worker_id", "=", scope.workerId);
@@ -151,6 +165,6 @@ export async function listContacts(
 }
 
 /** Sort value of a row, for the next page's cursor. */
-export function sortValue(row: ContactRow, sort: ContactSort): string {
+export function sortValue(row: ContactWithWorker, sort: ContactSort): string {
   return row[CONTACT_SORTS[sort]];
 }

@@ -30,10 +30,11 @@ export async function changeContactStatus(
         `a ${caller.role} cannot move a contact from "${change.from}" to "${change.status}"`,
       );
     }
+    let workerName = change.assignedWorkerId === before.assignedWorkerId ? before.assignedWorkerName : null;
     if (change.status === "offered" && change.assignedWorkerId) {
       const worker = await trx
         .selectFrom("workers")
-        .select("id")
+        .select(["id", "name"])
         .where("organisation_id", "=", caller.organisationId)
         .where("id", "=", change.assignedWorkerId)
         .executeTakeFirst();
@@ -42,6 +43,7 @@ export async function changeContactStatus(
           errors: [{ path: "workerId", message: "no such worker in this organisation" }],
         });
       }
+      workerName = worker.name;
     }
     const now = ctx.clock.now().toISOString();
     const workerChanged = change.assignedWorkerId !== before.assignedWorkerId;
@@ -50,6 +52,7 @@ export async function changeContactStatus(
       status: change.status,
       statusReason: change.statusReason,
       assignedWorkerId: change.assignedWorkerId,
+      assignedWorkerName: workerName,
       assignedAt: workerChanged ? (change.assignedWorkerId ? now : null) : before.assignedAt,
       statusChangedAt: now,
       updatedAt: now,

@@ -51,7 +51,7 @@ export async function createContact(
     assigned_at: null,
     last_activity_at: now,
   };
-  const contact = toContact(row);
+  const contact = toContact({ ...row, assigned_worker_name: null });
   await ctx.db.kysely.transaction().execute(async (trx) => {
     await insertContact(trx, row);
     await addToTimeline(trx, ctx, caller, {

@@ -3,12 +3,12 @@ import type { Kysely } from "kysely";
 import { canSeeContact, contactScope } from "../core/access/roles.js";
 import type { Contact } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
-import { findContact, lockContact, toContact } from "../db/contacts.js";
+import { type ContactWithWorker, findContact, lockContact, toContact } from "../db/contacts.js";
 import type { DialectName } from "../db/dialect.js";
-import type { ContactRow, Database } from "../db/schema.js";
+import type { Database } from "../db/schema.js";
 import type { Caller } from "./record.js";
 
-function visible(caller: Caller, id: string, row: ContactRow | undefined): Result<Contact> {
+function visible(caller: Caller, id: string, row: ContactWithWorker | undefined): Result<Contact> {
   if (contactScope(caller).kind === "none") return fail("forbidden", `a ${caller.role} cannot see contacts`);
   if (!row) return fail("not_found", `no contact ${id}`);
   const contact = toContact(row);

@@ -11,6 +11,7 @@ import {
   ActivitySchema,
   type Contact,
   ContactCreateSchema,
+  ContactDetailSchema,
   ContactPatchSchema,
   ContactSchema,
   StatusSchema,
@@ -31,11 +32,6 @@ import { problemResponses, sendFailure } from "../problem.js";
 import { sendResult } from "../reply.js";
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
-
-const ContactDetailSchema = ContactSchema.extend({
-  allowedStatuses: z.array(StatusSchema).describe("statuses this caller may move the contact to now"),
-  allowedProgress: z.array(z.string()).describe("progress steps this caller may move the contact to now"),
-});
 
 const ListQuery = z.object({
   status: z

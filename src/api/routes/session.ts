@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Context } from "../../context.js";
-import { LOCALES, OrganisationSchema, type User, UserSchema } from "../../core/model.js";
+import { MeSchema, type User } from "../../core/model.js";
 import { nounsFor } from "../../core/vocabulary.js";
 import { loadSettings } from "../../db/organisations.js";
 import { signIn, signOut } from "../../services/sessions.js";
@@ -13,14 +13,6 @@ import { problemResponses, sendFailure } from "../problem.js";
 const LoginBody = z
   .object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) })
   .strict();
-
-const MeSchema = z.object({
-  user: UserSchema,
-  organisation: OrganisationSchema,
-  nouns: z
-    .record(z.enum(LOCALES), z.record(z.string(), z.string()))
-    .describe("the organisation's words, per locale"),
-});
 
 export function sessionRoutes(app: FastifyInstance, ctx: Context): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -1,0 +1,165 @@
+/// <reference lib="dom" />
+/** The console in real Chromium: a dispatcher's day, a worker's view, Greek, a phone-sized screen. */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { type Browser, chromium, type Page } from "playwright-core";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/api/app.js";
+import { loadConfig } from "../../src/config.js";
+import { type Context, createContext } from "../../src/context.js";
+import { addContact, assignTo, PASSWORD, type SeededOrganisation, seedOrganisation } from "../support/seed.js";
+
+const SHOTS = join(import.meta.dirname, "../../test-results");
+const CHROMIUM = "/usr/bin/chromium";
+
+let dir: string;
+let ctx: Context;
+let app: FastifyInstance;
+let browser: Browser;
+let base: string;
+let org: SeededOrganisation;
+
+const PEOPLE: Array<[string, string, string, string]> = [
+  ["Maria Rossi", "Roma", "IT", "it"],
+  ["Giulia Bianchi", "Milano", "IT", "it"],
+  ["Luca Romano", "Napoli", "IT", "it"],
+  ["Ελένη Παπαδοπούλου", "Αθήνα", "GR", "el"],
+  ["Νίκος Γεωργίου", "Θεσσαλονίκη", "GR", "el"],
+  ["Sofia Ricci", "Torino", "IT", "it"],
+  ["Ahmad Karimi", "Roma", "IT", "fa"],
+  ["Olena Kovalenko", "Bologna", "IT", "uk"],
+];
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), "handoff-e2e-"));
+  ctx = await createContext({ ...loadConfig({}, {}), databaseUrl: join(dir, "e2e.db") }, { log: pino({ level: "silent" }) });
+  app = await buildApp(ctx);
+  base = (await app.listen({ port: 0, host: "127.0.0.1" })).replace("127.0.0.1", "localhost");
+  org = await seedOrganisation(ctx, app, "harvest");
+  const ids: string[] = [];
+  for (const [name, place, country, language] of PEOPLE) {
+    ids.push(await addContact(app, org.cookies.dispatcher, { displayName: name, placeName: place, country, languages: [language] }));
+  }
+  // The worker holds the first two; everyone else is still waiting.
+  for (const id of ids.slice(0, 2)) {
+    await assignTo(app, org.cookies.dispatcher, org.cookies.worker, id, org.workers.worker.id);
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await ctx?.db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function signIn(page: Page, role: string): Promise<void> {
+  await page.goto(base);
+  await page.getByLabel("E-mail").fill(`${role}@harvest.test`);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** The names shown in the contact list, in order. */
+async function listedNames(page: Page): Promise<string[]> {
+  return page.locator(".rows .row .name strong").allInnerTexts();
+}
+
+describe("the console", () => {
+  it("lets a dispatcher filter, open a contact, move it on, comment, and switch to Greek", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await signIn(page, "dispatcher");
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe("Seekers");
+    await expect.poll(() => listedNames(page).then((n) => n.length)).toBe(PEOPLE.length);
+    await page.screenshot({ path: join(SHOTS, "contacts-list.png") });
+
+    await page.getByLabel("Search").fill("ricci");
+    await expect.poll(() => listedNames(page)).toEqual(["Sofia Ricci"]);
+    await page.getByLabel("Search").fill("");
+    await page.getByLabel("Place").fill("rom");
+    await expect.poll(() => listedNames(page).then((n) => n.sort())).toEqual(["Ahmad Karimi", "Maria Rossi"]);
+    await page.getByLabel("Place").fill("");
+    await page.getByRole("checkbox", { name: "Active" }).check();
+    await expect.poll(() => listedNames(page).then((n) => n.sort())).toEqual(["Giulia Bianchi", "Maria Rossi"]);
+    await page.getByRole("checkbox", { name: "Active" }).uncheck();
+
+    await page.getByLabel("Search").fill("Romano");
+    await page.getByRole("link", { name: /Luca Romano/ }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe("Luca Romano");
+    await page.getByRole("button", { name: "Start qualifying" }).click();
+    await expect.poll(() => page.locator(".contact-head .badge").first().innerText()).toBe("Qualifying");
+    await page.getByLabel("What happened?").fill("Called: happy to meet on Tuesday.");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await expect.poll(() => page.locator(".entry-body").first().innerText()).toBe("Called: happy to meet on Tuesday.");
+    await expect.poll(() => page.locator(".entry-head strong").nth(1).innerText()).toBe("New → Qualifying");
+    await page.screenshot({ path: join(SHOTS, "contact-page.png"), fullPage: true });
+
+    await page.getByLabel("Console language").selectOption("el");
+    await expect.poll(() => page.locator(".contact-head .badge").first().innerText()).toBe("Αξιολόγηση");
+    await page.getByRole("link", { name: /Αναζητητές/ }).first().click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe("Αναζητητές");
+    await page.screenshot({ path: join(SHOTS, "contacts-list-el.png") });
+    // The choice is remembered for the user on the server.
+    const me = await app.inject({ url: "/api/v1/me", headers: { cookie: org.cookies.dispatcher } });
+    expect(me.json().user.locale).toBe("el");
+    await page.close();
+  });
+
+  it("shows a worker only their own contacts", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, "worker");
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe("My seekers");
+    await expect.poll(() => listedNames(page).then((n) => n.sort())).toEqual(["Giulia Bianchi", "Maria Rossi"]);
+    await page.screenshot({ path: join(SHOTS, "worker-contacts.png") });
+    await page.close();
+  });
+
+  it("fits a 390 px phone without sideways scrolling", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(page, "admin");
+    await expect.poll(() => listedNames(page).then((n) => n.length)).toBe(PEOPLE.length);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, "phone.png") });
+    await page.close();
+  });
+
+  it("says plainly when a contact cannot be found", async () => {
+    const page = await browser.newPage();
+    await signIn(page, "admin");
+    await expect.poll(() => listedNames(page).then((n) => n.length)).toBe(PEOPLE.length);
+    await page.goto(`${base}/contacts/does-not-exist`);
+    await expect.poll(() => page.getByRole("alert").innerText()).toContain("Not found");
+    await page.close();
+  });
+
+  it("can be used with the keyboard alone", async () => {
+    const page = await browser.newPage();
+    await page.goto(base);
+    await page.getByLabel("E-mail").waitFor();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("type"))).toBe("email");
+    await page.keyboard.type("setter@harvest.test");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press("Enter");
+    // A setter sees the contacts not yet handed to a worker.
+    await expect.poll(() => listedNames(page).then((n) => n.length)).toBe(PEOPLE.length - 2);
+    const focusVisible = await page.evaluate(() => {
+      const link = document.querySelector<HTMLAnchorElement>(".rows .row");
+      link?.focus();
+      return link ? getComputedStyle(link).outlineStyle : "none";
+    });
+    expect(focusVisible).not.toBe("none");
+    await page.close();
+  });
+});

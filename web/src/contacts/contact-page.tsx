@@ -1,0 +1,116 @@
+/** One contact: every field, the moves allowed next as buttons, and the timeline with a comment box. */
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router";
+import { api, type ContactDetail } from "../api.js";
+import { ErrorBox } from "../shell/error-box.js";
+import { useFormat } from "../shell/format.js";
+import { ContactEditor } from "./contact-editor.js";
+import { ProgressActions } from "./progress-actions.js";
+import { StatusActions } from "./status-actions.js";
+import { StatusBadge } from "./status-badge.js";
+import { Timeline } from "./timeline.js";
+
+export function ContactPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { id = "" } = useParams();
+  const [editing, setEditing] = useState(false);
+  const contact = useQuery({
+    queryKey: ["contact", id],
+    queryFn: () => api.get<ContactDetail>(`/api/v1/contacts/${encodeURIComponent(id)}`),
+  });
+
+  if (contact.isPending) return <p className="loading">{t("common.loading")}</p>;
+  if (contact.error) {
+    return (
+      <section>
+        <Link to="/contacts">← {t("nouns:contacts_cap")}</Link>
+        <ErrorBox error={contact.error} />
+      </section>
+    );
+  }
+  const c = contact.data;
+  const dash = "—";
+  return (
+    <article className="contact">
+      <Link to="/contacts" className="back">
+        ← {t("nouns:contacts_cap")}
+      </Link>
+      <header className="contact-head">
+        <h1>{c.displayName}</h1>
+        <StatusBadge status={c.status} />
+        {c.statusReason && <span className="muted">({c.statusReason})</span>}
+        {c.inbound && <span className="badge inbound">{t("contacts.inbound")}</span>}
+      </header>
+      <div className="contact-grid">
+        <section aria-labelledby="facts-title" className="card">
+          <div className="card-head">
+            <h2 id="facts-title">{t("contacts.details")}</h2>
+            <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+              {editing ? t("common.cancel") : t("common.edit")}
+            </button>
+          </div>
+          {editing ? (
+            <ContactEditor contact={c} onDone={() => setEditing(false)} />
+          ) : (
+            <dl className="facts">
+              <dt>{t("contacts.phones")}</dt>
+              <dd>
+                {c.phones.length
+                  ? c.phones.map((p) => (
+                      <a key={p} href={`tel:${p}`}>
+                        {p}
+                      </a>
+                    ))
+                  : dash}
+              </dd>
+              <dt>{t("contacts.emails")}</dt>
+              <dd>
+                {c.emails.length
+                  ? c.emails.map((e) => (
+                      <a key={e} href={`mailto:${e}`}>
+                        {e}
+                      </a>
+                    ))
+                  : dash}
+              </dd>
+              <dt>{t("contacts.gender")}</dt>
+              <dd>{c.gender ? t(`gender.${c.gender}`) : dash}</dd>
+              <dt>{t("contacts.languages")}</dt>
+              <dd>{c.languages.map((l) => t(`languages.${l}`, { defaultValue: l })).join(", ") || dash}</dd>
+              <dt>{t("contacts.place")}</dt>
+              <dd>{[c.postalCode, c.placeName, c.region, c.country].filter(Boolean).join(", ") || dash}</dd>
+              <dt>{t("contacts.source")}</dt>
+              <dd>{[c.source, c.campaign].filter(Boolean).join(" · ") || dash}</dd>
+              <dt>{t("nouns:worker_cap")}</dt>
+              <dd>
+                {c.assignedWorkerId ? (
+                  <Link to={`/workers/${c.assignedWorkerId}`}>{c.assignedWorkerName}</Link>
+                ) : (
+                  dash
+                )}
+              </dd>
+              <dt>{t("contacts.progress")}</dt>
+              <dd>{t(`progress.${c.progress}`)}</dd>
+              <dt>{t("contacts.created")}</dt>
+              <dd>{format.dateTime(c.createdAt)}</dd>
+              <dt>{t("contacts.lastActivity")}</dt>
+              <dd>{format.dateTime(c.lastActivityAt)}</dd>
+            </dl>
+          )}
+        </section>
+        <section aria-labelledby="moves-title" className="card">
+          <h2 id="moves-title">{t("contacts.nextSteps")}</h2>
+          <StatusActions contact={c} />
+          <ProgressActions contact={c} />
+        </section>
+        <section aria-labelledby="timeline-title" className="card wide">
+          <h2 id="timeline-title">{t("timeline.title")}</h2>
+          <Timeline contactId={c.id} />
+        </section>
+      </div>
+    </article>
+  );
+}

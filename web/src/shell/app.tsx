@@ -1,0 +1,66 @@
+/** Who is signed in decides everything: the sign-in page, or the console for their role. */
+import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { Navigate, Route, Routes } from "react-router";
+import { ApiError, api, type Me } from "../api.js";
+import { ContactList } from "../contacts/contact-list.js";
+import { ContactPage } from "../contacts/contact-page.js";
+import { changeLanguage, loadVocabulary } from "../i18n/index.js";
+import { SignIn } from "../session/sign-in.js";
+import { SettingsPage } from "../settings/settings-page.js";
+import { WorkerList } from "../workers/worker-list.js";
+import { WorkerPage } from "../workers/worker-page.js";
+import { ErrorBox } from "./error-box.js";
+import { Layout } from "./layout.js";
+import { MeContext } from "./me.js";
+
+export function homeFor(me: Me): string {
+  switch (me.user.role) {
+    case "marketer":
+      return "/settings";
+    case "worker":
+      return "/contacts";
+    default:
+      return "/contacts";
+  }
+}
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const me = useQuery({
+    queryKey: ["me"],
+    queryFn: async () => {
+      const value = await api.get<Me>("/api/v1/me");
+      loadVocabulary(value);
+      if (value.user.locale !== i18n.language) await changeLanguage(value.user.locale);
+      return value;
+    },
+    retry: false,
+  });
+
+  if (me.isPending) return <p className="loading">{t("common.loading")}</p>;
+  if (me.error) {
+    if (me.error instanceof ApiError && me.error.status === 401) return <SignIn />;
+    return (
+      <main className="page">
+        <ErrorBox error={me.error} />
+      </main>
+    );
+  }
+  const canSeeWorkers = me.data.user.role !== "marketer";
+  return (
+    <MeContext.Provider value={me.data}>
+      <Layout>
+        <Routes>
+          <Route path="/" element={<Navigate to={homeFor(me.data)} replace />} />
+          {me.data.user.role !== "marketer" && <Route path="/contacts" element={<ContactList />} />}
+          {me.data.user.role !== "marketer" && <Route path="/contacts/:id" element={<ContactPage />} />}
+          {canSeeWorkers && <Route path="/workers" element={<WorkerList />} />}
+          {canSeeWorkers && <Route path="/workers/:id" element={<WorkerPage />} />}
+          <Route path="/settings" element={<SettingsPage />} />
+          <Route path="*" element={<p className="page">{t("common.notFound")}</p>} />
+        </Routes>
+      </Layout>
+    </MeContext.Provider>
+  );
+}

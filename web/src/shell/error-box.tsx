@@ -1,0 +1,32 @@
+/** A failed request, said plainly: what went wrong and, for bad input, which field. */
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../api.js";
+
+export function ErrorBox({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  if (!error) return null;
+  let message = t("errors.unexpected");
+  let fields: Array<{ path: string; message: string }> = [];
+  if (error instanceof ApiError) {
+    if (error.status === 0) message = t("errors.offline");
+    else if (error.status === 403) message = t("errors.forbidden");
+    else if (error.status === 404) message = t("errors.notFound");
+    else if (error.status >= 500) message = t("errors.server");
+    else message = error.problem?.detail ?? t("errors.unexpected");
+    fields = error.problem?.errors ?? [];
+  }
+  return (
+    <div className="error" role="alert">
+      <p>{message}</p>
+      {fields.length > 0 && (
+        <ul>
+          {fields.map((f) => (
+            <li key={`${f.path}:${f.message}`}>
+              <code>{f.path}</code>: {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

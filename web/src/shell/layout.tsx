@@ -1,0 +1,60 @@
+/** The frame of every screen: the organisation, navigation by role, the language switcher, sign-out. */
+import { useQueryClient } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { NavLink } from "react-router";
+import { api } from "../api.js";
+import { LanguageSwitcher } from "../settings/language-switcher.js";
+import { useMe } from "./me.js";
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const client = useQueryClient();
+  const role = me.user.role;
+
+  async function signOut() {
+    await api.post("/api/v1/auth/logout");
+    client.clear();
+    await client.invalidateQueries({ queryKey: ["me"] });
+  }
+
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t("nav.skip")}
+      </a>
+      <header className="top">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            ⇄
+          </span>
+          <span>{me.organisation.name}</span>
+        </div>
+        <nav aria-label={t("nav.main")}>
+          {role !== "marketer" && (
+            <NavLink to="/contacts">
+              {role === "worker" ? t("nav.myContacts") : t("nouns:contacts_cap")}
+            </NavLink>
+          )}
+          {role !== "marketer" && (
+            <NavLink to="/workers">{role === "worker" ? t("nav.myRecord") : t("nouns:workers_cap")}</NavLink>
+          )}
+          <NavLink to="/settings">{t("nav.settings")}</NavLink>
+        </nav>
+        <div className="user">
+          <LanguageSwitcher />
+          <span className="who" title={me.user.email}>
+            {me.user.name} · {t(`roles.${role}`)}
+          </span>
+          <button type="button" className="link" onClick={signOut}>
+            {t("nav.signOut")}
+          </button>
+        </div>
+      </header>
+      <main id="main" className="page">
+        {children}
+      </main>
+    </>
+  );
+}
