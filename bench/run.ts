@@ -1,0 +1,12 @@
+/** `npm run bench -- NAME`: runs one benchmark from bench/, or lists them. */
+const BENCHMARKS: Record<string, () => Promise<unknown>> = {
+  contacts: () => import("./contacts.js"),
+};
+
+const name = process.argv[2];
+const run = name ? BENCHMARKS[name] : undefined;
+if (!run) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHMARKS).join("|")}>\n`);
+  process.exit(2);
+}
+await run();
