@@ -73,7 +73,7 @@ async function listedNames(page: Page): Promise<string[]> {
   return page.locator(".rows .row .name strong").allInnerTexts();
 }
 
-describe("the console", () => {
+describe("the console", { timeout: 120_000 }, () => {
   it("lets a dispatcher filter, open a contact, move it on, comment, and switch to Greek", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await signIn(page, "dispatcher");

@@ -16,11 +16,10 @@ export function LanguageSwitcher() {
 
   return (
     <label className="language">
-      <span className="visually-hidden">{t("settings.language")}</span>
+      <span className="visually-hidden">{t("settings.consoleLanguage")}</span>
       <select
         value={i18n.language}
         onChange={(e) => void choose(e.target.value as Language)}
-        aria-label={t("settings.language")}
       >
         {LANGUAGES.map((l) => (
           <option key={l.code} value={l.code} lang={l.code}>
