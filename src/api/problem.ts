@@ -42,11 +42,19 @@ export function sendFailure(reply: FastifyReply, failure: Failure): FastifyReply
 
 function validationIssues(error: FastifyError): FieldIssue[] {
   const where = error.validationContext ?? "body";
-  return (error.validation ?? []).map((v) => ({
-    path: v.instancePath.replace(/^\//, "").replaceAll("/", ".") || where,
-    message: v.message ?? "is not valid",
-    in: where,
-  }));
+  return (error.validation ?? []).flatMap((v) => {
+    const base = v.instancePath.replace(/^\//, "").replaceAll("/", ".");
+    // An unknown field is named by its own path, not by the object that holds it.
+    const keys = (v.params as { keys?: unknown }).keys;
+    if (v.keyword === "unrecognized_keys" && Array.isArray(keys)) {
+      return keys.map((key) => ({
+        path: base ? `${base}.${key}` : String(key),
+        message: "unknown field",
+        in: where,
+      }));
+    }
+    return [{ path: base || where, message: v.message ?? "is not valid", in: where }];
+  });
 }
 
 /** Framework errors (bad JSON, wrong media type, too large, rate limited) and bugs, as problems. */
@@ -58,11 +66,15 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    const detail =
-      error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError
-        ? `the body is not valid JSON: ${error.message}`
-        : error.message;
-    return sendProblem(reply, problem(status, titleFor(status), detail));
+    const badJson = error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError;
+    if (badJson) {
+      const detail = `the body is not valid JSON: ${error.message}`;
+      return sendProblem(
+        reply,
+        problem(400, "Bad request", detail, { errors: [{ path: "body", message: error.message }] }),
+      );
+    }
+    return sendProblem(reply, problem(status, titleFor(status), error.message));
   }
   request.log.error({ err: error }, "request failed");
   return sendProblem(

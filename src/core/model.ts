@@ -258,11 +258,21 @@ export const OrganisationSchema = z.object({
 });
 export type Organisation = z.infer<typeof OrganisationSchema>;
 
+// Patches list their fields without defaults: a field left out stays as it is.
 export const OrganisationPatchSchema = z
   .object({
     name: text(200),
-    settings: OrganisationSettingsSchema.partial(),
-    vocabulary: VocabularySchema.partial(),
+    settings: z
+      .object({ defaultCountry: countryCode.nullable(), timeZone, reasons: ReasonListsSchema })
+      .partial()
+      .strict(),
+    vocabulary: z
+      .object({
+        pack: z.enum(["ministry", "sales"]),
+        overrides: z.record(z.string(), z.record(z.string(), z.string().max(60))),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();

@@ -69,9 +69,7 @@ export async function lockContact(
   organisationId: string,
   id: string,
 ) {
-  const query = contactsWithWorker(trx)
-    .where("organisation_id", "=", organisationId)
-    .where("id", "=", id);
+  const query = contactsWithWorker(trx).where("organisation_id", "=", organisationId).where("id", "=", id);
   return forUpdate(dialect, query).executeTakeFirst();
 }
 

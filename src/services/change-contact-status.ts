@@ -1,8 +1,7 @@
-/** Moves a contact to another status: checked by the lifecycle rules, then by the caller's role. */
-
+/** Moves a contact to another status, within the lifecycle rules and the caller's role. */
 import type { Context } from "../context.js";
 import { canChangeStatus } from "../core/access/roles.js";
-import { planStatusChange, type StatusChangeRequest } from "../core/lifecycle/states.js";
+import { planStatusChange, type Status, type StatusChangeRequest } from "../core/lifecycle/states.js";
 import type { Contact } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { updateContact } from "../db/contacts.js";
@@ -21,15 +20,10 @@ export async function changeContactStatus(
     const loaded = await lockVisibleContact(trx, ctx.db.dialect, caller, id);
     if (!loaded.ok) return loaded;
     const before = loaded.value;
-    const planned = planStatusChange(before, request, organisation.settings.reasons);
+    const mayMove = (from: Status, to: Status) => canChangeStatus(caller, from, to);
+    const planned = planStatusChange(before, request, organisation.settings.reasons, mayMove);
     if (!planned.ok) return planned;
     const change = planned.value;
-    if (!canChangeStatus(caller, change.from, change.status)) {
-      return fail(
-        "forbidden",
-        `a ${caller.role} cannot move a contact from "${change.from}" to "${change.status}"`,
-      );
-    }
     let workerName = change.assignedWorkerId === before.assignedWorkerId ? before.assignedWorkerName : null;
     if (change.status === "offered" && change.assignedWorkerId) {
       const worker = await trx

@@ -29,10 +29,20 @@ describeEachDatabase("contacts", (env) => {
     expect(contact.languages).toEqual(["el", "en"]);
     expect(contact.status).toBe("new");
     expect(contact.progress).toBe("none");
-    const read = await app.inject({ url: `/api/v1/contacts/${contact.id}`, headers: { cookie: org.cookies.dispatcher } });
+    const read = await app.inject({
+      url: `/api/v1/contacts/${contact.id}`,
+      headers: { cookie: org.cookies.dispatcher },
+    });
     expect(read.statusCode).toBe(200);
     expect(read.json()).toMatchObject({ id: contact.id, displayName: "Γιώργος Παπαδόπουλος", inbound: true });
-    expect(read.json().allowedStatuses).toEqual(["qualifying", "ready", "nurture", "unassignable", "paused", "closed"]);
+    expect(read.json().allowedStatuses).toEqual([
+      "qualifying",
+      "ready",
+      "nurture",
+      "unassignable",
+      "paused",
+      "closed",
+    ]);
   });
 
   it("finds a Greek name by its Latin transliteration", async () => {
@@ -40,8 +50,13 @@ describeEachDatabase("contacts", (env) => {
     const org = await seedOrganisation(ctx, app, "alpha");
     await addContact(app, org.cookies.dispatcher, { displayName: "Γιώργος Παπαδόπουλος", phones: [] });
     await addContact(app, org.cookies.dispatcher, { displayName: "Anna Bianchi", phones: [] });
-    const found = await app.inject({ url: "/api/v1/contacts?q=papadopoulos", headers: { cookie: org.cookies.dispatcher } });
-    expect(found.json().items.map((c: { displayName: string }) => c.displayName)).toEqual(["Γιώργος Παπαδόπουλος"]);
+    const found = await app.inject({
+      url: "/api/v1/contacts?q=papadopoulos",
+      headers: { cookie: org.cookies.dispatcher },
+    });
+    expect(found.json().items.map((c: { displayName: string }) => c.displayName)).toEqual([
+      "Γιώργος Παπαδόπουλος",
+    ]);
   });
 
   it("walks a contact through offer and acceptance, recording each step on the timeline", async () => {
@@ -49,10 +64,18 @@ describeEachDatabase("contacts", (env) => {
     const org = await seedOrganisation(ctx, app, "alpha");
     const id = await addContact(app, org.cookies.dispatcher);
     await assignTo(app, org.cookies.dispatcher, org.cookies.worker, id, org.workers.worker.id);
-    const contact = await app.inject({ url: `/api/v1/contacts/${id}`, headers: { cookie: org.cookies.worker } });
+    const contact = await app.inject({
+      url: `/api/v1/contacts/${id}`,
+      headers: { cookie: org.cookies.worker },
+    });
     expect(contact.json()).toMatchObject({ status: "active", assignedWorkerId: org.workers.worker.id });
-    const timeline = await app.inject({ url: `/api/v1/contacts/${id}/activities`, headers: { cookie: org.cookies.worker } });
-    const kinds = timeline.json().items.map((a: { kind: string; data: { to?: string } }) => `${a.kind}:${a.data.to ?? ""}`);
+    const timeline = await app.inject({
+      url: `/api/v1/contacts/${id}/activities`,
+      headers: { cookie: org.cookies.worker },
+    });
+    const kinds = timeline
+      .json()
+      .items.map((a: { kind: string; data: { to?: string } }) => `${a.kind}:${a.data.to ?? ""}`);
     expect(kinds).toEqual(["status:active", "status:offered", "status:ready", "created:"]);
   });
 

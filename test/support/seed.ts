@@ -1,8 +1,8 @@
 /** Test organisations with one user of every role, signed in through the real API. */
 import type { FastifyInstance } from "fastify";
+import type { Context } from "../../src/context.js";
 import type { Role } from "../../src/core/access/roles.js";
 import type { Worker } from "../../src/core/model.js";
-import type { Context } from "../../src/context.js";
 import { systemCaller } from "../../src/services/record.js";
 import { createOrganisation } from "../../src/services/save-organisation.js";
 import { createUser } from "../../src/services/save-user.js";
@@ -25,7 +25,11 @@ function must<T>(result: { ok: true; value: T } | { ok: false; error: { message:
 }
 
 export async function signInAs(app: FastifyInstance, email: string, password = PASSWORD): Promise<string> {
-  const response = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password } });
+  const response = await app.inject({
+    method: "POST",
+    url: "/api/v1/auth/login",
+    payload: { email, password },
+  });
   if (response.statusCode !== 200) throw new Error(`sign-in of ${email} failed: ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === "handoff_session");
   if (!cookie) throw new Error("no session cookie");

@@ -66,6 +66,19 @@ describe("planStatusChange", () => {
     expect(result.ok && result.value.assignedWorkerId).toBe("w1");
   });
 
+  it("refuses a move the caller's role forbids, offering only the moves it allows", () => {
+    const workerMoves = (from: Status, to: Status) =>
+      from === "active" && (to === "paused" || to === "closed");
+    const refused = planStatusChange(
+      { status: "active", assignedWorkerId: "w1" },
+      { to: "ready" },
+      DEFAULT_REASONS,
+      workerMoves,
+    );
+    expect(refused.ok || refused.error.code).toBe("forbidden");
+    expect(refused.ok || refused.error.details).toEqual({ current: "active", allowed: ["paused", "closed"] });
+  });
+
   it("never activates a contact without a worker", () => {
     expect(allowedStatuses({ status: "paused", assignedWorkerId: null })).not.toContain("active");
     expect(allowedStatuses({ status: "paused", assignedWorkerId: "w1" })).toContain("active");

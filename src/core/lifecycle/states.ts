@@ -71,19 +71,28 @@ export interface StatusChange {
   assignedWorkerId: string | null;
 }
 
-/** Decides a status change, or says why it is refused and what is allowed instead. */
+/**
+ * Decides a status change, or says why it is refused and what is allowed instead.
+ * `mayMove` is the caller's own limit (their role): moves it forbids are neither offered nor made.
+ */
 export function planStatusChange(
   contact: { status: Status; assignedWorkerId: string | null },
   request: StatusChangeRequest,
   reasons: ReasonLists,
+  mayMove: (from: Status, to: Status) => boolean = () => true,
 ): Result<StatusChange> {
-  const allowed = allowedStatuses(contact);
+  const allowed = allowedStatuses(contact).filter((to) => mayMove(contact.status, to));
   if (!isStatus(request.to)) {
     return fail("invalid", `"${request.to}" is not a status; statuses are ${STATUSES.join(", ")}`, {
       errors: [{ path: "to", message: `unknown status "${request.to}"` }],
     });
   }
   const to = request.to;
+  if (!mayMove(contact.status, to)) {
+    return fail("forbidden", `you may not move a contact from "${contact.status}" to "${to}"`, {
+      details: { current: contact.status, allowed },
+    });
+  }
   if (!allowed.includes(to)) {
     const next = allowed.length > 0 ? allowed.join(", ") : "none";
     return fail("conflict", `cannot move from "${contact.status}" to "${to}"; allowed next: ${next}`, {

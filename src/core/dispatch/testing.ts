@@ -1,0 +1,143 @@
+/** Test support: random dispatch instances for property tests, and the checks every plan must pass. */
+import fc from "fast-check";
+import { expect } from "vitest";
+import {
+  type DispatchConfig,
+  type DispatchContact,
+  type DispatchWorker,
+  eligibility,
+  planObjective,
+} from "./model.js";
+import type { DispatchPlan } from "./plan.js";
+
+const LANGUAGES = ["it", "en", "el", "ar"];
+
+export interface Instance {
+  contacts: DispatchContact[];
+  workers: DispatchWorker[];
+  config: DispatchConfig;
+}
+
+/** A point near (lat, lon), within about `spread` degrees, so distances matter against max_km. */
+const near = (lat: number, lon: number, spread: number) =>
+  fc.record({
+    lat: fc.double({ min: lat - spread, max: lat + spread, noNaN: true }),
+    lon: fc.double({ min: lon - spread, max: lon + spread, noNaN: true }),
+  });
+
+/** Anywhere on Earth, with the poles and the antimeridian made likely. */
+const anywhere = fc.oneof(
+  fc.record({
+    lat: fc.double({ min: -90, max: 90, noNaN: true }),
+    lon: fc.double({ min: -180, max: 180, noNaN: true }),
+  }),
+  near(89.7, 0, 0.3).map(({ lat, lon }) => ({ lat: Math.min(lat, 90), lon: lon * 500 })),
+  near(-89.7, 0, 0.3).map(({ lat, lon }) => ({ lat: Math.max(lat, -90), lon: lon * 500 })),
+  near(10, 179.8, 0.2).map(({ lat, lon }) => ({ lat, lon: lon > 180 ? lon - 360 : lon })),
+);
+
+const gender = fc.constantFrom("m" as const, "f" as const, null);
+
+export function workerArbitrary(
+  id: string,
+  place: fc.Arbitrary<{ lat: number; lon: number }>,
+): fc.Arbitrary<DispatchWorker> {
+  return fc.record({
+    id: fc.constant(id),
+    name: fc.constant(`Worker ${id}`),
+    gender,
+    languages: fc.subarray(LANGUAGES, { minLength: 1 }),
+    place,
+    maxKm: fc.double({ min: 1, max: 90, noNaN: true }),
+    capacity: fc.integer({ min: 0, max: 4 }),
+    active: fc.integer({ min: 0, max: 3 }),
+    trust: fc.double({ min: 0, max: 1, noNaN: true }),
+    status: fc.constantFrom("active" as const, "active" as const, "active" as const, "paused" as const),
+  }).map(({ place: { lat, lon }, ...rest }) => ({ ...rest, lat, lon }));
+}
+
+export function contactArbitrary(
+  id: string,
+  place: fc.Arbitrary<{ lat: number; lon: number }>,
+  workerIds: string[],
+): fc.Arbitrary<DispatchContact> {
+  return fc.record({
+    id: fc.constant(id),
+    name: fc.constant(`Contact ${id}`),
+    gender,
+    languages: fc.subarray(LANGUAGES),
+    place: fc.option(place, { freq: 8, nil: null }),
+    genderMatch: fc.constantFrom("same" as const, "any" as const, null),
+    priority: fc.integer({ min: 1, max: 3 }),
+    declinedBy: fc.subarray([...workerIds, "nobody"], { maxLength: Math.min(2, workerIds.length + 1) }),
+  }).map(({ place: location, ...rest }) => ({ ...rest, lat: location?.lat ?? null, lon: location?.lon ?? null }));
+}
+
+/** Configs from the default to ones where skipping or dropping a contact is the better choice. */
+export const configArbitrary: fc.Arbitrary<DispatchConfig> = fc.record({
+  sameGenderDefault: fc.boolean(),
+  assignValue: fc.oneof(fc.constant(10_000), fc.constant(0), fc.double({ min: 0, max: 200, noNaN: true })),
+  weights: fc.record({
+    distancePerKm: fc.double({ min: 0, max: 3, noNaN: true }),
+    trust: fc.double({ min: 0, max: 100, noNaN: true }),
+    load: fc.double({ min: 0, max: 150, noNaN: true }),
+  }),
+});
+
+function instance(
+  maxContacts: number,
+  maxWorkers: number,
+  place: fc.Arbitrary<{ lat: number; lon: number }>,
+): fc.Arbitrary<Instance> {
+  return fc
+    .record({ contacts: fc.integer({ min: 0, max: maxContacts }), workers: fc.integer({ min: 0, max: maxWorkers }) })
+    .chain(({ contacts, workers }) => {
+      const workerIds = Array.from({ length: workers }, (_, i) => `w${i}`);
+      return fc.record({
+        workers: fc.tuple(...workerIds.map((id) => workerArbitrary(id, place))),
+        contacts: fc.tuple(
+          ...Array.from({ length: contacts }, (_, i) => contactArbitrary(`c${i}`, place, workerIds)),
+        ),
+        config: configArbitrary,
+      });
+    });
+}
+
+/** Up to 7 contacts and 4 workers around Milan, within ~55 km of each other. */
+export const smallInstance = instance(7, 4, near(45.46, 9.19, 0.5));
+
+/** More contacts and workers spread over the whole globe, poles and antimeridian included. */
+export const globalInstance = instance(30, 30, anywhere);
+
+/** Every rule of contract.md that any plan must keep, whatever its objective. */
+export function expectValidPlan({ contacts, workers, config }: Instance, plan: DispatchPlan): void {
+  expect(plan.assignments).toHaveLength(contacts.length);
+  const given = new Array<number>(workers.length).fill(0);
+  let unassigned = 0;
+  plan.assignments.forEach((a, c) => {
+    expect(a.contactIndex).toBe(c);
+    const contact = contacts[c]!;
+    if (a.workerIndex >= 0) {
+      const verdict = eligibility(contact, workers[a.workerIndex]!, config);
+      expect(verdict.ok).toBe(true);
+      expect(a.reason).toBeNull();
+      expect(a.distanceKm).toBe(verdict.ok ? verdict.distanceKm : Number.NaN);
+      given[a.workerIndex]! += 1;
+    } else {
+      unassigned++;
+      expect(a.distanceKm).toBeNull();
+      const anyIgnoringCapacity = workers.some(
+        (worker) => eligibility(contact, worker, config, { ignoreCapacity: true }).ok,
+      );
+      expect(a.reason).toBe(anyIgnoringCapacity ? "no_capacity" : "no_eligible_worker");
+    }
+  });
+  workers.forEach((worker, w) => {
+    expect(given[w]!).toBeLessThanOrEqual(Math.max(0, worker.capacity - worker.active));
+  });
+  expect(plan.assigned).toBe(contacts.length - unassigned);
+  expect(plan.counts.no_capacity + plan.counts.no_eligible_worker).toBe(unassigned);
+  const workerOf = plan.assignments.map((a) => a.workerIndex);
+  expect(plan.objective).toBeCloseTo(planObjective(contacts, workers, config, workerOf), 6);
+}
+
