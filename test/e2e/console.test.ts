@@ -4,13 +4,19 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { type Browser, chromium, type Page } from "playwright-core";
 import pino from "pino";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/api/app.js";
 import { loadConfig } from "../../src/config.js";
 import { type Context, createContext } from "../../src/context.js";
-import { addContact, assignTo, PASSWORD, type SeededOrganisation, seedOrganisation } from "../support/seed.js";
+import {
+  addContact,
+  assignTo,
+  PASSWORD,
+  type SeededOrganisation,
+  seedOrganisation,
+} from "../support/seed.js";
 
 const SHOTS = join(import.meta.dirname, "../../test-results");
 const CHROMIUM = "/usr/bin/chromium";
@@ -36,13 +42,23 @@ const PEOPLE: Array<[string, string, string, string]> = [
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), "handoff-e2e-"));
-  ctx = await createContext({ ...loadConfig({}, {}), databaseUrl: join(dir, "e2e.db") }, { log: pino({ level: "silent" }) });
+  ctx = await createContext(
+    { ...loadConfig({}, {}), databaseUrl: join(dir, "e2e.db") },
+    { log: pino({ level: "silent" }) },
+  );
   app = await buildApp(ctx);
   base = (await app.listen({ port: 0, host: "127.0.0.1" })).replace("127.0.0.1", "localhost");
   org = await seedOrganisation(ctx, app, "harvest");
   const ids: string[] = [];
   for (const [name, place, country, language] of PEOPLE) {
-    ids.push(await addContact(app, org.cookies.dispatcher, { displayName: name, placeName: place, country, languages: [language] }));
+    ids.push(
+      await addContact(app, org.cookies.dispatcher, {
+        displayName: name,
+        placeName: place,
+        country,
+        languages: [language],
+      }),
+    );
   }
   // The worker holds the first two; everyone else is still waiting.
   for (const id of ids.slice(0, 2)) {
@@ -88,7 +104,9 @@ describe("the console", { timeout: 120_000 }, () => {
     await expect.poll(() => listedNames(page).then((n) => n.sort())).toEqual(["Ahmad Karimi", "Maria Rossi"]);
     await page.getByLabel("Place").fill("");
     await page.getByRole("checkbox", { name: "Active" }).check();
-    await expect.poll(() => listedNames(page).then((n) => n.sort())).toEqual(["Giulia Bianchi", "Maria Rossi"]);
+    await expect
+      .poll(() => listedNames(page).then((n) => n.sort()))
+      .toEqual(["Giulia Bianchi", "Maria Rossi"]);
     await page.getByRole("checkbox", { name: "Active" }).uncheck();
 
     await page.getByLabel("Search").fill("Romano");
@@ -98,13 +116,18 @@ describe("the console", { timeout: 120_000 }, () => {
     await expect.poll(() => page.locator(".contact-head .badge").first().innerText()).toBe("Qualifying");
     await page.getByLabel("What happened?").fill("Called: happy to meet on Tuesday.");
     await page.getByRole("button", { name: "Add", exact: true }).click();
-    await expect.poll(() => page.locator(".entry-body").first().innerText()).toBe("Called: happy to meet on Tuesday.");
+    await expect
+      .poll(() => page.locator(".entry-body").first().innerText())
+      .toBe("Called: happy to meet on Tuesday.");
     await expect.poll(() => page.locator(".entry-head strong").nth(1).innerText()).toBe("New → Qualifying");
     await page.screenshot({ path: join(SHOTS, "contact-page.png"), fullPage: true });
 
     await page.getByLabel("Console language").selectOption("el");
     await expect.poll(() => page.locator(".contact-head .badge").first().innerText()).toBe("Αξιολόγηση");
-    await page.getByRole("link", { name: /Αναζητητές/ }).first().click();
+    await page
+      .getByRole("link", { name: /Αναζητητές/ })
+      .first()
+      .click();
     await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe("Αναζητητές");
     await page.screenshot({ path: join(SHOTS, "contacts-list-el.png") });
     // The choice is remembered for the user on the server.
@@ -117,7 +140,9 @@ describe("the console", { timeout: 120_000 }, () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, "worker");
     await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe("My seekers");
-    await expect.poll(() => listedNames(page).then((n) => n.sort())).toEqual(["Giulia Bianchi", "Maria Rossi"]);
+    await expect
+      .poll(() => listedNames(page).then((n) => n.sort()))
+      .toEqual(["Giulia Bianchi", "Maria Rossi"]);
     await page.screenshot({ path: join(SHOTS, "worker-contacts.png") });
     await page.close();
   });
