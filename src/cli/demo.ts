@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../config.js";
 import { type Context, createContext } from "../context.js";
 import { type DemoLogin, loadDemo } from "../services/load-demo.js";
-import { dbOption } from "./options.js";
+import { dbOption, UsageError } from "./options.js";
 
 export function demoCommand(program: Command): void {
   program
@@ -12,14 +12,22 @@ export function demoCommand(program: Command): void {
     .addOption(dbOption())
     .option("--seed <n>", "random seed, for a repeatable demo", "1")
     .action(async (options: { db?: string; seed: string }) => {
+      parseSeed(options.seed);
       const ctx = await createContext(loadConfig(options));
       try {
-        const logins = await loadDemo(ctx, { seed: Number(options.seed) || 1 });
+        const logins = await loadDemo(ctx, { seed: parseSeed(options.seed) });
         process.stdout.write(describeLogins(logins));
       } finally {
         await ctx.db.close();
       }
     });
+}
+
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new UsageError(`--seed: "${text}" is not a whole number ≥ 0`);
+  return seed;
 }
 
 /** On the first start of an empty database: the demo, so a newcomer has something to work with. */

@@ -28,8 +28,10 @@ try {
     process.stderr.write(`handoff: ${error.message}\n`);
     process.exit(2);
   }
+  // A runtime failure: its message says what went wrong; a stack trace only helps with a bug of ours.
+  const bug = !(error instanceof Error) || error instanceof TypeError || error instanceof ReferenceError;
   process.stderr.write(
-    `handoff: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    `handoff: ${bug ? String(error instanceof Error ? error.stack : error) : error.message}\n`,
   );
   process.exit(1);
 }

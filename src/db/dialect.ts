@@ -121,6 +121,17 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
+/**
+ * The schema Kysely's migrator should keep its own tables in. Left unnamed, it looks for them in every
+ * schema of a PostgreSQL database, finds another schema's (each test run has its own), skips creating
+ * them, and then fails to reach them through the search path.
+ */
+export async function migrationSchema(db: Db): Promise<string | undefined> {
+  if (db.dialect !== "postgres") return undefined;
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db.kysely);
+  return rows[0]?.schema ?? undefined;
+}
+
 /** Reachability probe for /healthz. */
 export async function ping(db: Db): Promise<void> {
   await sql`select 1`.execute(db.kysely);

@@ -1,6 +1,6 @@
 /** Runs the one forward-only migration set on either database. */
 import { type Migration, type MigrationProvider, Migrator } from "kysely";
-import type { Db, DialectName } from "./dialect.js";
+import { type Db, type DialectName, migrationSchema } from "./dialect.js";
 import * as m0001 from "./migrations/0001-initial.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
@@ -23,7 +23,12 @@ function provider(dialect: DialectName): MigrationProvider {
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db: db.kysely, provider: provider(db.dialect) });
+  const schema = await migrationSchema(db);
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: provider(db.dialect),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);

@@ -1,5 +1,21 @@
-/** Placeholder until the demo generator lands. */
+/**
+ * Loads the demo: a ministry network and a solar sales team, each with its staff, about a hundred field
+ * workers in real cities, and three thousand contacts with eighteen months of history.
+ */
+import type { Insertable, Kysely } from "kysely";
 import type { Context } from "../context.js";
+import type { Role } from "../core/access/roles.js";
+import type { Organisation } from "../core/model.js";
+import { findOrganisationBySlug } from "../db/organisations.js";
+import type { Database } from "../db/schema.js";
+import { demoCities } from "./demo/cities.js";
+import { type City, type DemoData, type DemoUsers, generateDemo } from "./demo/generate.js";
+import { COUNTRIES } from "./demo/places.js";
+import { type DemoProfile, PASSWORD, PROFILES } from "./demo/profiles.js";
+import { deriveSeed, historicalIds, seededRandom } from "./demo/random.js";
+import { audit, systemCaller } from "./record.js";
+import { createOrganisation } from "./save-organisation.js";
+import { createUser } from "./save-user.js";
 
 export interface DemoLogin {
   email: string;
@@ -8,6 +24,151 @@ export interface DemoLogin {
   organisation: string;
 }
 
-export async function loadDemo(_ctx: Context, _options: { seed: number }): Promise<DemoLogin[]> {
-  throw new Error("the demo generator is not written yet");
+/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters even for the widest table. */
+const BATCH = 200;
+
+export async function loadDemo(ctx: Context, options: { seed: number }): Promise<DemoLogin[]> {
+  for (const profile of PROFILES) {
+    if (await findOrganisationBySlug(ctx.db.kysely, profile.slug)) {
+      throw new Error(
+        `the demo is already loaded: ${ctx.db.label} has an organisation "${profile.slug}"; use an empty database`,
+      );
+    }
+  }
+  const cities = await demoCities();
+  // One id source for the whole load: its counter keeps every id unique, across both organisations.
+  const newId = historicalIds(seededRandom(deriveSeed(options.seed, "ids")));
+  const logins: DemoLogin[] = [];
+  for (const profile of PROFILES) {
+    logins.push(...(await loadOrganisation(ctx, profile, { seed: options.seed, cities, newId })));
+  }
+  return logins;
+}
+
+async function loadOrganisation(
+  ctx: Context,
+  profile: DemoProfile,
+  shared: { seed: number; cities: City[]; newId: (at: number) => string },
+): Promise<DemoLogin[]> {
+  const created = await createOrganisation(ctx, {
+    name: profile.name,
+    slug: profile.slug,
+    kind: profile.kind,
+    defaultCountry: profile.defaultCountry,
+    timeZone: profile.timeZone,
+  });
+  if (!created.ok)
+    throw new Error(`cannot create the demo organisation "${profile.slug}": ${created.error.message}`);
+  const organisation = created.value;
+  const { logins, users } = await createStaff(ctx, profile, organisation);
+
+  const data = generateDemo({
+    profile,
+    organisationId: organisation.id,
+    cities: shared.cities,
+    now: ctx.clock.now(),
+    random: seededRandom(deriveSeed(shared.seed, profile.slug)),
+    newId: shared.newId,
+    reasons: organisation.settings.reasons,
+    users,
+  });
+
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    await insertAll(trx, "workers", data.workers);
+    await insertAll(trx, "contacts", data.contacts);
+    await insertAll(trx, "activities", data.activities);
+    await audit(trx, ctx, systemCaller(organisation.id), {
+      action: "demo.load",
+      entity: "organisation",
+      entityId: organisation.id,
+      after: { seed: shared.seed, users: logins.length, ...counts(data) },
+    });
+  });
+  return logins;
+}
+
+/** The organisation's staff and its two field workers who sign in, all with the one demo password. */
+async function createStaff(
+  ctx: Context,
+  profile: DemoProfile,
+  organisation: Organisation,
+): Promise<{ logins: DemoLogin[]; users: DemoUsers }> {
+  const caller = systemCaller(organisation.id);
+  const people: Array<{
+    mailbox: string;
+    name: string;
+    role: Role;
+    locale: "en" | "it" | "el";
+    timeZone: string;
+  }> = [
+    ...profile.staff.map((s) => ({ ...s, locale: "en" as const, timeZone: profile.timeZone })),
+    ...profile.featured.map((f) => ({
+      mailbox: f.mailbox,
+      name: f.name,
+      role: "worker" as const,
+      locale: COUNTRIES[f.country].locale,
+      timeZone: COUNTRIES[f.country].timeZone,
+    })),
+  ];
+  // Created side by side: hashing a password is most of the work, and argon2 hashes off the main thread.
+  const created = await Promise.all(
+    people.map(async (person) => {
+      const email = `${person.mailbox}@${profile.slug}.example`;
+      const user = await createUser(ctx, caller, {
+        email,
+        name: person.name,
+        role: person.role,
+        password: PASSWORD,
+        locale: person.locale,
+        timeZone: person.timeZone,
+      });
+      if (!user.ok) throw new Error(`cannot create the demo user ${email}: ${user.error.message}`);
+      return { person, email, id: user.value.id };
+    }),
+  );
+  const logins: DemoLogin[] = created.map(({ person, email }) => ({
+    email,
+    password: PASSWORD,
+    role: person.role,
+    organisation: organisation.name,
+  }));
+  const userIds = new Map(created.map(({ person, id }) => [person.mailbox, id]));
+  const idOf = (mailbox: string): string => {
+    const id = userIds.get(mailbox);
+    if (!id) throw new Error(`the demo profile "${profile.slug}" has no ${mailbox}`);
+    return id;
+  };
+  return {
+    logins,
+    users: {
+      setter: idOf("setter"),
+      dispatcher: idOf("dispatcher"),
+      worker: idOf("worker"),
+      worker2: idOf("worker2"),
+    },
+  };
+}
+
+async function insertAll<T extends "workers" | "contacts" | "activities">(
+  trx: Kysely<Database>,
+  table: T,
+  rows: ReadonlyArray<Insertable<Database[T]>>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + BATCH))
+      .execute();
+  }
+}
+
+function counts(data: DemoData) {
+  const statuses: Record<string, number> = {};
+  for (const c of data.contacts) statuses[c.status] = (statuses[c.status] ?? 0) + 1;
+  return {
+    workers: data.workers.length,
+    contacts: data.contacts.length,
+    activities: data.activities.length,
+    statuses,
+  };
 }

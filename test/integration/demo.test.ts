@@ -1,0 +1,116 @@
+import { type Kysely, sql } from "kysely";
+import { expect, it } from "vitest";
+import { STATUSES } from "../../src/core/lifecycle/states.js";
+import type { Database } from "../../src/db/schema.js";
+import { loadDemo } from "../../src/services/load-demo.js";
+import { describeEachDatabase } from "../support/databases.js";
+
+/** Loading the demo writes some 70,000 rows; PostgreSQL takes a while. */
+const LOAD_TIMEOUT = 90_000;
+
+async function count(db: Kysely<Database>, query: ReturnType<typeof sql<{ n: number }>>): Promise<number> {
+  const { rows } = await query.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+describeEachDatabase("demo", (env) => {
+  it(
+    "fills two organisations of realistic size, in every state, with no worker over capacity and a timeline for everyone",
+    async () => {
+      const { ctx } = env();
+      const db = ctx.db.kysely;
+      await loadDemo(ctx, { seed: 1 });
+
+      const organisations = await db.selectFrom("organisations").select(["id", "slug", "kind"]).execute();
+      expect(organisations.map((o) => `${o.slug}:${o.kind}`).sort()).toEqual([
+        "harvest:ministry",
+        "northwind:sales",
+      ]);
+
+      for (const { id, slug } of organisations) {
+        const workers = await count(db, sql`select count(*) as n from workers where organisation_id = ${id}`);
+        const contacts = await count(
+          db,
+          sql`select count(*) as n from contacts where organisation_id = ${id}`,
+        );
+        expect(workers, `${slug} workers`).toBeGreaterThanOrEqual(90);
+        expect(workers, `${slug} workers`).toBeLessThanOrEqual(110);
+        expect(contacts, `${slug} contacts`).toBeGreaterThanOrEqual(2700);
+        expect(contacts, `${slug} contacts`).toBeLessThanOrEqual(3300);
+        const statuses = await db
+          .selectFrom("contacts")
+          .select("status")
+          .distinct()
+          .where("organisation_id", "=", id)
+          .execute();
+        expect(statuses.map((s) => s.status).sort(), `${slug} statuses`).toEqual([...STATUSES].sort());
+      }
+
+      const overCapacity = await sql<{ id: string }>`
+        select w.id from workers w
+        join contacts c on c.assigned_worker_id = w.id and c.status in ('offered', 'active', 'paused')
+        group by w.id, w.capacity
+        having count(*) > w.capacity`.execute(db);
+      expect(overCapacity.rows).toEqual([]);
+
+      const holdingWithoutWorker = await count(
+        db,
+        sql`select count(*) as n from contacts
+            where status in ('offered', 'active', 'paused') and assigned_worker_id is null`,
+      );
+      expect(holdingWithoutWorker).toBe(0);
+
+      const acrossOrganisations = await count(
+        db,
+        sql`select count(*) as n from contacts c join workers w on w.id = c.assigned_worker_id
+            where w.organisation_id <> c.organisation_id`,
+      );
+      expect(acrossOrganisations).toBe(0);
+
+      const withoutTimeline = await count(
+        db,
+        sql`select count(*) as n from contacts c
+            where not exists (select 1 from activities a where a.contact_id = c.id)`,
+      );
+      expect(withoutTimeline).toBe(0);
+
+      const now = ctx.clock.now().toISOString();
+      const inTheFuture = await count(
+        db,
+        sql`select count(*) as n from activities where created_at > ${now}`,
+      );
+      expect(inTheFuture).toBe(0);
+
+      const loads = await db
+        .selectFrom("audit_log")
+        .select("after")
+        .where("action", "=", "demo.load")
+        .execute();
+      expect(loads.map((l) => JSON.parse(l.after ?? "{}").contacts)).toHaveLength(2);
+    },
+    LOAD_TIMEOUT,
+  );
+
+  it(
+    "signs in with every login it prints, and refuses to load a second time",
+    async () => {
+      const { ctx, app } = env();
+      const logins = await loadDemo(ctx, { seed: 1 });
+      expect(logins).toHaveLength(12);
+      for (const login of logins) {
+        const response = await app.inject({
+          method: "POST",
+          url: "/api/v1/auth/login",
+          payload: { email: login.email, password: login.password },
+        });
+        expect(response.statusCode, `${login.email}: ${response.body}`).toBe(200);
+        const me = response.json();
+        expect(me.user).toMatchObject({ email: login.email, role: login.role });
+        expect(me.organisation.name).toBe(login.organisation);
+        if (login.role === "worker") expect(me.user.workerId).not.toBeNull();
+      }
+      await expect(loadDemo(ctx, { seed: 1 })).rejects.toThrow(/already loaded/);
+    },
+    LOAD_TIMEOUT,
+  );
+});
