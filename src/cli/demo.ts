@@ -2,6 +2,8 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config.js";
 import { type Context, createContext } from "../context.js";
+import { findOrganisationBySlug } from "../db/organisations.js";
+import { PASSWORD as DEMO_PASSWORD } from "../services/demo/profiles.js";
 import { type DemoLogin, loadDemo } from "../services/load-demo.js";
 import { dbOption, UsageError } from "./options.js";
 
@@ -32,9 +34,17 @@ function parseSeed(text: string): number {
 
 /** On the first start of an empty database: the demo, so a newcomer has something to work with. */
 export async function loadDemoIfEmpty(ctx: Context): Promise<DemoLogin[] | null> {
-  const any = await ctx.db.kysely.selectFrom("organisations").select("id").limit(1).executeTakeFirst();
+  const any = await ctx.db.kysely.selectFrom("organisations").select("slug").limit(1).executeTakeFirst();
   if (any) return null;
   return loadDemo(ctx, { seed: 1 });
+}
+
+/** On later starts: a reminder of how to sign in, when the demo is there. */
+export async function demoHint(ctx: Context): Promise<string> {
+  const demo = await findOrganisationBySlug(ctx.db.kysely, "harvest");
+  return demo
+    ? `\nDemo data is loaded: sign in as dispatcher@harvest.example with password ${DEMO_PASSWORD}\n\n`
+    : "";
 }
 
 export function describeLogins(logins: DemoLogin[]): string {

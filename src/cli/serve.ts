@@ -4,7 +4,7 @@ import { buildApp } from "../api/app.js";
 import { loadConfig } from "../config.js";
 import { createContext } from "../context.js";
 import { migrateToLatest } from "../db/migrate.js";
-import { describeLogins, loadDemoIfEmpty } from "./demo.js";
+import { demoHint, describeLogins, loadDemoIfEmpty } from "./demo.js";
 import { dbOption } from "./options.js";
 
 export function serveCommand(program: Command): void {
@@ -24,6 +24,7 @@ export function serveCommand(program: Command): void {
       const url = address.replace("127.0.0.1", "localhost");
       process.stdout.write(`\nHandoff is running at ${url}  (database: ${ctx.db.label})\n`);
       if (logins) process.stdout.write(describeLogins(logins));
+      else if (options.demo) process.stdout.write(await demoHint(ctx));
       const stop = async () => {
         await app.close();
         await ctx.db.close();
