@@ -5,6 +5,7 @@ import { BrowserRouter } from "react-router";
 import { ApiError } from "./api.js";
 import "./i18n/index.js";
 import { App } from "./shell/app.js";
+import { ErrorBoundary } from "./shell/error-boundary.js";
 import "./styles.css";
 
 const client = new QueryClient({
@@ -24,7 +25,9 @@ if (root) {
     <StrictMode>
       <QueryClientProvider client={client}>
         <BrowserRouter>
-          <App />
+          <ErrorBoundary>
+            <App />
+          </ErrorBoundary>
         </BrowserRouter>
       </QueryClientProvider>
     </StrictMode>,

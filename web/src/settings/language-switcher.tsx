@@ -17,10 +17,7 @@ export function LanguageSwitcher() {
   return (
     <label className="language">
       <span className="visually-hidden">{t("settings.consoleLanguage")}</span>
-      <select
-        value={i18n.language}
-        onChange={(e) => void choose(e.target.value as Language)}
-      >
+      <select value={i18n.language} onChange={(e) => void choose(e.target.value as Language)}>
         {LANGUAGES.map((l) => (
           <option key={l.code} value={l.code} lang={l.code}>
             {l.name}
