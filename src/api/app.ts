@@ -14,6 +14,7 @@ import { registerAuth } from "./auth.js";
 import { frameworkError, handleError, notFound } from "./problem.js";
 import { adminRoutes } from "./routes/admin.js";
 import { contactRoutes } from "./routes/contacts.js";
+import { dispatchRoutes } from "./routes/dispatch.js";
 import { sessionRoutes } from "./routes/session.js";
 import { workerRoutes } from "./routes/workers.js";
 
@@ -83,6 +84,7 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   sessionRoutes(app, ctx);
   contactRoutes(app, ctx);
   workerRoutes(app, ctx);
+  dispatchRoutes(app, ctx);
   adminRoutes(app, ctx);
   await app.ready();
   return app;

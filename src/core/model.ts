@@ -231,10 +231,37 @@ export const ReasonListsSchema = z.object({
   closed: z.array(text(100)).min(1),
 });
 
+export const DISPATCH_MODES = ["manual", "suggest", "auto", "batch"] as const;
+
+/** How an organisation dispatches, and the weights of the model in contract.md. */
+export const DispatchSettingsSchema = z.object({
+  mode: z
+    .enum(DISPATCH_MODES)
+    .describe("manual: dispatchers choose; suggest: ranked suggestions; auto: offer on arrival; batch: a plan every N minutes"),
+  batchEveryMinutes: z.number().int().min(5).max(1440),
+  sameGenderDefault: z.boolean(),
+  assignValue: z.number().finite().min(0),
+  weights: z.object({
+    distancePerKm: z.number().finite().min(0),
+    trust: z.number().finite().min(0),
+    load: z.number().finite().min(0),
+  }),
+});
+export type DispatchSettings = z.infer<typeof DispatchSettingsSchema>;
+
+export const DEFAULT_DISPATCH: DispatchSettings = {
+  mode: "suggest",
+  batchEveryMinutes: 30,
+  sameGenderDefault: true,
+  assignValue: 10_000,
+  weights: { distancePerKm: 1, trust: 50, load: 100 },
+};
+
 export const OrganisationSettingsSchema = z.object({
   defaultCountry: countryCode.nullable().default(null),
   timeZone: timeZone.default("UTC"),
   reasons: ReasonListsSchema.default(DEFAULT_REASONS),
+  dispatch: DispatchSettingsSchema.default(DEFAULT_DISPATCH),
 });
 export type OrganisationSettings = z.infer<typeof OrganisationSettingsSchema>;
 
@@ -263,7 +290,12 @@ export const OrganisationPatchSchema = z
   .object({
     name: text(200),
     settings: z
-      .object({ defaultCountry: countryCode.nullable(), timeZone, reasons: ReasonListsSchema })
+      .object({
+        defaultCountry: countryCode.nullable(),
+        timeZone,
+        reasons: ReasonListsSchema,
+        dispatch: DispatchSettingsSchema,
+      })
       .partial()
       .strict(),
     vocabulary: z

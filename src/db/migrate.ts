@@ -2,12 +2,14 @@
 import { type Migration, type MigrationProvider, Migrator } from "kysely";
 import { type Db, type DialectName, migrationSchema } from "./dialect.js";
 import * as m0001 from "./migrations/0001-initial.js";
+import * as m0002 from "./migrations/0002-dispatch.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
 /** Listed by hand, in order: a migration is never renamed or edited once it has shipped. */
 const MIGRATIONS: Record<string, DialectMigration> = {
   "0001-initial": m0001,
+  "0002-dispatch": m0002,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

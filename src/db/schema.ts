@@ -120,6 +120,42 @@ export interface AuditLogTable {
   created_at: Iso;
 }
 
+export interface DeclinesTable {
+  organisation_id: string;
+  contact_id: string;
+  worker_id: string;
+  reason: string | null;
+  created_at: Iso;
+}
+
+export interface DispatchDecisionsTable {
+  id: string;
+  organisation_id: string;
+  contact_id: string;
+  worker_id: string | null;
+  /** manual, suggest, auto or batch */
+  mode: string;
+  /** offered or unassignable */
+  outcome: string;
+  /** Why: the rules passed, the score terms, the runner-up (JSON). */
+  trace: JsonText;
+  run_id: string | null;
+  actor_user_id: string | null;
+  created_at: Iso;
+}
+
+export interface DispatchRunsTable {
+  id: string;
+  organisation_id: string;
+  /** preview, applied or discarded */
+  status: string;
+  plan: JsonText;
+  summary: JsonText;
+  created_by: string | null;
+  created_at: Iso;
+  applied_at: Iso | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -128,6 +164,9 @@ export interface Database {
   contacts: ContactsTable;
   activities: ActivitiesTable;
   audit_log: AuditLogTable;
+  declines: DeclinesTable;
+  dispatch_decisions: DispatchDecisionsTable;
+  dispatch_runs: DispatchRunsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

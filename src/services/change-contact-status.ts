@@ -1,12 +1,16 @@
 /** Moves a contact to another status, within the lifecycle rules and the caller's role. */
+import type { Kysely } from "kysely";
 import type { Context } from "../context.js";
 import { canChangeStatus } from "../core/access/roles.js";
 import { planStatusChange, type Status, type StatusChangeRequest } from "../core/lifecycle/states.js";
-import type { Contact } from "../core/model.js";
-import { fail, ok, type Result } from "../core/result.js";
+import type { Contact, Organisation } from "../core/model.js";
+import { ok, type Result } from "../core/result.js";
 import { updateContact } from "../db/contacts.js";
+import { recordDecline } from "../db/dispatch.js";
 import { loadSettings } from "../db/organisations.js";
+import type { Database } from "../db/schema.js";
 import { lockVisibleContact } from "./load-contact.js";
+import { checkOffer, type OfferCheck, type OfferMode } from "./offer-check.js";
 import { addToTimeline, audit, type Caller } from "./record.js";
 
 export async function changeContactStatus(
@@ -19,76 +23,101 @@ export async function changeContactStatus(
   return ctx.db.kysely.transaction().execute(async (trx) => {
     const loaded = await lockVisibleContact(trx, ctx.db.dialect, caller, id);
     if (!loaded.ok) return loaded;
-    const before = loaded.value;
-    const mayMove = (from: Status, to: Status) => canChangeStatus(caller, from, to);
-    const planned = planStatusChange(before, request, organisation.settings.reasons, mayMove);
-    if (!planned.ok) return planned;
-    const change = planned.value;
-    let workerName = change.assignedWorkerId === before.assignedWorkerId ? before.assignedWorkerName : null;
-    if (change.status === "offered" && change.assignedWorkerId) {
-      const worker = await trx
-        .selectFrom("workers")
-        .select(["id", "name"])
-        .where("organisation_id", "=", caller.organisationId)
-        .where("id", "=", change.assignedWorkerId)
-        .executeTakeFirst();
-      if (!worker) {
-        return fail("not_found", `no worker ${change.assignedWorkerId}`, {
-          errors: [{ path: "workerId", message: "no such worker in this organisation" }],
-        });
-      }
-      workerName = worker.name;
-    }
-    const now = ctx.clock.now().toISOString();
-    const workerChanged = change.assignedWorkerId !== before.assignedWorkerId;
-    const after: Contact = {
-      ...before,
-      status: change.status,
-      statusReason: change.statusReason,
-      assignedWorkerId: change.assignedWorkerId,
-      assignedWorkerName: workerName,
-      assignedAt: workerChanged ? (change.assignedWorkerId ? now : null) : before.assignedAt,
-      statusChangedAt: now,
-      updatedAt: now,
-      lastActivityAt: now,
-    };
-    await updateContact(trx, caller.organisationId, id, {
-      status: after.status,
-      status_reason: after.statusReason,
-      assigned_worker_id: after.assignedWorkerId,
-      assigned_at: after.assignedAt,
-      status_changed_at: now,
-      updated_at: now,
-      last_activity_at: now,
+    const applied = await applyStatusChange(trx, ctx, caller, {
+      organisation,
+      before: loaded.value,
+      request,
+      mode: "manual",
     });
-    const data = {
-      from: change.from,
-      to: change.status,
-      reason: change.statusReason,
-      workerId: after.assignedWorkerId,
-      previousWorkerId: before.assignedWorkerId,
-    };
-    await addToTimeline(trx, ctx, caller, {
-      contactId: id,
-      kind: "status",
-      body: request.note ?? null,
-      data,
-    });
-    await audit(trx, ctx, caller, {
-      action: "contact.status",
-      entity: "contact",
-      entityId: id,
-      before: {
-        status: before.status,
-        statusReason: before.statusReason,
-        assignedWorkerId: before.assignedWorkerId,
-      },
-      after: {
-        status: after.status,
-        statusReason: after.statusReason,
-        assignedWorkerId: after.assignedWorkerId,
-      },
-    });
-    return ok(after);
+    return applied.ok ? ok(applied.value.contact) : applied;
   });
+}
+
+/**
+ * Inside the caller's transaction, with the contact already locked: plans the change, checks an
+ * offer against the worker's availability and room, writes the contact, its timeline and the audit.
+ */
+export async function applyStatusChange(
+  trx: Kysely<Database>,
+  ctx: Context,
+  caller: Caller,
+  input: { organisation: Organisation; before: Contact; request: StatusChangeRequest; mode: OfferMode },
+): Promise<Result<{ contact: Contact; offer: OfferCheck | null }>> {
+  const { organisation, before, request } = input;
+  const mayMove = (from: Status, to: Status) => canChangeStatus(caller, from, to);
+  const planned = planStatusChange(before, request, organisation.settings.reasons, mayMove);
+  if (!planned.ok) return planned;
+  const change = planned.value;
+  let workerName = change.assignedWorkerId === before.assignedWorkerId ? before.assignedWorkerName : null;
+  let offer: OfferCheck | null = null;
+  if (change.status === "offered" && change.assignedWorkerId) {
+    const checked = await checkOffer(trx, ctx, {
+      organisationId: caller.organisationId,
+      settings: organisation.settings,
+      contact: before,
+      workerId: change.assignedWorkerId,
+      mode: input.mode,
+    });
+    if (!checked.ok) return checked;
+    offer = checked.value;
+    workerName = offer.workerName;
+  }
+  const now = ctx.clock.now().toISOString();
+  const workerChanged = change.assignedWorkerId !== before.assignedWorkerId;
+  const after: Contact = {
+    ...before,
+    status: change.status,
+    statusReason: change.statusReason,
+    assignedWorkerId: change.assignedWorkerId,
+    assignedWorkerName: workerName,
+    assignedAt: workerChanged ? (change.assignedWorkerId ? now : null) : before.assignedAt,
+    statusChangedAt: now,
+    updatedAt: now,
+    lastActivityAt: now,
+  };
+  await updateContact(trx, caller.organisationId, before.id, {
+    status: after.status,
+    status_reason: after.statusReason,
+    assigned_worker_id: after.assignedWorkerId,
+    assigned_at: after.assignedAt,
+    status_changed_at: now,
+    updated_at: now,
+    last_activity_at: now,
+  });
+  const data = {
+    from: change.from,
+    to: change.status,
+    reason: change.statusReason,
+    workerId: after.assignedWorkerId,
+    previousWorkerId: before.assignedWorkerId,
+  };
+  if (before.status === "offered" && change.status === "ready" && before.assignedWorkerId) {
+    // A declined offer: that worker is never offered this contact again.
+    await recordDecline(trx, {
+      organisation_id: caller.organisationId,
+      contact_id: before.id,
+      worker_id: before.assignedWorkerId,
+      reason: request.note ?? null,
+      created_at: now,
+    });
+  }
+  await addToTimeline(trx, ctx, caller, {
+    contactId: before.id,
+    kind: "status",
+    body: request.note ?? null,
+    data,
+  });
+  const fields = (c: Contact) => ({
+    status: c.status,
+    statusReason: c.statusReason,
+    assignedWorkerId: c.assignedWorkerId,
+  });
+  await audit(trx, ctx, caller, {
+    action: "contact.status",
+    entity: "contact",
+    entityId: before.id,
+    before: fields(before),
+    after: fields(after),
+  });
+  return ok({ contact: after, offer });
 }

@@ -106,7 +106,8 @@ const ActivityBody = z
 
 const ActivityQuery = z.object({ limit: limitParam, before: z.string().max(64).optional() });
 
-async function detail(ctx: Context, caller: Caller, contact: Contact) {
+/** A contact with the moves this caller may make next. */
+export async function contactDetail(ctx: Context, caller: Caller, contact: Contact) {
   const organisation = await loadSettings(ctx.db.kysely, caller.organisationId);
   return {
     ...contact,
@@ -180,7 +181,7 @@ export function contactRoutes(app: FastifyInstance, ctx: Context): void {
       const caller = callerOf(request);
       const result = await readContact(ctx.db.kysely, caller, request.params.id);
       if (!result.ok) return sendFailure(reply, result.error);
-      return detail(ctx, caller, result.value);
+      return contactDetail(ctx, caller, result.value);
     },
   );
 
@@ -216,7 +217,7 @@ export function contactRoutes(app: FastifyInstance, ctx: Context): void {
       const caller = callerOf(request);
       const result = await changeContactStatus(ctx, caller, request.params.id, request.body);
       if (!result.ok) return sendFailure(reply, result.error);
-      return detail(ctx, caller, result.value);
+      return contactDetail(ctx, caller, result.value);
     },
   );
 
@@ -235,7 +236,7 @@ export function contactRoutes(app: FastifyInstance, ctx: Context): void {
       const caller = callerOf(request);
       const result = await advanceContactProgress(ctx, caller, request.params.id, request.body);
       if (!result.ok) return sendFailure(reply, result.error);
-      return detail(ctx, caller, result.value);
+      return contactDetail(ctx, caller, result.value);
     },
   );
 
