@@ -93,6 +93,8 @@ describe("the console", { timeout: 120_000 }, () => {
   it("lets a dispatcher filter, open a contact, move it on, comment, and switch to Greek", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await signIn(page, "dispatcher");
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe("Dispatch");
+    await page.getByRole("link", { name: "Seekers", exact: true }).click();
     await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe("Seekers");
     await expect.poll(() => listedNames(page).then((n) => n.length)).toBe(PEOPLE.length);
     await page.screenshot({ path: join(SHOTS, "contacts-list.png") });
@@ -150,6 +152,7 @@ describe("the console", { timeout: 120_000 }, () => {
   it("fits a 390 px phone without sideways scrolling", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page, "admin");
+    await page.getByRole("link", { name: "Seekers", exact: true }).click();
     await expect.poll(() => listedNames(page).then((n) => n.length)).toBe(PEOPLE.length);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -160,7 +163,7 @@ describe("the console", { timeout: 120_000 }, () => {
   it("says plainly when a contact cannot be found", async () => {
     const page = await browser.newPage();
     await signIn(page, "admin");
-    await expect.poll(() => listedNames(page).then((n) => n.length)).toBe(PEOPLE.length);
+    await page.getByRole("link", { name: "Seekers", exact: true }).waitFor();
     await page.goto(`${base}/contacts/does-not-exist`);
     await expect.poll(() => page.getByRole("alert").innerText()).toContain("Not found");
     await page.close();
@@ -185,6 +188,33 @@ describe("the console", { timeout: 120_000 }, () => {
       return link ? getComputedStyle(link).outlineStyle : "none";
     });
     expect(focusVisible).not.toBe("none");
+    await page.close();
+  });
+
+  it("lets an admin dispatch from the queue with the why on demand, plan the backlog, and see the gaps", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, "admin");
+    const first = page.locator(".queue-item").filter({ hasText: "Sofia Ricci" });
+    await first.getByRole("button", { name: "Why?" }).first().click();
+    await expect.poll(() => first.locator(".why").innerText()).toContain("Score");
+    await page.screenshot({ path: join(SHOTS, "dispatch-queue.png") });
+    await first.getByRole("button", { name: "Assign" }).first().click();
+    await expect.poll(() => page.locator(".queue-item").filter({ hasText: "Sofia Ricci" }).count()).toBe(0);
+    const offered = await app.inject({
+      url: "/api/v1/contacts?q=ricci",
+      headers: { cookie: org.cookies.dispatcher },
+    });
+    expect(offered.json().items[0]).toMatchObject({
+      status: "offered",
+      assignedWorkerId: org.workers.worker.id,
+    });
+
+    await page.getByRole("link", { name: "Batch plan" }).click();
+    await page.getByRole("button", { name: "Plan the backlog" }).click();
+    await expect.poll(() => page.locator(".run-summary").innerText()).toContain("waiting");
+    await page.screenshot({ path: join(SHOTS, "dispatch-batch.png") });
+    await page.getByRole("link", { name: "Coverage gaps" }).click();
+    await expect.poll(() => page.locator(".list-page").innerText()).toContain("Coverage gaps");
     await page.close();
   });
 });

@@ -4,8 +4,10 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { api, type ContactDetail } from "../api.js";
+import { ContactDispatch } from "../dispatch/contact-dispatch.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useFormat } from "../shell/format.js";
+import { useMe } from "../shell/me.js";
 import { ContactEditor } from "./contact-editor.js";
 import { ProgressActions } from "./progress-actions.js";
 import { StatusActions } from "./status-actions.js";
@@ -15,6 +17,7 @@ import { Timeline } from "./timeline.js";
 export function ContactPage() {
   const { t } = useTranslation();
   const format = useFormat();
+  const me = useMe();
   const { id = "" } = useParams();
   const [editing, setEditing] = useState(false);
   const contact = useQuery({
@@ -106,6 +109,7 @@ export function ContactPage() {
           <StatusActions contact={c} />
           <ProgressActions contact={c} />
         </section>
+        {(me.user.role === "admin" || me.user.role === "dispatcher") && <ContactDispatch contact={c} />}
         <section aria-labelledby="timeline-title" className="card wide">
           <h2 id="timeline-title">{t("timeline.title")}</h2>
           <Timeline contactId={c.id} />

@@ -5,6 +5,9 @@ import { Navigate, Route, Routes } from "react-router";
 import { ApiError, api, type Me } from "../api.js";
 import { ContactList } from "../contacts/contact-list.js";
 import { ContactPage } from "../contacts/contact-page.js";
+import { BatchPage } from "../dispatch/batch-page.js";
+import { GapsPage } from "../dispatch/gaps-page.js";
+import { QueuePage } from "../dispatch/queue-page.js";
 import { changeLanguage, loadVocabulary } from "../i18n/index.js";
 import { SignIn } from "../session/sign-in.js";
 import { SettingsPage } from "../settings/settings-page.js";
@@ -18,8 +21,9 @@ export function homeFor(me: Me): string {
   switch (me.user.role) {
     case "marketer":
       return "/settings";
-    case "worker":
-      return "/contacts";
+    case "admin":
+    case "dispatcher":
+      return "/dispatch";
     default:
       return "/contacts";
   }
@@ -48,6 +52,7 @@ export function App() {
     );
   }
   const canSeeWorkers = me.data.user.role !== "marketer";
+  const dispatches = me.data.user.role === "admin" || me.data.user.role === "dispatcher";
   return (
     <MeContext.Provider value={me.data}>
       <Layout>
@@ -57,6 +62,9 @@ export function App() {
           {me.data.user.role !== "marketer" && <Route path="/contacts/:id" element={<ContactPage />} />}
           {canSeeWorkers && <Route path="/workers" element={<WorkerList />} />}
           {canSeeWorkers && <Route path="/workers/:id" element={<WorkerPage />} />}
+          {dispatches && <Route path="/dispatch" element={<QueuePage />} />}
+          {dispatches && <Route path="/dispatch/batch" element={<BatchPage />} />}
+          {dispatches && <Route path="/dispatch/gaps" element={<GapsPage />} />}
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="*" element={<p className="page">{t("common.notFound")}</p>} />
         </Routes>

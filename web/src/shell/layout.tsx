@@ -32,6 +32,9 @@ export function Layout({ children }: { children: ReactNode }) {
           <span>{me.organisation.name}</span>
         </div>
         <nav aria-label={t("nav.main")}>
+          {(role === "admin" || role === "dispatcher") && (
+            <NavLink to="/dispatch">{t("dispatch.title")}</NavLink>
+          )}
           {role !== "marketer" && (
             <NavLink to="/contacts">
               {role === "worker" ? t("nav.myContacts") : t("nouns:contacts_cap")}
