@@ -115,6 +115,20 @@ const CONTACT_ROUTES: Record<string, (id: string) => Sent> = {
 };
 
 /** The contact routes that name one contact. */
+/** Dispatch routes of one contact: for dispatchers (and, to read, setters), never for workers. */
+const DISPATCH_ROUTES: Record<string, (id: string) => Sent> = {
+  "GET /api/v1/contacts/{id}/suggestions": (id) => ({
+    method: "GET",
+    url: `/api/v1/contacts/${id}/suggestions`,
+  }),
+  "GET /api/v1/contacts/{id}/decisions": (id) => ({ method: "GET", url: `/api/v1/contacts/${id}/decisions` }),
+  "POST /api/v1/contacts/{id}/assign": (id) => ({
+    method: "POST",
+    url: `/api/v1/contacts/${id}/assign`,
+    payload: { workerId: "x" },
+  }),
+};
+
 const ONE_CONTACT_ROUTES = Object.entries(CONTACT_ROUTES).filter(([key]) => key.includes("{id}"));
 
 interface Team {
@@ -167,7 +181,27 @@ describeEachDatabase("access by role", (env) => {
     const documented = (await documentedOperations(app)).filter((op) =>
       op.split(" ")[1]?.startsWith("/api/v1/contacts"),
     );
-    expect(Object.keys(CONTACT_ROUTES).sort()).toEqual(documented);
+    expect([...Object.keys(CONTACT_ROUTES), ...Object.keys(DISPATCH_ROUTES)].sort()).toEqual(documented);
+  });
+
+  it("keeps workers out of dispatching, even for their own contacts, and lets setters read suggestions", async () => {
+    const { app } = env();
+    const { org, mine, open } = await team(env);
+    for (const [key, build] of Object.entries(DISPATCH_ROUTES)) {
+      expectProblem(await send(app, org.cookies.worker, build(mine)), 403, key);
+    }
+    const suggestions = await send(
+      app,
+      org.cookies.setter,
+      DISPATCH_ROUTES["GET /api/v1/contacts/{id}/suggestions"]!(open),
+    );
+    expect(suggestions.statusCode).toBe(200);
+    const assign = await send(
+      app,
+      org.cookies.setter,
+      DISPATCH_ROUTES["POST /api/v1/contacts/{id}/assign"]!(open),
+    );
+    expectProblem(assign, 403, "setter assigning");
   });
 
   it("lets a worker read and change the contacts assigned to them", async () => {
@@ -223,7 +257,7 @@ describeEachDatabase("access by role", (env) => {
     const { org, open } = await team(env);
     const count = async () => (await ctx.db.kysely.selectFrom("contacts").select("id").execute()).length;
     const before = await count();
-    for (const [key, build] of Object.entries(CONTACT_ROUTES)) {
+    for (const [key, build] of [...Object.entries(CONTACT_ROUTES), ...Object.entries(DISPATCH_ROUTES)]) {
       expectProblem(await send(app, org.cookies.marketer, build(open)), 403, key);
     }
     expect(await count()).toBe(before);
