@@ -4,6 +4,7 @@ import { buildApp } from "../api/app.js";
 import { loadConfig } from "../config.js";
 import { createContext } from "../context.js";
 import { migrateToLatest } from "../db/migrate.js";
+import { startSweeper } from "../jobs/sweeper.js";
 import { demoHint, describeLogins, loadDemoIfEmpty } from "./demo.js";
 import { dbOption } from "./options.js";
 
@@ -20,12 +21,14 @@ export function serveCommand(program: Command): void {
       const ctx = await createContext(config);
       const logins = options.demo ? await loadDemoIfEmpty(ctx) : null;
       const app = await buildApp(ctx);
+      const stopSweeper = startSweeper(ctx);
       const address = await app.listen({ port: config.port, host: config.host });
       const url = address.replace("127.0.0.1", "localhost");
       process.stdout.write(`\nHandoff is running at ${url}  (database: ${ctx.db.label})\n`);
       if (logins) process.stdout.write(describeLogins(logins));
       else if (options.demo) process.stdout.write(await demoHint(ctx));
       const stop = async () => {
+        stopSweeper();
         await app.close();
         await ctx.db.close();
         process.exit(0);

@@ -8,6 +8,7 @@ import { fail, ok, type Result } from "../core/result.js";
 import { insertContact, toContact } from "../db/contacts.js";
 import { loadSettings } from "../db/organisations.js";
 import type { ContactRow } from "../db/schema.js";
+import { autoDispatch } from "./auto-dispatch.js";
 import { addToTimeline, audit, type Caller } from "./record.js";
 
 export async function createContact(
@@ -66,5 +67,13 @@ export async function createContact(
       after: contact,
     });
   });
+  if (organisation.settings.dispatch.mode === "auto") {
+    const dispatched = await autoDispatch(ctx, organisation, contact);
+    if (dispatched.ok) return ok(dispatched.value);
+    ctx.log.warn(
+      { contactId: contact.id, error: dispatched.error },
+      "automatic dispatch failed; the contact waits",
+    );
+  }
   return ok(contact);
 }

@@ -172,7 +172,7 @@ export async function readRun(ctx: Context, caller: Caller, id: string): Promise
 }
 
 /** The organisation's reason for "unassignable" that names the rule, or its first reason. */
-function unassignableReason(organisation: Organisation, rule: string | null): string {
+export function unassignableReason(organisation: Organisation, rule: string | null): string {
   const list = organisation.settings.reasons.unassignable;
   const words: Record<string, string> = { distance: "reach", language: "language", gender: "gender" };
   const word = rule ? words[rule] : undefined;

@@ -229,3 +229,84 @@ describeEachDatabase("dispatch", (env) => {
     expect(worker.statusCode).toBe(403);
   });
 });
+
+describeEachDatabase("dispatch modes", (env) => {
+  async function mode(app: import("fastify").FastifyInstance, cookie: string, value: "auto" | "batch") {
+    const response = await app.inject({
+      method: "PATCH",
+      url: "/api/v1/organisation",
+      headers: { cookie },
+      payload: {
+        settings: {
+          dispatch: {
+            mode: value,
+            batchEveryMinutes: 30,
+            sameGenderDefault: true,
+            assignValue: 10000,
+            weights: { distancePerKm: 1, trust: 50, load: 100 },
+          },
+        },
+      },
+    });
+    expect(response.statusCode).toBe(200);
+  }
+
+  it("offers a contact to the best worker on arrival in automatic mode, and marks one no one can serve", async () => {
+    const { app, ctx } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    await mode(app, org.cookies.admin, "auto");
+    const created = await app.inject({
+      method: "POST",
+      url: "/api/v1/contacts",
+      headers: { cookie: org.cookies.dispatcher },
+      payload: { displayName: "Maria", ...ROME },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ status: "offered", assignedWorkerId: org.workers.worker.id });
+    const far = await app.inject({
+      method: "POST",
+      url: "/api/v1/contacts",
+      headers: { cookie: org.cookies.dispatcher },
+      payload: { displayName: "Olaf", ...OSLO },
+    });
+    expect(far.json()).toMatchObject({ status: "unassignable", statusReason: "no worker in reach" });
+    const decisions = await app.inject({
+      url: `/api/v1/contacts/${created.json().id}/decisions`,
+      headers: { cookie: org.cookies.dispatcher },
+    });
+    expect(decisions.json()[0]).toMatchObject({ mode: "auto", outcome: "offered" });
+  });
+
+  it("runs the batch every N minutes in batch mode, by the clock", async () => {
+    const { app, ctx, clock } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    await mode(app, org.cookies.admin, "batch");
+    const { sweep } = await import("../../src/jobs/sweeper.js");
+    const first = await addContact(app, org.cookies.dispatcher, { displayName: "A", ...ROME });
+    await app.inject({
+      method: "POST",
+      url: `/api/v1/contacts/${first}/status`,
+      headers: { cookie: org.cookies.dispatcher },
+      payload: { to: "ready" },
+    });
+    expect((await sweep(ctx)).batches).toEqual([
+      expect.objectContaining({ organisationId: org.id, offered: 1 }),
+    ]);
+    const second = await addContact(app, org.cookies.dispatcher, { displayName: "B", ...ATHENS });
+    await app.inject({
+      method: "POST",
+      url: `/api/v1/contacts/${second}/status`,
+      headers: { cookie: org.cookies.dispatcher },
+      payload: { to: "ready" },
+    });
+    clock.advance(10 * 60_000);
+    expect((await sweep(ctx)).batches).toEqual([]);
+    clock.advance(25 * 60_000);
+    expect((await sweep(ctx)).batches).toEqual([expect.objectContaining({ offered: 1 })]);
+    const status = await app.inject({
+      url: `/api/v1/contacts/${second}`,
+      headers: { cookie: org.cookies.dispatcher },
+    });
+    expect(status.json()).toMatchObject({ status: "offered", assignedWorkerId: org.workers.worker2.id });
+  });
+});
