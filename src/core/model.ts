@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { ROLES } from "./access/roles.js";
+import { DEFAULT_TRACK_RECORD, TrackRecordSettingsSchema } from "./dispatch/track-record.js";
 import { DEFAULT_REASONS, STATUSES } from "./lifecycle/states.js";
 
 export const LOCALES = ["en", "it", "el"] as const;
@@ -237,7 +238,9 @@ export const DISPATCH_MODES = ["manual", "suggest", "auto", "batch"] as const;
 export const DispatchSettingsSchema = z.object({
   mode: z
     .enum(DISPATCH_MODES)
-    .describe("manual: dispatchers choose; suggest: ranked suggestions; auto: offer on arrival; batch: a plan every N minutes"),
+    .describe(
+      "manual: dispatchers choose; suggest: ranked suggestions; auto: offer on arrival; batch: a plan every N minutes",
+    ),
   batchEveryMinutes: z.number().int().min(5).max(1440),
   sameGenderDefault: z.boolean(),
   assignValue: z.number().finite().min(0),
@@ -246,6 +249,9 @@ export const DispatchSettingsSchema = z.object({
     trust: z.number().finite().min(0),
     load: z.number().finite().min(0),
   }),
+  trackRecord: TrackRecordSettingsSchema.default(DEFAULT_TRACK_RECORD).describe(
+    "how each worker's trust is computed from their history",
+  ),
 });
 export type DispatchSettings = z.infer<typeof DispatchSettingsSchema>;
 
@@ -255,6 +261,7 @@ export const DEFAULT_DISPATCH: DispatchSettings = {
   sameGenderDefault: true,
   assignValue: 10_000,
   weights: { distancePerKm: 1, trust: 50, load: 100 },
+  trackRecord: DEFAULT_TRACK_RECORD,
 };
 
 export const OrganisationSettingsSchema = z.object({

@@ -1,23 +1,39 @@
 /**
- * The sweeper: acts on what is due. For now, the batch dispatch of every organisation that
- * dispatches in batches, every N minutes. Safe to run in several processes at once: a run is
+ * The sweeper: acts on what is due: each worker's trust, recomputed daily from their history, and
+ * the batch dispatch of every organisation that dispatches in batches, every N minutes. Safe to run in several processes at once: a run is
  * claimed atomically when applied, and every offer is checked under the worker's row lock.
  */
 import type { Context } from "../context.js";
 import { toOrganisation } from "../db/organisations.js";
 import { dispatcherSystem } from "../services/auto-dispatch.js";
 import { applyRun, previewRun } from "../services/dispatch-run.js";
+import { refreshTrust } from "../services/refresh-trust.js";
 
 export interface SweepReport {
   batches: Array<{ organisationId: string; runId: string; offered: number; skipped: number }>;
+  trustRefreshed: string[];
 }
 
+const DAY = 24 * 3_600_000;
+
 export async function sweep(ctx: Context): Promise<SweepReport> {
-  const report: SweepReport = { batches: [] };
+  const report: SweepReport = { batches: [], trustRefreshed: [] };
   const now = ctx.clock.now();
   for (const row of await ctx.db.kysely.selectFrom("organisations").selectAll().execute()) {
     const organisation = toOrganisation(row);
     const dispatch = organisation.settings.dispatch;
+    const lastTrust = await ctx.db.kysely
+      .selectFrom("audit_log")
+      .select("created_at")
+      .where("organisation_id", "=", organisation.id)
+      .where("action", "=", "trust.refresh")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    if (!lastTrust || now.getTime() - Date.parse(lastTrust.created_at) >= DAY) {
+      const refreshed = await refreshTrust(ctx, dispatcherSystem(organisation.id));
+      if (refreshed.ok) report.trustRefreshed.push(organisation.id);
+    }
     if (dispatch.mode !== "batch") continue;
     const last = await ctx.db.kysely
       .selectFrom("dispatch_runs")

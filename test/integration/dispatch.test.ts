@@ -310,3 +310,78 @@ describeEachDatabase("dispatch modes", (env) => {
     expect(status.json()).toMatchObject({ status: "offered", assignedWorkerId: org.workers.worker2.id });
   });
 });
+
+describeEachDatabase("track record", (env) => {
+  it("computes each worker's trust from what they did: accepting, reaching quickly, meeting, declining", async () => {
+    const { app, ctx, clock } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    const cookie = org.cookies.dispatcher;
+    const post = (url: string, who: string, payload: Record<string, unknown>) =>
+      app.inject({ method: "POST", url, headers: { cookie: who }, payload });
+    // Worker one accepts, calls within a day and meets; worker two declines.
+    for (let i = 0; i < 3; i++) {
+      const id = await addContact(app, cookie, { displayName: `R${i}`, ...ROME });
+      expect(
+        (await post(`/api/v1/contacts/${id}/assign`, cookie, { workerId: org.workers.worker.id })).statusCode,
+      ).toBe(200);
+      expect(
+        (await post(`/api/v1/contacts/${id}/status`, org.cookies.worker, { to: "active" })).statusCode,
+      ).toBe(200);
+      clock.advance(3_600_000);
+      expect(
+        (
+          await post(`/api/v1/contacts/${id}/activities`, org.cookies.worker, {
+            kind: "call",
+            body: "Reached",
+          })
+        ).statusCode,
+      ).toBe(201);
+      expect(
+        (await post(`/api/v1/contacts/${id}/progress`, org.cookies.worker, { to: "met" })).statusCode,
+      ).toBe(200);
+    }
+    for (let i = 0; i < 3; i++) {
+      const id = await addContact(app, cookie, { displayName: `A${i}`, ...ATHENS });
+      expect(
+        (await post(`/api/v1/contacts/${id}/assign`, cookie, { workerId: org.workers.worker2.id }))
+          .statusCode,
+      ).toBe(200);
+      expect(
+        (await post(`/api/v1/contacts/${id}/status`, org.cookies.worker2, { to: "ready" })).statusCode,
+      ).toBe(200);
+    }
+    const refreshed = await app.inject({
+      method: "POST",
+      url: "/api/v1/workers/track-record/refresh",
+      headers: { cookie },
+    });
+    expect(refreshed.json()).toEqual({ changed: 2 });
+    const record = async (id: string) =>
+      (await app.inject({ url: `/api/v1/workers/${id}/track-record`, headers: { cookie } })).json();
+    const one = await record(org.workers.worker.id);
+    expect(one.history).toMatchObject({ accepted: 3, declined: 0, reachedInTime: 3, met: 3 });
+    expect(one.record.trust).toBeGreaterThan(0.6);
+    const two = await record(org.workers.worker2.id);
+    expect(two.history).toMatchObject({ accepted: 0, declined: 3 });
+    expect(two.record.trust).toBeLessThan(0.45);
+    const worker = await app.inject({ url: `/api/v1/workers/${org.workers.worker.id}`, headers: { cookie } });
+    expect(worker.json().trust).toBeCloseTo(one.record.trust, 9);
+    // A worker reads their own record, not another's.
+    expect(
+      (
+        await app.inject({
+          url: `/api/v1/workers/${org.workers.worker.id}/track-record`,
+          headers: { cookie: org.cookies.worker },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await app.inject({
+          url: `/api/v1/workers/${org.workers.worker2.id}/track-record`,
+          headers: { cookie: org.cookies.worker },
+        })
+      ).statusCode,
+    ).toBe(404);
+  });
+});

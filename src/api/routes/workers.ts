@@ -3,9 +3,10 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Context } from "../../context.js";
-import { canListWorkers, canSeeWorker } from "../../core/access/roles.js";
+import { canListWorkers, canManageWorkers, canSeeWorker } from "../../core/access/roles.js";
 import { WORKER_STATUSES, WorkerCreateSchema, WorkerPatchSchema, WorkerSchema } from "../../core/model.js";
 import { findWorker, listWorkers, toWorker } from "../../db/workers.js";
+import { refreshTrust, workerTrackRecord } from "../../services/refresh-trust.js";
 import { createWorker, editWorker } from "../../services/save-worker.js";
 import { callerOf } from "../auth.js";
 import { cursorParam, decodeCursor, encodeCursor, limitParam, pageOf } from "../pagination.js";
@@ -13,6 +14,20 @@ import { problemResponses, sendFailure } from "../problem.js";
 import { sendResult } from "../reply.js";
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
+
+const part = z.number().min(0).max(1);
+const TrackRecordResponse = z.object({
+  history: z.object({
+    accepted: z.number().int(),
+    declined: z.number().int(),
+    expired: z.number().int(),
+    reachedInTime: z.number().int(),
+    met: z.number().int(),
+    updatesOnTime: z.number().int(),
+    updatesDue: z.number().int(),
+  }),
+  record: z.object({ acceptance: part, speed: part, meetings: part, updates: part, trust: part }),
+});
 
 const ListQuery = z.object({
   status: z.enum(WORKER_STATUSES).optional(),
@@ -101,6 +116,43 @@ export function workerRoutes(app: FastifyInstance, ctx: Context): void {
       if (!row) return sendFailure(reply, { code: "not_found", message: `no worker ${request.params.id}` });
       return toWorker(row);
     },
+  );
+
+  r.get(
+    "/api/v1/workers/:id/track-record",
+    {
+      schema: {
+        tags,
+        summary: "The worker's track record: the history their trust is computed from, part by part",
+        params: IdParams,
+        response: { 200: TrackRecordResponse, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const id = request.params.id;
+      if (!canManageWorkers(caller) && caller.workerId !== id) {
+        return sendFailure(reply, {
+          code: caller.role === "worker" ? "not_found" : "forbidden",
+          message: `cannot see worker ${id}`,
+        });
+      }
+      const row = await findWorker(ctx.db.kysely, caller.organisationId, id);
+      if (!row) return sendFailure(reply, { code: "not_found", message: `no worker ${id}` });
+      return workerTrackRecord(ctx, caller.organisationId, id);
+    },
+  );
+
+  r.post(
+    "/api/v1/workers/track-record/refresh",
+    {
+      schema: {
+        tags,
+        summary: "Recompute every worker's trust from their history now (the sweeper does it daily)",
+        response: { 200: z.object({ changed: z.number().int() }), ...problemResponses },
+      },
+    },
+    async (request, reply) => sendResult(reply, await refreshTrust(ctx, callerOf(request))),
   );
 
   r.patch(
