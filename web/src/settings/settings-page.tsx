@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { api, type User } from "../api.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useMe } from "../shell/me.js";
+import { DispatchSettingsForm } from "./dispatch-settings.js";
 import { LanguageSwitcher } from "./language-switcher.js";
 
 const ZONES = Intl.supportedValuesOf("timeZone");
@@ -57,6 +58,7 @@ export function SettingsPage() {
         </button>
       </form>
       {save.error && <ErrorBox error={save.error} />}
+      {me.user.role === "admin" && <DispatchSettingsForm />}
       <h2>{t("settings.words")}</h2>
       <p className="muted">{t("settings.wordsHelp")}</p>
       <dl className="facts">

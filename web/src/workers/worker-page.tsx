@@ -90,6 +90,50 @@ function WorkerEditor({ worker, onDone }: { worker: Worker; onDone: () => void }
   );
 }
 
+interface TrackRecordView {
+  history: { accepted: number; declined: number; expired: number; reachedInTime: number; met: number };
+  record: { acceptance: number; speed: number; meetings: number; updates: number; trust: number };
+}
+
+function TrackRecordCard({ workerId }: { workerId: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const record = useQuery({
+    queryKey: ["worker", workerId, "track-record"],
+    queryFn: () => api.get<TrackRecordView>(`/api/v1/workers/${workerId}/track-record`),
+  });
+  if (!record.data) return record.error ? <ErrorBox error={record.error} /> : null;
+  const { history, record: r } = record.data;
+  const pct = (x: number) => `${format.number(Math.round(x * 100))}%`;
+  return (
+    <section className="card">
+      <h2>{t("workers.trackRecord")}</h2>
+      <p className="muted">{t("workers.trackRecordHelp")}</p>
+      <dl className="facts">
+        <dt>{t("workers.acceptance")}</dt>
+        <dd>
+          {pct(r.acceptance)} (
+          {t("workers.acceptedDeclined", { accepted: history.accepted, declined: history.declined })})
+        </dd>
+        <dt>{t("workers.speed")}</dt>
+        <dd>
+          {pct(r.speed)} ({t("workers.reachedInTime", { count: history.reachedInTime })})
+        </dd>
+        <dt>{t("workers.meetings")}</dt>
+        <dd>
+          {pct(r.meetings)} ({t("workers.met", { count: history.met })})
+        </dd>
+        <dt>
+          <strong>{t("workers.trust")}</strong>
+        </dt>
+        <dd>
+          <strong>{pct(r.trust)}</strong>
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
 export function WorkerPage() {
   const { t } = useTranslation();
   const me = useMe();
@@ -151,6 +195,9 @@ export function WorkerPage() {
           </dl>
         )}
       </section>
+      {(me.user.role === "admin" || me.user.role === "dispatcher" || me.user.workerId === w.id) && (
+        <TrackRecordCard workerId={w.id} />
+      )}
       {(me.user.role === "admin" || me.user.role === "dispatcher") && (
         <p>
           <Link to={`/contacts?workerId=${w.id}`}>{t("workers.theirContacts")}</Link>

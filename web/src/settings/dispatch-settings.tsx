@@ -1,0 +1,85 @@
+/** The organisation's dispatch mode and the weights of the model, edited by its admins. */
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { DispatchSettings } from "../../../src/core/model.js";
+import { api, type Organisation } from "../api.js";
+import { ErrorBox } from "../shell/error-box.js";
+import { useMe } from "../shell/me.js";
+
+const MODES = ["manual", "suggest", "auto", "batch"] as const;
+
+export function DispatchSettingsForm() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const client = useQueryClient();
+  const [form, setForm] = useState<DispatchSettings>(me.organisation.settings.dispatch);
+  const save = useMutation({
+    mutationFn: () => api.patch<Organisation>("/api/v1/organisation", { settings: { dispatch: form } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["me"] }),
+  });
+  const weight = (key: keyof DispatchSettings["weights"]) => (
+    <label>
+      {t(`settings.weights.${key}`)}
+      <input
+        type="number"
+        min={0}
+        step="any"
+        value={form.weights[key]}
+        onChange={(e) => setForm({ ...form, weights: { ...form.weights, [key]: Number(e.target.value) } })}
+      />
+    </label>
+  );
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    save.mutate();
+  }
+  return (
+    <form onSubmit={submit} className="editor card">
+      <h2>{t("settings.dispatch")}</h2>
+      <label>
+        {t("settings.mode")}
+        <select
+          value={form.mode}
+          onChange={(e) => setForm({ ...form, mode: e.target.value as DispatchSettings["mode"] })}
+        >
+          {MODES.map((m) => (
+            <option key={m} value={m}>
+              {t(`settings.modes.${m}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {form.mode === "batch" && (
+        <label>
+          {t("settings.batchEveryMinutes")}
+          <input
+            type="number"
+            min={5}
+            max={1440}
+            value={form.batchEveryMinutes}
+            onChange={(e) => setForm({ ...form, batchEveryMinutes: Number(e.target.value) })}
+          />
+        </label>
+      )}
+      <label className="chip">
+        <input
+          type="checkbox"
+          checked={form.sameGenderDefault}
+          onChange={(e) => setForm({ ...form, sameGenderDefault: e.target.checked })}
+        />
+        {t("settings.sameGender")}
+      </label>
+      {weight("distancePerKm")}
+      {weight("trust")}
+      {weight("load")}
+      {save.error && <ErrorBox error={save.error} />}
+      {save.isSuccess && <p className="muted">{t("settings.saved")}</p>}
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {t("common.save")}
+        </button>
+      </div>
+    </form>
+  );
+}
