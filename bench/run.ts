@@ -1,6 +1,7 @@
 /** `npm run bench -- NAME`: runs one benchmark from bench/, or lists them. */
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   contacts: () => import("./contacts.js"),
+  online: () => import("./dispatch-online.js"),
 };
 
 const name = process.argv[2];
