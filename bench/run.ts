@@ -1,6 +1,8 @@
 /** `npm run bench -- NAME`: runs one benchmark from bench/, or lists them. */
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   contacts: () => import("./contacts.js"),
+  dispatch: () => import("./dispatch.js"),
+  highs: () => import("./dispatch-highs.js"),
   online: () => import("./dispatch-online.js"),
 };
 
