@@ -1,0 +1,53 @@
+/**
+ * `tsx bench/dispatch.ts [CONTACTS WORKERS]`: planDispatch on generated instances, time and peak
+ * memory. Without arguments it runs 20,000 × 2,000 and 100,000 × 10,000, each in a fresh process
+ * so one size's heap does not inflate the other's peak RSS.
+ */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { DEFAULT_DISPATCH_CONFIG } from "../src/core/dispatch/model.js";
+import { planDispatch } from "../src/core/dispatch/plan.js";
+import { generateDispatchInstance } from "./dispatch-data.js";
+
+const SIZES: Array<[number, number]> = [
+  [20_000, 2_000],
+  [100_000, 10_000],
+];
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+function measure(contactCount: number, workerCount: number): void {
+  const { contacts, workers } = generateDispatchInstance(contactCount, workerCount);
+  global.gc?.();
+  const before = process.memoryUsage().rss;
+  const times: number[] = [];
+  let plan = null as ReturnType<typeof planDispatch> | null;
+  for (let run = 0; run < RUNS; run++) {
+    const start = performance.now();
+    plan = planDispatch(contacts, workers, DEFAULT_DISPATCH_CONFIG);
+    times.push(performance.now() - start);
+  }
+  const peak = process.resourceUsage().maxRSS * 1024;
+  if (!plan) return;
+  process.stdout.write(
+    `${contactCount} × ${workerCount}: ${times.map((t) => `${(t / 1000).toFixed(2)} s`).join(", ")}` +
+      ` (first run cold); peak RSS ${mb(peak)}, of which ${mb(before)} before planning;` +
+      ` assigned ${plan.assigned}, no_eligible_worker ${plan.counts.no_eligible_worker},` +
+      ` no_capacity ${plan.counts.no_capacity}, objective ${plan.objective.toFixed(3)}\n`,
+  );
+}
+
+const [contactArg, workerArg] = process.argv.slice(2).filter((arg) => /^\d+$/.test(arg));
+if (contactArg && workerArg) {
+  measure(Number(contactArg), Number(workerArg));
+} else {
+  for (const [c, w] of SIZES) {
+    const child = spawnSync(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(import.meta.url), String(c), String(w)],
+      { stdio: "inherit" },
+    );
+    if (child.status !== 0) process.exit(child.status ?? 1);
+  }
+}
