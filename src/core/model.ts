@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ROLES } from "./access/roles.js";
 import { DEFAULT_TRACK_RECORD, TrackRecordSettingsSchema } from "./dispatch/track-record.js";
 import { DEFAULT_REASONS, STATUSES } from "./lifecycle/states.js";
+import { WORKER_STATUSES } from "./worker-status.js";
 
 export const LOCALES = ["en", "it", "el"] as const;
 
@@ -124,7 +125,7 @@ export type ContactCreate = z.infer<typeof ContactCreateSchema>;
 export const ContactPatchSchema = z.object(contactFields).partial().strict().superRefine(pairedCoordinates);
 export type ContactPatch = z.infer<typeof ContactPatchSchema>;
 
-export const WORKER_STATUSES = ["active", "paused", "away"] as const;
+export { WORKER_STATUSES };
 
 export const WorkerSchema = z.object({
   id: z.string(),

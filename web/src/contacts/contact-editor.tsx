@@ -1,8 +1,8 @@
 /** Edits a contact's own fields; the server validates and names any bad field. */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Contact, type ContactDetail } from "../api.js";
+import { useEditorForm } from "../shell/editor-form.js";
 import { ErrorBox } from "../shell/error-box.js";
 
 const list = (text: string) =>
@@ -14,7 +14,7 @@ const list = (text: string) =>
 export function ContactEditor({ contact, onDone }: { contact: ContactDetail; onDone: () => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const [form, setForm] = useState({
+  const { form, set, submitWith } = useEditorForm({
     displayName: contact.displayName,
     phones: contact.phones.join(", "),
     emails: contact.emails.join(", "),
@@ -43,16 +43,8 @@ export function ContactEditor({ contact, onDone }: { contact: ContactDetail; onD
       onDone();
     },
   });
-  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm({ ...form, [key]: e.target.value });
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate();
-  }
-
   return (
-    <form onSubmit={submit} className="editor">
+    <form onSubmit={submitWith(() => save.mutate())} className="editor">
       <label>
         {t("contacts.name")}
         <input required maxLength={200} value={form.displayName} onChange={set("displayName")} />

@@ -3,6 +3,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { WORKER_STATUSES } from "../../../src/core/worker-status.js";
 import { api, type Page, query, type Worker } from "../api.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useMe } from "../shell/me.js";
@@ -55,7 +56,7 @@ export function WorkerList() {
               {t("workers.status")}
               <select value={status} onChange={(e) => setStatus(e.target.value)}>
                 <option value="">{t("common.any")}</option>
-                {["active", "paused", "away"].map((s) => (
+                {WORKER_STATUSES.map((s) => (
                   <option key={s} value={s}>
                     {t(`workerStatus.${s}`)}
                   </option>

@@ -1,9 +1,11 @@
 /** One worker: languages, travel radius, time zone, status and load; editable by dispatchers and by the worker. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
+import { WORKER_STATUSES } from "../../../src/core/worker-status.js";
 import { api, type Worker } from "../api.js";
+import { useEditorForm } from "../shell/editor-form.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useFormat } from "../shell/format.js";
 import { useMe } from "../shell/me.js";
@@ -14,7 +16,7 @@ const ZONES = Intl.supportedValuesOf("timeZone");
 function WorkerEditor({ worker, onDone }: { worker: Worker; onDone: () => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const [form, setForm] = useState({
+  const { form, set, submitWith } = useEditorForm({
     languages: worker.languages.join(", "),
     maxKm: String(worker.maxKm),
     capacity: String(worker.capacity),
@@ -39,14 +41,8 @@ function WorkerEditor({ worker, onDone }: { worker: Worker; onDone: () => void }
       onDone();
     },
   });
-  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm({ ...form, [key]: e.target.value });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate();
-  }
   return (
-    <form onSubmit={submit} className="editor">
+    <form onSubmit={submitWith(() => save.mutate())} className="editor">
       <label>
         {t("contacts.languages")}
         <input value={form.languages} onChange={set("languages")} />
@@ -62,7 +58,7 @@ function WorkerEditor({ worker, onDone }: { worker: Worker; onDone: () => void }
       <label>
         {t("workers.status")}
         <select value={form.status} onChange={set("status")}>
-          {["active", "paused", "away"].map((s) => (
+          {WORKER_STATUSES.map((s) => (
             <option key={s} value={s}>
               {t(`workerStatus.${s}`)}
             </option>
