@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config.js";
 import { demoCommand } from "./demo.js";
+import { dispatchCommand } from "./dispatch.js";
 import { UsageError } from "./options.js";
 import { migrateCommand, serveCommand } from "./serve.js";
 import { userCommand } from "./user.js";
@@ -15,6 +16,7 @@ const program = new Command()
 serveCommand(program);
 migrateCommand(program);
 demoCommand(program);
+dispatchCommand(program);
 userCommand(program);
 
 // Exit codes of contract.md: 0 success, 1 a runtime failure, 2 bad usage or bad input.

@@ -1,8 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { expectValidPlan, globalInstance, smallInstance } from "./testing.js";
 import { bruteForceObjective } from "./brute.js";
-import { candidateGraph } from "./candidates.js";
+import { candidateGraph, hasEligibleWorkerIgnoringCapacity } from "./candidates.js";
 import {
   DEFAULT_DISPATCH_CONFIG,
   type DispatchConfig,
@@ -12,6 +11,7 @@ import {
   hasRoom,
 } from "./model.js";
 import { planDispatch } from "./plan.js";
+import { expectValidPlan, globalInstance, smallInstance, unlocatedInstance } from "./testing.js";
 
 const worker = (over: Partial<DispatchWorker> = {}): DispatchWorker => ({
   id: "w",
@@ -52,6 +52,18 @@ describe("planDispatch", () => {
     );
   });
 
+  it("reaches the brute-force optimum when many contacts share a hub", () => {
+    fc.assert(
+      fc.property(unlocatedInstance, (instance) => {
+        const plan = planDispatch(instance.contacts, instance.workers, instance.config);
+        const best = bruteForceObjective(instance.contacts, instance.workers, instance.config);
+        expect(Math.abs(plan.objective - best)).toBeLessThanOrEqual(1e-6);
+        expectValidPlan(instance, plan);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("keeps every rule and every worker's room", () => {
     fc.assert(
       fc.property(fc.oneof(smallInstance, globalInstance), (instance) => {
@@ -84,7 +96,10 @@ describe("planDispatch", () => {
   });
 
   it("tells a contact no worker could ever take from one that lost to capacity", () => {
-    const workers = [worker({ id: "full", capacity: 2, active: 2 }), worker({ id: "paused", status: "paused" })];
+    const workers = [
+      worker({ id: "full", capacity: 2, active: 2 }),
+      worker({ id: "paused", status: "paused" }),
+    ];
     const plan = planDispatch([contact(), contact({ languages: ["el"] })], workers, DEFAULT_DISPATCH_CONFIG);
     expect(plan.assignments.map((a) => a.reason)).toEqual(["no_capacity", "no_eligible_worker"]);
     expect(plan.counts).toEqual({ no_capacity: 1, no_eligible_worker: 1 });
@@ -95,6 +110,12 @@ describe("planDispatch", () => {
       ...DEFAULT_DISPATCH_CONFIG,
     });
     expect(plan.assignments[0]).toMatchObject({ workerIndex: 0, distanceKm: 0 });
+  });
+
+  it("gives a worker with a huge capacity only the places it can use", () => {
+    const workers = [worker({ capacity: 2_000_000_000, active: 3 })];
+    const plan = planDispatch([contact(), contact({ id: "c2" })], workers, DEFAULT_DISPATCH_CONFIG);
+    expect(plan.assigned).toBe(2);
   });
 
   it("handles no contacts and no workers", () => {
@@ -112,17 +133,30 @@ describe("candidateGraph", () => {
         contacts.forEach((c, ci) => {
           const found = new Map<number, number>();
           for (let e = graph.offsets[ci]!; e < graph.offsets[ci + 1]!; e++) {
-            found.set(graph.worker[e]!, graph.distanceKm[e]!);
+            found.set(graph.worker[e]!, graph.cost[e]!);
           }
           workers.forEach((w, wi) => {
             const verdict = eligibility(c, w, config);
             expect(found.has(wi)).toBe(verdict.ok);
-            if (verdict.ok) expect(found.get(wi)).toBe(verdict.distanceKm);
+            if (verdict.ok) expect(found.get(wi)).toBe(-verdict.score);
           });
         });
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("matches languages when the instance has more than 32 codes", () => {
+    const codes = Array.from({ length: 40 }, (_, i) =>
+      String.fromCharCode(97 + (i % 26), 97 + Math.floor(i / 26)),
+    );
+    const workers = codes.map((code, i) => worker({ id: `w${i}`, languages: [code] }));
+    const graph = candidateGraph(
+      [contact({ languages: [codes[35]!, "zz"] })],
+      workers,
+      DEFAULT_DISPATCH_CONFIG,
+    );
+    expect(Array.from(graph.worker)).toEqual([35]);
   });
 
   it("finds a worker just inside its reach across the antimeridian", () => {
@@ -137,7 +171,7 @@ describe("candidateGraph", () => {
     const workers = [worker({ capacity: 1, active: 1 }), worker({ status: "paused" })];
     expect(hasRoom(workers[0]!)).toBe(false);
     expect(candidateGraph([contact()], workers, DEFAULT_DISPATCH_CONFIG).worker).toHaveLength(0);
-    const ignoring = candidateGraph([contact()], workers, DEFAULT_DISPATCH_CONFIG, { ignoreCapacity: true });
-    expect(Array.from(ignoring.worker)).toEqual([0]);
+    const ignoring = hasEligibleWorkerIgnoringCapacity([contact()], workers, DEFAULT_DISPATCH_CONFIG, [0]);
+    expect(Array.from(ignoring)).toEqual([1]);
   });
 });

@@ -42,35 +42,44 @@ export function workerArbitrary(
   id: string,
   place: fc.Arbitrary<{ lat: number; lon: number }>,
 ): fc.Arbitrary<DispatchWorker> {
-  return fc.record({
-    id: fc.constant(id),
-    name: fc.constant(`Worker ${id}`),
-    gender,
-    languages: fc.subarray(LANGUAGES, { minLength: 1 }),
-    place,
-    maxKm: fc.double({ min: 1, max: 90, noNaN: true }),
-    capacity: fc.integer({ min: 0, max: 4 }),
-    active: fc.integer({ min: 0, max: 3 }),
-    trust: fc.double({ min: 0, max: 1, noNaN: true }),
-    status: fc.constantFrom("active" as const, "active" as const, "active" as const, "paused" as const),
-  }).map(({ place: { lat, lon }, ...rest }) => ({ ...rest, lat, lon }));
+  return fc
+    .record({
+      id: fc.constant(id),
+      name: fc.constant(`Worker ${id}`),
+      gender,
+      languages: fc.subarray(LANGUAGES, { minLength: 1 }),
+      place,
+      maxKm: fc.double({ min: 1, max: 90, noNaN: true }),
+      capacity: fc.integer({ min: 0, max: 4 }),
+      active: fc.integer({ min: 0, max: 3 }),
+      trust: fc.double({ min: 0, max: 1, noNaN: true }),
+      status: fc.constantFrom("active" as const, "active" as const, "active" as const, "paused" as const),
+    })
+    .map(({ place: { lat, lon }, ...rest }) => ({ ...rest, lat, lon }));
 }
 
 export function contactArbitrary(
   id: string,
   place: fc.Arbitrary<{ lat: number; lon: number }>,
   workerIds: string[],
+  unlocated = 0.1,
 ): fc.Arbitrary<DispatchContact> {
-  return fc.record({
-    id: fc.constant(id),
-    name: fc.constant(`Contact ${id}`),
-    gender,
-    languages: fc.subarray(LANGUAGES),
-    place: fc.option(place, { freq: 8, nil: null }),
-    genderMatch: fc.constantFrom("same" as const, "any" as const, null),
-    priority: fc.integer({ min: 1, max: 3 }),
-    declinedBy: fc.subarray([...workerIds, "nobody"], { maxLength: Math.min(2, workerIds.length + 1) }),
-  }).map(({ place: location, ...rest }) => ({ ...rest, lat: location?.lat ?? null, lon: location?.lon ?? null }));
+  return fc
+    .record({
+      id: fc.constant(id),
+      name: fc.constant(`Contact ${id}`),
+      gender,
+      languages: fc.subarray(unlocated > 0.5 ? LANGUAGES.slice(0, 2) : LANGUAGES),
+      place: fc.option(place, { freq: Math.max(1, Math.round((1 - unlocated) / unlocated)), nil: null }),
+      genderMatch: fc.constantFrom("same" as const, "any" as const, null),
+      priority: fc.integer({ min: 1, max: 3 }),
+      declinedBy: fc.subarray([...workerIds, "nobody"], { maxLength: Math.min(2, workerIds.length + 1) }),
+    })
+    .map(({ place: location, ...rest }) => ({
+      ...rest,
+      lat: location?.lat ?? null,
+      lon: location?.lon ?? null,
+    }));
 }
 
 /** Configs from the default to ones where skipping or dropping a contact is the better choice. */
@@ -88,15 +97,21 @@ function instance(
   maxContacts: number,
   maxWorkers: number,
   place: fc.Arbitrary<{ lat: number; lon: number }>,
+  unlocated = 0.1,
 ): fc.Arbitrary<Instance> {
   return fc
-    .record({ contacts: fc.integer({ min: 0, max: maxContacts }), workers: fc.integer({ min: 0, max: maxWorkers }) })
+    .record({
+      contacts: fc.integer({ min: 0, max: maxContacts }),
+      workers: fc.integer({ min: 0, max: maxWorkers }),
+    })
     .chain(({ contacts, workers }) => {
       const workerIds = Array.from({ length: workers }, (_, i) => `w${i}`);
       return fc.record({
         workers: fc.tuple(...workerIds.map((id) => workerArbitrary(id, place))),
         contacts: fc.tuple(
-          ...Array.from({ length: contacts }, (_, i) => contactArbitrary(`c${i}`, place, workerIds)),
+          ...Array.from({ length: contacts }, (_, i) =>
+            contactArbitrary(`c${i}`, place, workerIds, unlocated),
+          ),
         ),
         config: configArbitrary,
       });
@@ -105,6 +120,9 @@ function instance(
 
 /** Up to 7 contacts and 4 workers around Milan, within ~55 km of each other. */
 export const smallInstance = instance(7, 4, near(45.46, 9.19, 0.5));
+
+/** Mostly contacts without a location and few languages, so many of them share a hub. */
+export const unlocatedInstance = instance(7, 4, near(45.46, 9.19, 0.5), 0.7);
 
 /** More contacts and workers spread over the whole globe, poles and antimeridian included. */
 export const globalInstance = instance(30, 30, anywhere);
@@ -140,4 +158,3 @@ export function expectValidPlan({ contacts, workers, config }: Instance, plan: D
   const workerOf = plan.assignments.map((a) => a.workerIndex);
   expect(plan.objective).toBeCloseTo(planObjective(contacts, workers, config, workerOf), 6);
 }
-
