@@ -2,8 +2,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, type Contact, type ContactDetail } from "../api.js";
+import { EditorActions } from "../shell/editor-actions.js";
 import { useEditorForm } from "../shell/editor-form.js";
-import { ErrorBox } from "../shell/error-box.js";
 
 const list = (text: string) =>
   text
@@ -81,15 +81,7 @@ export function ContactEditor({ contact, onDone }: { contact: ContactDetail; onD
         {t("contacts.country")}
         <input value={form.country} onChange={set("country")} maxLength={2} placeholder="IT" />
       </label>
-      {save.error && <ErrorBox error={save.error} />}
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={save.isPending}>
-          {t("common.save")}
-        </button>
-        <button type="button" onClick={onDone}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <EditorActions pending={save.isPending} error={save.error} onCancel={onDone} />
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { WORKER_STATUSES } from "../../../src/core/worker-status.js";
 import { api, type Worker } from "../api.js";
+import { EditorActions } from "../shell/editor-actions.js";
 import { useEditorForm } from "../shell/editor-form.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useFormat } from "../shell/format.js";
@@ -73,15 +74,7 @@ function WorkerEditor({ worker, onDone }: { worker: Worker; onDone: () => void }
           ))}
         </select>
       </label>
-      {save.error && <ErrorBox error={save.error} />}
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={save.isPending}>
-          {t("common.save")}
-        </button>
-        <button type="button" onClick={onDone}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <EditorActions pending={save.isPending} error={save.error} onCancel={onDone} />
     </form>
   );
 }
