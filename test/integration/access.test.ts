@@ -1,9 +1,10 @@
 /** Who may see and change what: every contact route per role, the admin's routes, and sessions. */
-import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { expect, it } from "vitest";
 import type { Role } from "../../src/core/access/roles.js";
-import type { Contact, Worker } from "../../src/core/model.js";
+import type { Contact, Page, Worker } from "../../src/core/model.js";
 import { describeEachDatabase, type TestEnv } from "../support/databases.js";
+import { expectProblem, isRecord, METHODS, type Method, type Sent, send } from "../support/http.js";
 import {
   addContact,
   assignTo,
@@ -12,32 +13,6 @@ import {
   seedOrganisation,
   signInAs,
 } from "../support/seed.js";
-
-type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-const METHODS: readonly Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-
-interface Sent {
-  method: Method;
-  url: string;
-  payload?: Record<string, unknown>;
-}
-
-interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: Array<{ path: string; message: string }>;
-}
-
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Every documented operation under /api/v1, as "METHOD /path/{param}". */
 async function documentedOperations(app: FastifyInstance): Promise<string[]> {
@@ -52,28 +27,6 @@ async function documentedOperations(app: FastifyInstance): Promise<string[]> {
     }
   }
   return operations.sort();
-}
-
-function send(
-  app: FastifyInstance,
-  cookie: string | undefined,
-  request: Sent,
-): Promise<LightMyRequestResponse> {
-  return app.inject({
-    method: request.method,
-    url: request.url,
-    ...(cookie ? { headers: { cookie } } : {}),
-    ...(request.payload ? { payload: request.payload } : {}),
-  });
-}
-
-function expectProblem(response: LightMyRequestResponse, status: number, label = ""): ProblemBody {
-  expect(response.statusCode, `${label} ${response.body}`).toBe(status);
-  expect(response.headers["content-type"], label).toContain("application/problem+json");
-  const body = response.json<ProblemBody>();
-  expect(body, label).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
-  expect(typeof body.detail, label).toBe("string");
-  return body;
 }
 
 /**
@@ -188,7 +141,7 @@ describeEachDatabase("access by role", (env) => {
     const { app } = env();
     const { org, mine, open } = await team(env);
     for (const [key, build] of Object.entries(DISPATCH_ROUTES)) {
-      expectProblem(await send(app, org.cookies.worker, build(mine)), 403, key);
+      expectProblem(await send(app, org.cookies.worker, build(mine)), 403, { label: key });
     }
     const suggestions = await send(
       app,
@@ -201,7 +154,7 @@ describeEachDatabase("access by role", (env) => {
       org.cookies.setter,
       DISPATCH_ROUTES["POST /api/v1/contacts/{id}/assign"]!(open),
     );
-    expectProblem(assign, 403, "setter assigning");
+    expectProblem(assign, 403, { label: "setter assigning" });
   });
 
   it("lets a worker read and change the contacts assigned to them", async () => {
@@ -229,7 +182,7 @@ describeEachDatabase("access by role", (env) => {
       .where("id", "=", theirs)
       .executeTakeFirst();
     for (const [key, build] of ONE_CONTACT_ROUTES) {
-      expectProblem(await send(app, org.cookies.worker, build(theirs)), 404, key);
+      expectProblem(await send(app, org.cookies.worker, build(theirs)), 404, { label: key });
     }
     const after = await ctx.db.kysely
       .selectFrom("contacts")
@@ -258,7 +211,7 @@ describeEachDatabase("access by role", (env) => {
     const count = async () => (await ctx.db.kysely.selectFrom("contacts").select("id").execute()).length;
     const before = await count();
     for (const [key, build] of [...Object.entries(CONTACT_ROUTES), ...Object.entries(DISPATCH_ROUTES)]) {
-      expectProblem(await send(app, org.cookies.marketer, build(open)), 403, key);
+      expectProblem(await send(app, org.cookies.marketer, build(open)), 403, { label: key });
     }
     expect(await count()).toBe(before);
   });
@@ -279,7 +232,7 @@ describeEachDatabase("access by role", (env) => {
     const { org, mine, theirs } = await team(env);
     for (const id of [mine, theirs]) {
       for (const [key, build] of ONE_CONTACT_ROUTES) {
-        expectProblem(await send(app, org.cookies.setter, build(id)), 404, key);
+        expectProblem(await send(app, org.cookies.setter, build(id)), 404, { label: key });
       }
     }
   });
@@ -294,11 +247,13 @@ describeEachDatabase("access by role", (env) => {
       password: "a long enough password",
     });
     for (const role of NON_ADMINS) {
-      expectProblem(await send(app, org.cookies[role], { method: "GET", url: "/api/v1/users" }), 403, role);
+      expectProblem(await send(app, org.cookies[role], { method: "GET", url: "/api/v1/users" }), 403, {
+        label: role,
+      });
       expectProblem(
         await send(app, org.cookies[role], { method: "POST", url: "/api/v1/users", payload: newUser(role) }),
         403,
-        role,
+        { label: role },
       );
     }
     expect((await send(app, org.cookies.admin, { method: "GET", url: "/api/v1/users" })).statusCode).toBe(
@@ -323,7 +278,7 @@ describeEachDatabase("access by role", (env) => {
       expectProblem(
         await send(app, org.cookies[role], { method: "GET", url: `/api/v1/users/${other}` }),
         403,
-        role,
+        { label: role },
       );
       expectProblem(
         await send(app, org.cookies[role], {
@@ -332,7 +287,7 @@ describeEachDatabase("access by role", (env) => {
           payload: { name: "X" },
         }),
         403,
-        role,
+        { label: role },
       );
       const self = await send(app, org.cookies[role], {
         method: "GET",
@@ -351,7 +306,9 @@ describeEachDatabase("access by role", (env) => {
     const { app } = env();
     const org = await seedOrganisation(env().ctx, app, "alpha");
     for (const role of NON_ADMINS) {
-      expectProblem(await send(app, org.cookies[role], { method: "GET", url: "/api/v1/audit" }), 403, role);
+      expectProblem(await send(app, org.cookies[role], { method: "GET", url: "/api/v1/audit" }), 403, {
+        label: role,
+      });
     }
     const audit = await send(app, org.cookies.admin, { method: "GET", url: "/api/v1/audit" });
     expect(audit.statusCode).toBe(200);
@@ -368,7 +325,7 @@ describeEachDatabase("access by role", (env) => {
           payload: { name: `Renamed by ${role}` },
         }),
         403,
-        role,
+        { label: role },
       );
     }
     const read = await send(app, org.cookies.dispatcher, { method: "GET", url: "/api/v1/organisation" });
@@ -481,7 +438,7 @@ describeEachDatabase("access by role", (env) => {
           payload: { to },
         }),
         404,
-        to,
+        { label: to },
       );
     }
   });
@@ -532,7 +489,7 @@ describeEachDatabase("access by role", (env) => {
           url,
           ...(method === "GET" ? {} : { payload: {} }),
         });
-        expectProblem(response, 401, `${operation} with ${cookie ?? "no cookie"}`);
+        expectProblem(response, 401, { label: `${operation} with ${cookie ?? "no cookie"}` });
         refused.push(operation);
       }
     }

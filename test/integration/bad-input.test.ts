@@ -1,35 +1,9 @@
 /** Bad input is answered with problem+json naming the field, and a refused write leaves nothing behind. */
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import type { FastifyInstance, InjectOptions } from "fastify";
 import { expect, it } from "vitest";
 import { describeEachDatabase, type TestEnv } from "../support/databases.js";
+import { expectProblem, type ProblemBody } from "../support/http.js";
 import { addContact, type SeededOrganisation, seedOrganisation } from "../support/seed.js";
-
-interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: Array<{ path: string; message: string }>;
-}
-
-/** Checks the RFC 9457 shape and, when given, that the errors name exactly these paths. */
-function expectProblem(response: LightMyRequestResponse, status: number, paths?: string[]): ProblemBody {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers["content-type"]).toContain("application/problem+json");
-  const body = response.json<ProblemBody>();
-  expect(body).toMatchObject({
-    status,
-    type: expect.stringMatching(/\S/),
-    title: expect.stringMatching(/\S/),
-  });
-  expect(body.detail).toEqual(expect.stringMatching(/\S/));
-  expect(response.body).not.toMatch(/\n\s+at /);
-  if (paths) {
-    expect(body.errors?.map((e) => e.path)).toEqual(paths);
-    for (const error of body.errors ?? []) expect(error.message).toEqual(expect.stringMatching(/\S/));
-  }
-  return body;
-}
 
 /** What a refused write must leave as it was: the contact's row, its timeline and the audit log. */
 async function stateOf(env: () => TestEnv, contactId: string) {
@@ -77,7 +51,7 @@ async function refused(
 ): Promise<ProblemBody> {
   const before = await stateOf(env, s.id);
   const headers = { cookie: s.cookie, ...(typeof request.headers === "object" ? request.headers : {}) };
-  const body = expectProblem(await s.app.inject({ ...request, headers }), status, paths);
+  const body = expectProblem(await s.app.inject({ ...request, headers }), status, { paths: paths });
   expect(await stateOf(env, s.id)).toEqual(before);
   return body;
 }
@@ -331,7 +305,7 @@ describeEachDatabase("bad input", (env) => {
       headers: { cookie: s.org.cookies.admin },
       payload: { ...user, email: " Setter@Alpha.TEST " },
     });
-    expectProblem(response, 409, ["email"]);
+    expectProblem(response, 409, { paths: ["email"] });
     expect(await stateOf(env, s.id)).toEqual(before);
   });
 

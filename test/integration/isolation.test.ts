@@ -3,10 +3,8 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { expect, it } from "vitest";
 import type { Context } from "../../src/context.js";
 import { describeEachDatabase } from "../support/databases.js";
+import { isRecord, METHODS, type Method, type Sent, send } from "../support/http.js";
 import { addContact, assignTo, type SeededOrganisation, seedOrganisation } from "../support/seed.js";
-
-type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-const METHODS: readonly Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 /** One operation of the OpenAPI document, reduced to what the sweep needs. */
 interface Operation {
@@ -17,28 +15,6 @@ interface Operation {
   queryParams: string[];
   /** The JSON schema of the request body, when the operation takes one. */
   body: unknown;
-}
-
-interface Sent {
-  method: Method;
-  url: string;
-  payload?: unknown;
-}
-
-/** Sends a request as JSON with the caller's session cookie. */
-function send(app: FastifyInstance, cookie: string, request: Sent): Promise<LightMyRequestResponse> {
-  if (request.payload === undefined)
-    return app.inject({ method: request.method, url: request.url, headers: { cookie } });
-  return app.inject({
-    method: request.method,
-    url: request.url,
-    headers: { cookie, "content-type": "application/json" },
-    payload: JSON.stringify(request.payload),
-  });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isMethod(value: string): value is Method {

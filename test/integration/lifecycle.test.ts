@@ -1,23 +1,10 @@
 /** The contact lifecycle through the API: status moves, the progress path, reasons, and the contact list. */
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { expect, it } from "vitest";
-import type { Activity, Contact, Organisation } from "../../src/core/model.js";
+import type { Activity, Contact, Organisation, Page } from "../../src/core/model.js";
 import { describeEachDatabase, type TestEnv } from "../support/databases.js";
+import { expectProblem } from "../support/http.js";
 import { addContact, assignTo, type SeededOrganisation, seedOrganisation } from "../support/seed.js";
-
-interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: Array<{ path: string; message: string }>;
-  details?: Record<string, unknown>;
-}
-
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
 
 interface AuditEntry {
   id: string;
@@ -29,12 +16,6 @@ interface AuditEntry {
 }
 
 type ContactDetail = Contact & { allowedStatuses: string[]; allowedProgress: string[] };
-
-function expectProblem(response: LightMyRequestResponse, status: number): ProblemBody {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers["content-type"]).toContain("application/problem+json");
-  return response.json<ProblemBody>();
-}
 
 async function moveStatus(
   app: FastifyInstance,
