@@ -144,6 +144,7 @@ for (let i = 0; i < CONTACTS; i++) {
     status_changed_at: at,
     assigned_at: holds ? at : null,
     last_activity_at: at,
+    erased_at: null,
   });
 }
 await ctx.db.kysely.transaction().execute(async (trx) => {

@@ -8,6 +8,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   HANDOFF_SESSION_HOURS: z.coerce.number().positive().optional(),
   HANDOFF_SECURE_COOKIES: z.enum(["true", "false"]).optional(),
+  HANDOFF_RATE_LIMIT: z.coerce.number().int().min(0).optional(),
   HANDOFF_TEST_DB: z.enum(["sqlite", "postgres", "both"]).optional(),
   HANDOFF_TEST_PG_URL: z.string().min(1).optional(),
 });
@@ -20,6 +21,8 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   sessionHours: number;
   secureCookies: boolean;
+  /** Requests per minute one session, API key or address may make; 0 turns the limit off. */
+  rateLimitPerMinute: number;
 }
 
 export const DEFAULT_DATABASE = "./data/handoff.db";
@@ -54,6 +57,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     logLevel: e.LOG_LEVEL ?? "info",
     sessionHours: e.HANDOFF_SESSION_HOURS ?? 12,
     secureCookies: e.HANDOFF_SECURE_COOKIES === "true",
+    rateLimitPerMinute: e.HANDOFF_RATE_LIMIT ?? 1200,
   });
 }
 

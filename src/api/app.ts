@@ -1,21 +1,25 @@
 /** The HTTP server: plugins, error handling, the OpenAPI document and every route. */
 
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Context } from "../context.js";
 import { ping } from "../db/dialect.js";
-import { registerAuth } from "./auth.js";
+import { registerAuth, SESSION_COOKIE } from "./auth.js";
 import { frameworkError, handleError, notFound } from "./problem.js";
 import { adminRoutes } from "./routes/admin.js";
+import { apiKeyRoutes } from "./routes/api-keys.js";
 import { contactRoutes } from "./routes/contacts.js";
 import { dispatchRoutes } from "./routes/dispatch.js";
 import { sessionRoutes } from "./routes/session.js";
+import { webhookRoutes } from "./routes/webhooks.js";
 import { workerRoutes } from "./routes/workers.js";
 
 export const API_VERSION = "1.0.0";
@@ -43,7 +47,48 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   });
 
   await app.register(cookie);
-  await app.register(helmet, { global: true });
+  await app.register(helmet, {
+    global: true,
+    // The console loads only its own bundle: no inline script, no third-party origin.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(ctx.config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // HSTS only where the deployment is served over HTTPS.
+    strictTransportSecurity: ctx.config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: "no-referrer" },
+    crossOriginEmbedderPolicy: false,
+  });
+  if (ctx.config.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: ctx.config.rateLimitPerMinute,
+      timeWindow: "1 minute",
+      // Per session or API key when there is one, so people behind one office address do not share.
+      keyGenerator: (request) => {
+        const token = request.cookies?.[SESSION_COOKIE] ?? request.headers.authorization;
+        return token
+          ? `t:${createHash("sha256").update(token).digest("base64url").slice(0, 22)}`
+          : `a:${request.ip}`;
+      },
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        message: `too many requests: at most ${context.max} per ${context.after}; try again in ${Math.ceil(context.ttl / 1000)} s`,
+      }),
+    });
+  }
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -86,6 +131,8 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   workerRoutes(app, ctx);
   dispatchRoutes(app, ctx);
   adminRoutes(app, ctx);
+  apiKeyRoutes(app, ctx);
+  webhookRoutes(app, ctx);
   await app.ready();
   return app;
 }

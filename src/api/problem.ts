@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCode, { status: number; title: string }> = {
   forbidden: { status: 403, title: "Forbidden" },
   not_found: { status: 404, title: "Not found" },
   conflict: { status: 409, title: "Conflict" },
+  rate_limited: { status: 429, title: "Too many requests" },
 };
 
 /** The problem responses every authenticated route may give, for the OpenAPI document. */
@@ -19,6 +20,7 @@ export const problemResponses = {
   403: ProblemSchema,
   404: ProblemSchema,
   409: ProblemSchema,
+  429: ProblemSchema,
 } as const;
 
 function problem(status: number, title: string, detail: string, extra: Partial<Problem> = {}): Problem {
@@ -31,6 +33,8 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
 
 export function sendFailure(reply: FastifyReply, failure: Failure): FastifyReply {
   const { status, title } = STATUS[failure.code];
+  const retry = failure.details?.retryAfterSeconds;
+  if (typeof retry === "number") reply.header("retry-after", String(retry));
   return sendProblem(
     reply,
     problem(status, title, failure.message, {

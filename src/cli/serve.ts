@@ -4,6 +4,7 @@ import { buildApp } from "../api/app.js";
 import { loadConfig } from "../config.js";
 import { createContext } from "../context.js";
 import { migrateToLatest } from "../db/migrate.js";
+import { startOutbox } from "../jobs/outbox.js";
 import { startSweeper } from "../jobs/sweeper.js";
 import { demoHint, describeLogins, loadDemoIfEmpty } from "./demo.js";
 import { dbOption } from "./options.js";
@@ -22,6 +23,7 @@ export function serveCommand(program: Command): void {
       const logins = options.demo ? await loadDemoIfEmpty(ctx) : null;
       const app = await buildApp(ctx);
       const stopSweeper = startSweeper(ctx);
+      const stopOutbox = startOutbox(ctx);
       const address = await app.listen({ port: config.port, host: config.host });
       const url = address.replace("127.0.0.1", "localhost");
       process.stdout.write(`\nHandoff is running at ${url}  (database: ${ctx.db.label})\n`);
@@ -30,6 +32,7 @@ export function serveCommand(program: Command): void {
       const stop = async () => {
         stopSweeper();
         await app.close();
+        await stopOutbox();
         await ctx.db.close();
         process.exit(0);
       };

@@ -3,9 +3,12 @@
  * the API's validation and its OpenAPI document.
  */
 import { z } from "zod";
+import { API_KEY_SCOPES } from "./access/api-keys.js";
 import { ROLES } from "./access/roles.js";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, TWO_FACTOR_POLICIES } from "./access/sign-in.js";
 import { DEFAULT_TRACK_RECORD, TrackRecordSettingsSchema } from "./dispatch/track-record.js";
 import { DEFAULT_REASONS, STATUSES } from "./lifecycle/states.js";
+import { isWebhookUrl, WEBHOOK_EVENTS } from "./webhooks.js";
 import { WORKER_STATUSES } from "./worker-status.js";
 
 export const LOCALES = ["en", "it", "el"] as const;
@@ -64,6 +67,7 @@ export const ContactSchema = z.object({
   statusChangedAt: isoTime,
   assignedAt: isoTime.nullable(),
   lastActivityAt: isoTime,
+  erasedAt: isoTime.nullable().describe("when the personal data was erased; the record stays for counts"),
 });
 export type Contact = z.infer<typeof ContactSchema>;
 
@@ -195,18 +199,20 @@ export const UserSchema = z.object({
   timeZone: z.string(),
   workerId: z.string().nullable(),
   disabled: z.boolean(),
+  twoFactorEnabled: z.boolean(),
   createdAt: isoTime,
 });
 export type User = z.infer<typeof UserSchema>;
-
-export const PASSWORD_MIN = 10;
 
 export const UserCreateSchema = z
   .object({
     email: z.string().trim().toLowerCase().pipe(z.email()),
     name: text(200),
     role: RoleSchema,
-    password: z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`).max(200),
+    password: z
+      .string()
+      .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
+      .max(PASSWORD_MAX_LENGTH),
     locale: z.enum(LOCALES).default("en"),
     timeZone: timeZone.default("UTC"),
   })
@@ -217,7 +223,10 @@ export const UserPatchSchema = z
   .object({
     name: text(200),
     role: RoleSchema,
-    password: z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`).max(200),
+    password: z
+      .string()
+      .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
+      .max(PASSWORD_MAX_LENGTH),
     locale: z.enum(LOCALES),
     timeZone,
     disabled: z.boolean(),
@@ -265,11 +274,39 @@ export const DEFAULT_DISPATCH: DispatchSettings = {
   trackRecord: DEFAULT_TRACK_RECORD,
 };
 
+/** Sign-in and data-protection rules of one organisation. */
+export const SecuritySettingsSchema = z.object({
+  twoFactor: z
+    .enum(TWO_FACTOR_POLICIES)
+    .describe("who must use a second factor: privileged (admins, dispatchers), everyone, or optional"),
+  sessionIdleMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .describe("a session ends after this long without a request"),
+  retentionMonths: z
+    .number()
+    .int()
+    .min(1)
+    .max(240)
+    .nullable()
+    .describe("closed contacts are anonymised this many months after they closed; null keeps them"),
+});
+export type SecuritySettings = z.infer<typeof SecuritySettingsSchema>;
+
+export const DEFAULT_SECURITY: SecuritySettings = {
+  twoFactor: "privileged",
+  sessionIdleMinutes: 60,
+  retentionMonths: null,
+};
+
 export const OrganisationSettingsSchema = z.object({
   defaultCountry: countryCode.nullable().default(null),
   timeZone: timeZone.default("UTC"),
   reasons: ReasonListsSchema.default(DEFAULT_REASONS),
   dispatch: DispatchSettingsSchema.default(DEFAULT_DISPATCH),
+  security: SecuritySettingsSchema.default(DEFAULT_SECURITY),
 });
 export type OrganisationSettings = z.infer<typeof OrganisationSettingsSchema>;
 
@@ -303,6 +340,7 @@ export const OrganisationPatchSchema = z
         timeZone,
         reasons: ReasonListsSchema,
         dispatch: DispatchSettingsSchema,
+        security: SecuritySettingsSchema,
       })
       .partial()
       .strict(),
@@ -353,8 +391,92 @@ export const MeSchema = z.object({
   nouns: z
     .record(z.enum(LOCALES), z.record(z.string(), z.string()))
     .describe("the organisation's words, per locale"),
+  security: z.object({
+    twoFactorEnabled: z.boolean(),
+    twoFactorRequired: z.boolean().describe("the organisation requires a second factor of this user's role"),
+    mustEnrolTwoFactor: z
+      .boolean()
+      .describe("required but not set up yet: until it is, only enrolment and sign-out are open"),
+    unusedRecoveryCodes: z.number().int(),
+  }),
 });
 export type Me = z.infer<typeof MeSchema>;
+
+export const AuditEntrySchema = z.object({
+  id: z.string(),
+  actorUserId: z.string().nullable(),
+  actorApiKeyId: z.string().nullable().describe("set when the change came through an API key"),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  ip: z.string().nullable(),
+  createdAt: isoTime,
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+/** Everything stored about one contact, for a data-subject access request. */
+export const ContactExportSchema = z.object({
+  exportedAt: isoTime,
+  contact: ContactSchema,
+  activities: z.array(ActivitySchema),
+  decisions: z.array(
+    z.object({
+      id: z.string(),
+      workerId: z.string().nullable(),
+      mode: z.string(),
+      outcome: z.string(),
+      trace: z.unknown(),
+      createdAt: isoTime,
+    }),
+  ),
+  declines: z.array(z.object({ workerId: z.string(), reason: z.string().nullable(), createdAt: isoTime })),
+  audit: z.array(AuditEntrySchema),
+});
+export type ContactExport = z.infer<typeof ContactExportSchema>;
+
+export const SignInSchema = z
+  .object({
+    email: z.string().trim().min(1).max(254),
+    password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+    code: z
+      .string()
+      .trim()
+      .min(6)
+      .max(40)
+      .optional()
+      .describe("the 6-digit code of the authenticator app, or a recovery code"),
+  })
+  .strict();
+
+export const SessionSchema = z.object({
+  id: z.string(),
+  createdAt: isoTime,
+  lastSeenAt: isoTime,
+  expiresAt: isoTime,
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  current: z.boolean().describe("the session making this request"),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+export const PasswordChangeSchema = z
+  .object({
+    currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+    newPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+  })
+  .strict();
+
+export const TwoFactorSetupSchema = z.object({
+  secret: z.string().describe("base32, for typing into an authenticator app by hand"),
+  uri: z.string().describe("otpauth:// URI"),
+  qrCode: z.string().describe("the URI as a QR code, an SVG data: URL"),
+});
+
+export const RecoveryCodesSchema = z.object({
+  recoveryCodes: z.array(z.string()).describe("shown once: each signs in once in place of a code"),
+});
 
 export function pageOf<T extends z.ZodType>(schema: T) {
   return z.object({
@@ -381,3 +503,89 @@ export const ProblemSchema = z
   })
   .describe("RFC 9457 problem details");
 export type Problem = z.infer<typeof ProblemSchema>;
+
+export const ApiKeyScopeSchema = z.enum(API_KEY_SCOPES);
+export type ApiKeyScope = z.infer<typeof ApiKeyScopeSchema>;
+
+/** An API key as listed: never its secret, which only its creator saw, once. */
+export const ApiKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string().describe("the key's first characters, to tell keys apart"),
+  scopes: z.array(ApiKeyScopeSchema),
+  createdAt: isoTime,
+  lastUsedAt: isoTime.nullable().describe("to the minute"),
+  lastUsedIp: z.string().nullable(),
+  revokedAt: isoTime.nullable(),
+});
+export type ApiKey = z.infer<typeof ApiKeySchema>;
+
+const scopeList = z
+  .array(ApiKeyScopeSchema)
+  .min(1)
+  .max(API_KEY_SCOPES.length)
+  .transform((scopes) => [...new Set(scopes)]);
+
+export const ApiKeyCreateSchema = z.object({ name: text(100), scopes: scopeList }).strict();
+export type ApiKeyCreate = z.infer<typeof ApiKeyCreateSchema>;
+
+export const ApiKeyIssuedSchema = ApiKeySchema.extend({
+  key: z.string().describe("the whole key, shown this once: send it as Authorization: Bearer <key>"),
+});
+export type ApiKeyIssued = z.infer<typeof ApiKeyIssuedSchema>;
+
+export const WebhookEventSchema = z.enum(WEBHOOK_EVENTS);
+export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
+
+const webhookUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine(isWebhookUrl, "must be an http:// or https:// URL")
+  .describe("where deliveries are POSTed");
+
+const eventList = z
+  .array(WebhookEventSchema)
+  .min(1)
+  .max(WEBHOOK_EVENTS.length)
+  .transform((events) => [...new Set(events)]);
+
+export const WebhookSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(WebhookEventSchema),
+  active: z.boolean(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+export type Webhook = z.infer<typeof WebhookSchema>;
+
+export const WebhookCreateSchema = z
+  .object({ url: webhookUrl, events: eventList, active: z.boolean().default(true) })
+  .strict();
+export type WebhookCreate = z.infer<typeof WebhookCreateSchema>;
+
+export const WebhookPatchSchema = z
+  .object({ url: webhookUrl, events: eventList, active: z.boolean() })
+  .partial()
+  .strict();
+export type WebhookPatch = z.infer<typeof WebhookPatchSchema>;
+
+export const WebhookCreatedSchema = WebhookSchema.extend({
+  secret: z.string().describe("the signing secret (whsec_…), shown this once"),
+});
+export type WebhookCreated = z.infer<typeof WebhookCreatedSchema>;
+
+export const WebhookDeliverySchema = z.object({
+  id: z.string(),
+  event: z.string(),
+  idempotencyKey: z.string().describe("sent as Handoff-Delivery; the same on every retry"),
+  status: z.enum(["pending", "retrying", "delivered", "failed"]),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: isoTime.nullable(),
+  deliveredAt: isoTime.nullable(),
+  failedAt: isoTime.nullable(),
+  createdAt: isoTime,
+});
+export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;

@@ -1,6 +1,6 @@
 /** Expected failures as values: a service returns a Result, only bugs throw. */
 
-export type ErrorCode = "not_found" | "conflict" | "forbidden" | "invalid" | "unauthorized";
+export type ErrorCode = "not_found" | "conflict" | "forbidden" | "invalid" | "unauthorized" | "rate_limited";
 
 export interface FieldIssue {
   path: string;

@@ -38,6 +38,7 @@ export function toContact(row: ContactWithWorker): Contact {
     statusChangedAt: row.status_changed_at,
     assignedAt: row.assigned_at,
     lastActivityAt: row.last_activity_at,
+    erasedAt: row.erased_at,
   };
 }
 

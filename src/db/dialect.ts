@@ -115,6 +115,17 @@ export function forUpdate<DB, TB extends keyof DB, O>(
   return dialect === "postgres" ? query.forUpdate() : query;
 }
 
+/**
+ * Lock the selected rows, passing over rows another transaction holds, so several processes can
+ * each claim a different share of a queue. SQLite's single writer already serialises claims.
+ */
+export function forUpdateSkipLocked<DB, TB extends keyof DB, O>(
+  dialect: DialectName,
+  query: SelectQueryBuilder<DB, TB, O>,
+): SelectQueryBuilder<DB, TB, O> {
+  return dialect === "postgres" ? query.forUpdate().skipLocked() : query;
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const code = (error as { code?: unknown }).code;

@@ -3,6 +3,7 @@ import { type Migration, type MigrationProvider, Migrator } from "kysely";
 import { type Db, type DialectName, migrationSchema } from "./dialect.js";
 import * as m0001 from "./migrations/0001-initial.js";
 import * as m0002 from "./migrations/0002-dispatch.js";
+import * as m0003 from "./migrations/0003-security.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -10,6 +11,7 @@ type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: Dial
 const MIGRATIONS: Record<string, DialectMigration> = {
   "0001-initial": m0001,
   "0002-dispatch": m0002,
+  "0003-security": m0003,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

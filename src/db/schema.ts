@@ -1,5 +1,5 @@
 /** The database as Kysely sees it: one interface per table, the single source of row types. */
-import type { Insertable, Selectable, Updateable } from "kysely";
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 
 /** Timestamps are UTC ISO-8601 text; lists and objects are JSON text; flags are 0/1 integers. */
 type Iso = string;
@@ -29,6 +29,73 @@ export interface UsersTable {
   disabled: number;
   created_at: Iso;
   updated_at: Iso;
+  /** Base32 TOTP secret; set at enrolment, in force once totp_enabled_at is set. */
+  totp_secret: string | null;
+  totp_enabled_at: Iso | null;
+  /** The last TOTP time step accepted, so a code is never accepted twice. */
+  totp_last_step: number | null;
+  password_changed_at: Iso | null;
+}
+
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 of the code: codes are long random strings, so a fast hash is enough. */
+  code_hash: string;
+  used_at: Iso | null;
+  created_at: Iso;
+}
+
+export interface SignInFailuresTable {
+  id: string;
+  ip: string;
+  email: string;
+  created_at: Iso;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  scopes: JsonText;
+  /** The first characters of the key, shown so people can tell keys apart. */
+  prefix: string;
+  /** SHA-256 of the whole key. */
+  secret_hash: string;
+  created_by: string | null;
+  created_at: Iso;
+  last_used_at: Iso | null;
+  last_used_ip: string | null;
+  revoked_at: Iso | null;
+}
+
+export interface WebhooksTable {
+  id: string;
+  organisation_id: string;
+  url: string;
+  events: JsonText;
+  /** The HMAC-SHA256 signing secret; shown to the admin, needed in clear to sign. */
+  secret: string;
+  active: Generated<number>;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+export interface OutboxTable {
+  id: string;
+  organisation_id: string;
+  /** What delivers it: "webhook", "email", … */
+  kind: string;
+  target_id: string | null;
+  payload: JsonText;
+  idempotency_key: string;
+  due_at: Iso;
+  attempts: Generated<number>;
+  last_error: string | null;
+  delivered_at: Iso | null;
+  /** Set when retries are exhausted. */
+  failed_at: Iso | null;
+  created_at: Iso;
 }
 
 export interface SessionsTable {
@@ -94,6 +161,8 @@ export interface ContactsTable {
   status_changed_at: Iso;
   assigned_at: Iso | null;
   last_activity_at: Iso;
+  /** Set when the personal data was erased; the row stays for anonymous counts. */
+  erased_at: Iso | null;
 }
 
 export interface ActivitiesTable {
@@ -118,6 +187,7 @@ export interface AuditLogTable {
   after: JsonText | null;
   ip: string | null;
   created_at: Iso;
+  actor_api_key_id?: string | null;
 }
 
 export interface DeclinesTable {
@@ -167,6 +237,11 @@ export interface Database {
   declines: DeclinesTable;
   dispatch_decisions: DispatchDecisionsTable;
   dispatch_runs: DispatchRunsTable;
+  recovery_codes: RecoveryCodesTable;
+  sign_in_failures: SignInFailuresTable;
+  api_keys: ApiKeysTable;
+  webhooks: WebhooksTable;
+  outbox: OutboxTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -14,6 +14,7 @@ export function toUser(row: UserRow & { worker_id?: string | null }): User {
     timeZone: row.time_zone,
     workerId: row.worker_id ?? null,
     disabled: row.disabled === 1,
+    twoFactorEnabled: row.totp_enabled_at !== null,
     createdAt: row.created_at,
   };
 }

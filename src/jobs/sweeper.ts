@@ -1,23 +1,28 @@
 /**
- * The sweeper: acts on what is due: each worker's trust, recomputed daily from their history, and
- * the batch dispatch of every organisation that dispatches in batches, every N minutes. Safe to run in several processes at once: a run is
- * claimed atomically when applied, and every offer is checked under the worker's row lock.
+ * The sweeper: acts on what is due: each worker's trust, recomputed daily from their history; the
+ * retention rule that anonymises long-closed contacts; and the batch dispatch of every
+ * organisation that dispatches in batches, every N minutes. Safe to run in several processes at
+ * once: a run is claimed atomically when applied, every offer is checked under the worker's row
+ * lock, and erasing a contact twice changes nothing.
  */
 import type { Context } from "../context.js";
 import { toOrganisation } from "../db/organisations.js";
 import { dispatcherSystem } from "../services/auto-dispatch.js";
 import { applyRun, previewRun } from "../services/dispatch-run.js";
+import { applyRetention } from "../services/personal-data.js";
 import { refreshTrust } from "../services/refresh-trust.js";
 
 export interface SweepReport {
   batches: Array<{ organisationId: string; runId: string; offered: number; skipped: number }>;
   trustRefreshed: string[];
+  /** Contacts anonymised by each organisation's retention rule. */
+  erased: number;
 }
 
 const DAY = 24 * 3_600_000;
 
 export async function sweep(ctx: Context): Promise<SweepReport> {
-  const report: SweepReport = { batches: [], trustRefreshed: [] };
+  const report: SweepReport = { batches: [], trustRefreshed: [], erased: 0 };
   const now = ctx.clock.now();
   for (const row of await ctx.db.kysely.selectFrom("organisations").selectAll().execute()) {
     const organisation = toOrganisation(row);
@@ -34,6 +39,8 @@ export async function sweep(ctx: Context): Promise<SweepReport> {
       const refreshed = await refreshTrust(ctx, dispatcherSystem(organisation.id));
       if (refreshed.ok) report.trustRefreshed.push(organisation.id);
     }
+    const months = organisation.settings.security.retentionMonths;
+    if (months !== null) report.erased += await applyRetention(ctx, organisation.id, months);
     if (dispatch.mode !== "batch") continue;
     const last = await ctx.db.kysely
       .selectFrom("dispatch_runs")

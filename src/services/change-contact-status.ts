@@ -5,6 +5,7 @@ import { canChangeStatus } from "../core/access/roles.js";
 import { planStatusChange, type Status, type StatusChangeRequest } from "../core/lifecycle/states.js";
 import type { Contact, Organisation } from "../core/model.js";
 import { ok, type Result } from "../core/result.js";
+import { contactEventData, type WebhookEvent } from "../core/webhooks.js";
 import { updateContact } from "../db/contacts.js";
 import { recordDecline } from "../db/dispatch.js";
 import { loadSettings } from "../db/organisations.js";
@@ -12,6 +13,17 @@ import type { Database } from "../db/schema.js";
 import { lockVisibleContact } from "./load-contact.js";
 import { checkOffer, type OfferCheck, type OfferMode } from "./offer-check.js";
 import { addToTimeline, audit, type Caller } from "./record.js";
+import { enqueueEvent } from "./webhooks.js";
+
+/**
+ * The status changes integrations hear about. Every way a contact is handed to a worker (a manual
+ * offer, auto-dispatch, an applied batch) and every disqualification passes through
+ * applyStatusChange, so the events are raised here and nowhere else.
+ */
+const STATUS_EVENTS: Partial<Record<Status, WebhookEvent>> = {
+  offered: "contact.assigned",
+  nurture: "contact.disqualified",
+};
 
 export async function changeContactStatus(
   ctx: Context,
@@ -84,6 +96,8 @@ export async function applyStatusChange(
     updated_at: now,
     last_activity_at: now,
   });
+  const event = change.status !== before.status ? STATUS_EVENTS[change.status] : undefined;
+  if (event) await enqueueEvent(trx, ctx, caller.organisationId, event, contactEventData(after));
   const data = {
     from: change.from,
     to: change.status,

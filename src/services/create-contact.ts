@@ -5,11 +5,13 @@ import { canCreateContact } from "../core/access/roles.js";
 import { normalisePhones, searchText } from "../core/contacts/normalise.js";
 import type { Contact, ContactCreate } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
+import { contactEventData } from "../core/webhooks.js";
 import { insertContact, toContact } from "../db/contacts.js";
 import { loadSettings } from "../db/organisations.js";
 import type { ContactRow } from "../db/schema.js";
 import { autoDispatch } from "./auto-dispatch.js";
 import { addToTimeline, audit, type Caller } from "./record.js";
+import { enqueueEvent } from "./webhooks.js";
 
 export async function createContact(
   ctx: Context,
@@ -51,6 +53,7 @@ export async function createContact(
     status_changed_at: now,
     assigned_at: null,
     last_activity_at: now,
+    erased_at: null,
   };
   const contact = toContact({ ...row, assigned_worker_name: null });
   await ctx.db.kysely.transaction().execute(async (trx) => {
@@ -66,6 +69,7 @@ export async function createContact(
       entityId: contact.id,
       after: contact,
     });
+    await enqueueEvent(trx, ctx, caller.organisationId, "contact.created", contactEventData(contact));
   });
   if (organisation.settings.dispatch.mode === "auto") {
     const dispatched = await autoDispatch(ctx, organisation, contact);

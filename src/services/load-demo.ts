@@ -56,6 +56,8 @@ async function loadOrganisation(
     kind: profile.kind,
     defaultCountry: profile.defaultCountry,
     timeZone: profile.timeZone,
+    // So a newcomer can look around without an authenticator app; real organisations require it.
+    security: { twoFactor: "optional" },
   });
   if (!created.ok)
     throw new Error(`cannot create the demo organisation "${profile.slug}": ${created.error.message}`);

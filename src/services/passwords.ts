@@ -1,5 +1,7 @@
-/** Password hashing with argon2id (OWASP's recommended parameters). */
+/** Password hashing with argon2id (OWASP's recommended parameters), and what makes a new password acceptable. */
+import { dictionary } from "@zxcvbn-ts/language-common";
 import argon2 from "argon2";
+import { passwordProblem } from "../core/access/sign-in.js";
 
 const OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
@@ -21,4 +23,16 @@ let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
   decoy ??= hashPassword("decoy password that matches nothing");
   return decoy;
+}
+
+/** The ~49,000 most common passwords from breach corpora, as zxcvbn-ts ships them. */
+let common: Set<string> | undefined;
+function isCommonPassword(lowerCased: string): boolean {
+  common ??= new Set(dictionary["passwords-common"]?.map((p) => p.toLowerCase()) ?? []);
+  return common.has(lowerCased);
+}
+
+/** Why a new password is refused (length, a common password, the user's own e-mail or name), or null. */
+export function newPasswordProblem(password: string, who: { email: string; name: string }): string | null {
+  return passwordProblem(password, { ...who, isCommon: isCommonPassword });
 }

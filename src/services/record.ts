@@ -7,8 +7,11 @@ import { insertActivity } from "../db/activities.js";
 import { insertAudit } from "../db/audit.js";
 import type { Database } from "../db/schema.js";
 
-/** The signed-in person making a change, and where the request came from. */
-export type Caller = Actor & { ip: string | null };
+/**
+ * Who makes a change and where the request came from: a signed-in person, or an API key (then
+ * userId is "" and apiKeyId names the key).
+ */
+export type Caller = Actor & { ip: string | null; apiKeyId?: string };
 
 /** A change made by the system itself (the demo loader, a command-line tool). */
 export function systemCaller(organisationId: string): Caller {
@@ -40,6 +43,7 @@ export async function audit(
     after: change.after === undefined ? null : JSON.stringify(change.after),
     ip: caller.ip,
     created_at: ctx.clock.now().toISOString(),
+    actor_api_key_id: caller.apiKeyId ?? null,
   });
 }
 

@@ -3,9 +3,11 @@
 import type { Context } from "../context.js";
 import { canEditOrganisation } from "../core/access/roles.js";
 import {
+  DEFAULT_SECURITY,
   type Organisation,
   type OrganisationPatch,
   OrganisationSettingsSchema,
+  type SecuritySettings,
   VocabularySchema,
 } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
@@ -19,6 +21,8 @@ export interface NewOrganisation {
   kind: "ministry" | "sales";
   defaultCountry?: string | null;
   timeZone?: string;
+  /** Sign-in rules; by default admins and dispatchers must use a second factor. */
+  security?: Partial<SecuritySettings>;
 }
 
 export async function createOrganisation(
@@ -29,6 +33,7 @@ export async function createOrganisation(
   const settings = OrganisationSettingsSchema.parse({
     defaultCountry: input.defaultCountry ?? null,
     timeZone: input.timeZone ?? "UTC",
+    security: { ...DEFAULT_SECURITY, ...input.security },
   });
   const vocabulary = VocabularySchema.parse({ pack: input.kind });
   const row = {

@@ -6,8 +6,14 @@ import type { User, UserCreate, UserPatch } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { isUniqueViolation } from "../db/dialect.js";
 import { deleteUserSessions, findUser, toUser } from "../db/users.js";
-import { hashPassword } from "./passwords.js";
+import { hashPassword, newPasswordProblem } from "./passwords.js";
 import { audit, type Caller, diff } from "./record.js";
+
+function weakPassword(problem: string) {
+  return fail<User>("invalid", `the password ${problem}`, {
+    errors: [{ path: "password", message: problem }],
+  });
+}
 
 function emailTaken(email: string) {
   return fail<User>("conflict", `a user with e-mail ${email} exists already`, {
@@ -17,6 +23,8 @@ function emailTaken(email: string) {
 
 export async function createUser(ctx: Context, caller: Caller, input: UserCreate): Promise<Result<User>> {
   if (!canManageUsers(caller)) return fail("forbidden", `a ${caller.role} cannot manage users`);
+  const weak = newPasswordProblem(input.password, input);
+  if (weak) return weakPassword(weak);
   const now = ctx.clock.now().toISOString();
   const row = {
     id: ctx.newId(),
@@ -30,6 +38,10 @@ export async function createUser(ctx: Context, caller: Caller, input: UserCreate
     disabled: 0,
     created_at: now,
     updated_at: now,
+    totp_secret: null,
+    totp_enabled_at: null,
+    totp_last_step: null,
+    password_changed_at: now,
   };
   const user = toUser(row);
   try {
@@ -61,6 +73,16 @@ export async function editUser(
       });
     }
   }
+  if (patch.password !== undefined && self) {
+    // Changing one's own password needs the current one, so a borrowed session cannot take the account.
+    return fail("invalid", "change your own password at POST /api/v1/me/password, with the current one", {
+      errors: [{ path: "password", message: "use /api/v1/me/password" }],
+    });
+  }
+  const target = await findUser(ctx.db.kysely, caller.organisationId, id);
+  if (!target) return fail("not_found", `no user ${id}`);
+  const weak = patch.password === undefined ? null : newPasswordProblem(patch.password, target);
+  if (weak) return weakPassword(weak);
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
   return ctx.db.kysely.transaction().execute(async (trx) => {
     const row = await findUser(trx, caller.organisationId, id);

@@ -217,4 +217,29 @@ describe("the console", { timeout: 120_000 }, () => {
     await expect.poll(() => page.locator(".list-page").innerText()).toContain("Coverage gaps");
     await page.close();
   });
+
+  it("lets an admin issue an API key shown only once, and add a webhook with its secret", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, "admin");
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe("Dispatch");
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByRole("link", { name: "API keys" }).click();
+    await page.getByLabel("Name").fill("Web form");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await expect.poll(() => page.locator(".secret-value").innerText()).toMatch(/^hk_[A-Za-z0-9_-]{43}$/);
+    const key = await page.locator(".secret-value").innerText();
+    await expect.poll(() => page.locator("table.workers").innerText()).toContain("Web form");
+    expect(await page.locator("table.workers").innerText()).not.toContain(key);
+    await page.screenshot({ path: join(SHOTS, "settings-api-keys.png") });
+    await page.getByRole("button", { name: "I have saved it" }).click();
+    await expect.poll(() => page.locator(".secret-value").count()).toBe(0);
+
+    await page.getByRole("link", { name: "Webhooks" }).click();
+    await page.getByLabel("Address (http or https)").fill("https://crm.example/hook");
+    await page.getByRole("button", { name: "Add webhook" }).click();
+    await expect.poll(() => page.locator(".secret-value").innerText()).toMatch(/^whsec_/);
+    await expect.poll(() => page.locator("article.card").innerText()).toContain("https://crm.example/hook");
+    await page.screenshot({ path: join(SHOTS, "settings-webhooks.png"), fullPage: true });
+    await page.close();
+  });
 });

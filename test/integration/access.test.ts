@@ -82,6 +82,16 @@ const DISPATCH_ROUTES: Record<string, (id: string) => Sent> = {
   }),
 };
 
+/** Data-subject routes: admins only, whoever holds the contact. */
+const PERSONAL_DATA_ROUTES: Record<string, (id: string) => Sent> = {
+  "GET /api/v1/contacts/{id}/export": (id) => ({ method: "GET", url: `/api/v1/contacts/${id}/export` }),
+  "POST /api/v1/contacts/{id}/erase": (id) => ({
+    method: "POST",
+    url: `/api/v1/contacts/${id}/erase`,
+    payload: { reason: "asked by e-mail" },
+  }),
+};
+
 const ONE_CONTACT_ROUTES = Object.entries(CONTACT_ROUTES).filter(([key]) => key.includes("{id}"));
 
 interface Team {
@@ -128,13 +138,86 @@ async function offer(app: FastifyInstance, org: SeededOrganisation, workerId: st
 
 const NON_ADMINS: ReadonlyArray<Role | "worker2"> = ["dispatcher", "setter", "worker", "worker2", "marketer"];
 
+/**
+ * One request per documented API key and webhook route, with the status an admin gets. A route
+ * missing here fails the coverage test below.
+ */
+const INTEGRATION_ROUTES: Record<
+  string,
+  { build: (ids: { key: string; hook: string }) => Sent; admin: number }
+> = {
+  "GET /api/v1/api-keys": { build: () => ({ method: "GET", url: "/api/v1/api-keys" }), admin: 200 },
+  "POST /api/v1/api-keys": {
+    build: () => ({ method: "POST", url: "/api/v1/api-keys", payload: { name: "Form", scopes: ["intake"] } }),
+    admin: 201,
+  },
+  "POST /api/v1/api-keys/{id}/rotate": {
+    build: ({ key }) => ({ method: "POST", url: `/api/v1/api-keys/${key}/rotate` }),
+    admin: 201,
+  },
+  "DELETE /api/v1/api-keys/{id}": {
+    build: ({ key }) => ({ method: "DELETE", url: `/api/v1/api-keys/${key}` }),
+    admin: 204,
+  },
+  "GET /api/v1/webhooks": { build: () => ({ method: "GET", url: "/api/v1/webhooks" }), admin: 200 },
+  "POST /api/v1/webhooks": {
+    build: () => ({
+      method: "POST",
+      url: "/api/v1/webhooks",
+      payload: { url: "https://crm.example/h", events: ["contact.created"] },
+    }),
+    admin: 201,
+  },
+  "PATCH /api/v1/webhooks/{id}": {
+    build: ({ hook }) => ({ method: "PATCH", url: `/api/v1/webhooks/${hook}`, payload: { active: true } }),
+    admin: 200,
+  },
+  "GET /api/v1/webhooks/{id}/deliveries": {
+    build: ({ hook }) => ({ method: "GET", url: `/api/v1/webhooks/${hook}/deliveries` }),
+    admin: 200,
+  },
+  "POST /api/v1/webhooks/{id}/test": {
+    build: ({ hook }) => ({ method: "POST", url: `/api/v1/webhooks/${hook}/test` }),
+    admin: 202,
+  },
+  "DELETE /api/v1/webhooks/{id}": {
+    build: ({ hook }) => ({ method: "DELETE", url: `/api/v1/webhooks/${hook}` }),
+    admin: 204,
+  },
+};
+
 describeEachDatabase("access by role", (env) => {
   it("has a request for every documented contact route", async () => {
     const { app } = env();
     const documented = (await documentedOperations(app)).filter((op) =>
       op.split(" ")[1]?.startsWith("/api/v1/contacts"),
     );
-    expect([...Object.keys(CONTACT_ROUTES), ...Object.keys(DISPATCH_ROUTES)].sort()).toEqual(documented);
+    expect(
+      [
+        ...Object.keys(CONTACT_ROUTES),
+        ...Object.keys(DISPATCH_ROUTES),
+        ...Object.keys(PERSONAL_DATA_ROUTES),
+      ].sort(),
+    ).toEqual(documented);
+  });
+
+  it("lets only an admin export or erase a contact's personal data, even one a worker holds", async () => {
+    const { app, ctx } = env();
+    const { org, mine } = await team(env);
+    for (const role of ["dispatcher", "setter", "worker", "marketer"] as const) {
+      for (const [key, build] of Object.entries(PERSONAL_DATA_ROUTES)) {
+        expectProblem(await send(app, org.cookies[role], build(mine)), 403, { label: `${role} ${key}` });
+      }
+    }
+    const row = await ctx.db.kysely
+      .selectFrom("contacts")
+      .select("erased_at")
+      .where("id", "=", mine)
+      .executeTakeFirst();
+    expect(row?.erased_at).toBeNull();
+    for (const [key, build] of Object.entries(PERSONAL_DATA_ROUTES)) {
+      expect((await send(app, org.cookies.admin, build(mine))).statusCode, key).toBe(200);
+    }
   });
 
   it("keeps workers out of dispatching, even for their own contacts, and lets setters read suggestions", async () => {
@@ -300,6 +383,33 @@ describeEachDatabase("access by role", (env) => {
       url: `/api/v1/users/${org.userIds.setter}`,
     });
     expect(read.statusCode).toBe(200);
+  });
+
+  it("lets only an admin manage API keys and webhooks, on every documented route of theirs", async () => {
+    const { app, ctx } = env();
+    const documented = (await documentedOperations(app)).filter((op) =>
+      /^\S+ \/api\/v1\/(api-keys|webhooks)/.test(op),
+    );
+    expect(Object.keys(INTEGRATION_ROUTES).sort()).toEqual(documented);
+    const org = await seedOrganisation(ctx, app, "alpha");
+    const issue = async (request: Sent) =>
+      (await send(app, org.cookies.admin, request)).json<{ id: string }>().id;
+    const ids = {
+      key: await issue(INTEGRATION_ROUTES["POST /api/v1/api-keys"]!.build({ key: "", hook: "" })),
+      hook: await issue(INTEGRATION_ROUTES["POST /api/v1/webhooks"]!.build({ key: "", hook: "" })),
+    };
+    for (const role of NON_ADMINS) {
+      for (const [key, route] of Object.entries(INTEGRATION_ROUTES)) {
+        expectProblem(await send(app, org.cookies[role], route.build(ids)), 403, { label: `${role} ${key}` });
+      }
+    }
+    const answers: string[] = [];
+    for (const [key, route] of Object.entries(INTEGRATION_ROUTES)) {
+      answers.push(`${key} → ${(await send(app, org.cookies.admin, route.build(ids))).statusCode}`);
+    }
+    expect(answers).toEqual(
+      Object.entries(INTEGRATION_ROUTES).map(([key, route]) => `${key} → ${route.admin}`),
+    );
   });
 
   it("lets only an admin read the audit log", async () => {

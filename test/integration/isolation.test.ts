@@ -2,51 +2,13 @@
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { expect, it } from "vitest";
 import type { Context } from "../../src/context.js";
+import { createApiKey } from "../../src/services/api-keys.js";
+import { systemCaller } from "../../src/services/record.js";
+import { createWebhook } from "../../src/services/webhooks.js";
 import { describeEachDatabase } from "../support/databases.js";
-import { isRecord, METHODS, type Method, type Sent, send } from "../support/http.js";
+import { isRecord, type Sent, send } from "../support/http.js";
+import { apiOperations, type Operation } from "../support/openapi.js";
 import { addContact, assignTo, type SeededOrganisation, seedOrganisation } from "../support/seed.js";
-
-/** One operation of the OpenAPI document, reduced to what the sweep needs. */
-interface Operation {
-  method: Method;
-  /** As documented, with `{param}` placeholders. */
-  path: string;
-  pathParams: string[];
-  queryParams: string[];
-  /** The JSON schema of the request body, when the operation takes one. */
-  body: unknown;
-}
-
-function isMethod(value: string): value is Method {
-  return (METHODS as readonly string[]).includes(value);
-}
-
-async function apiOperations(app: FastifyInstance): Promise<Operation[]> {
-  const doc: unknown = (await app.inject({ url: "/api/openapi.json" })).json();
-  if (!isRecord(doc) || !isRecord(doc.paths)) throw new Error("the OpenAPI document has no paths");
-  const operations: Operation[] = [];
-  for (const [path, item] of Object.entries(doc.paths)) {
-    if (!path.startsWith("/api/v1/") || !isRecord(item)) continue;
-    for (const [verb, operation] of Object.entries(item)) {
-      const method = verb.toUpperCase();
-      if (!isMethod(method) || !isRecord(operation)) continue;
-      const parameters = Array.isArray(operation.parameters) ? operation.parameters.filter(isRecord) : [];
-      const namesIn = (where: string) =>
-        parameters.filter((p) => p.in === where && typeof p.name === "string").map((p) => String(p.name));
-      const requestBody = isRecord(operation.requestBody) ? operation.requestBody : {};
-      const content = isRecord(requestBody.content) ? requestBody.content : {};
-      const json = isRecord(content["application/json"]) ? content["application/json"] : {};
-      operations.push({
-        method,
-        path,
-        pathParams: namesIn("path"),
-        queryParams: namesIn("query"),
-        body: json.schema,
-      });
-    }
-  }
-  return operations;
-}
 
 /** A value that satisfies a JSON schema well enough to reach the handler; id-like strings come from `idFor`. */
 function sampleOf(schema: unknown, name: string, idFor: (name: string) => string, full: boolean): unknown {
@@ -112,13 +74,27 @@ interface World {
   beta: SeededOrganisation;
   alphaContacts: string[];
   betaContacts: string[];
+  /** Beta's API key and webhook. */
+  betaIntegrations: string[];
 }
 
 /** Two organisations, each with contacts in several states and a timeline. */
 async function twoOrganisations(ctx: Context, app: FastifyInstance): Promise<World> {
   const alpha = await seedOrganisation(ctx, app, "alpha");
   const beta = await seedOrganisation(ctx, app, "beta");
-  const world: World = { alpha, beta, alphaContacts: [], betaContacts: [] };
+  const world: World = { alpha, beta, alphaContacts: [], betaContacts: [], betaIntegrations: [] };
+  // Each has an API key and a webhook, subscribed before the contacts arrive so its outbox fills.
+  for (const org of [alpha, beta]) {
+    const admin = { ...systemCaller(org.id), userId: org.userIds.admin };
+    const key = await createApiKey(ctx, admin, { name: `Key of ${org.slug}`, scopes: ["intake"] });
+    const hook = await createWebhook(ctx, admin, {
+      url: `https://${org.slug}.example/hook`,
+      events: ["contact.created", "contact.assigned"],
+      active: true,
+    });
+    if (!key.ok || !hook.ok) throw new Error("could not add the integrations");
+    if (org === beta) world.betaIntegrations.push(key.value.id, hook.value.id);
+  }
   for (const [org, list, name] of [
     [alpha, world.alphaContacts, "Alba Alpha"],
     [beta, world.betaContacts, "Bruno Beta"],
@@ -148,7 +124,16 @@ async function twoOrganisations(ctx: Context, app: FastifyInstance): Promise<Wor
 async function idsOf(ctx: Context, organisationId: string): Promise<string[]> {
   const db = ctx.db.kysely;
   const ids = [organisationId];
-  for (const table of ["users", "workers", "contacts", "activities", "audit_log"] as const) {
+  for (const table of [
+    "users",
+    "workers",
+    "contacts",
+    "activities",
+    "audit_log",
+    "api_keys",
+    "webhooks",
+    "outbox",
+  ] as const) {
     const rows = await db
       .selectFrom(table)
       .select("id")
@@ -204,6 +189,24 @@ async function snapshot(ctx: Context, organisationId: string) {
       )
       .orderBy("id")
       .execute(),
+    apiKeys: await db
+      .selectFrom("api_keys")
+      .selectAll()
+      .where("organisation_id", "=", organisationId)
+      .orderBy("id")
+      .execute(),
+    webhooks: await db
+      .selectFrom("webhooks")
+      .selectAll()
+      .where("organisation_id", "=", organisationId)
+      .orderBy("id")
+      .execute(),
+    outbox: await db
+      .selectFrom("outbox")
+      .selectAll()
+      .where("organisation_id", "=", organisationId)
+      .orderBy("id")
+      .execute(),
     audit: await db
       .selectFrom("audit_log")
       .selectAll()
@@ -247,6 +250,7 @@ function requestsFor(operation: Operation, world: World): Sent[] {
     beta.workers.worker.id,
     beta.workers.worker2.id,
     ...world.betaContacts,
+    ...world.betaIntegrations,
   ];
   const idFor = (name: string): string => {
     if (name === "workerId") return beta.workers.worker.id;
@@ -309,6 +313,7 @@ async function sweep(app: FastifyInstance, world: World, betaIds: readonly strin
     world.beta.workers.worker.id,
     world.beta.workers.worker2.id,
     ...world.betaContacts,
+    ...world.betaIntegrations,
   ]);
   const problems: string[] = [];
   const check = (role: string, request: Sent, response: LightMyRequestResponse) => {

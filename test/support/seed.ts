@@ -42,7 +42,16 @@ export async function seedOrganisation(
   slug: string,
   kind: "ministry" | "sales" = "ministry",
 ): Promise<SeededOrganisation> {
-  const org = must(await createOrganisation(ctx, { name: `Org ${slug}`, slug, kind, defaultCountry: "IT" }));
+  const org = must(
+    await createOrganisation(ctx, {
+      name: `Org ${slug}`,
+      slug,
+      kind,
+      defaultCountry: "IT",
+      // Two-factor and idle timeouts have their own suites; the others move clocks by hours.
+      security: { twoFactor: "optional", sessionIdleMinutes: 24 * 60 },
+    }),
+  );
   const system = systemCaller(org.id);
   const roles: Array<Role | "worker2"> = ["admin", "dispatcher", "setter", "worker", "worker2", "marketer"];
   const userIds = {} as Record<Role | "worker2", string>;

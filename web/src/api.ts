@@ -1,17 +1,57 @@
 /** The console's only door to the server: same-origin fetch with the session cookie, problems as errors. */
+import type { z } from "zod";
 import type {
   Activity,
+  ApiKey,
+  ApiKeyIssued,
+  ApiKeyScope,
+  AuditEntry,
   Contact,
   ContactDetail,
   Me,
   Organisation,
   Page,
   Problem,
+  RecoveryCodesSchema,
+  SecuritySettings,
+  Session,
+  TwoFactorSetupSchema,
   User,
+  UserCreateSchema,
+  UserPatch,
+  Webhook,
+  WebhookCreated,
+  WebhookDelivery,
+  WebhookEvent,
   Worker,
 } from "../../src/core/model.js";
 
-export type { Activity, Contact, ContactDetail, Me, Organisation, Page, Problem, User, Worker };
+export type {
+  Activity,
+  ApiKey,
+  ApiKeyIssued,
+  ApiKeyScope,
+  AuditEntry,
+  Contact,
+  ContactDetail,
+  Me,
+  Organisation,
+  Page,
+  Problem,
+  SecuritySettings,
+  Session,
+  User,
+  UserPatch,
+  Webhook,
+  WebhookCreated,
+  WebhookDelivery,
+  WebhookEvent,
+  Worker,
+};
+export type TwoFactorSetup = z.infer<typeof TwoFactorSetupSchema>;
+export type RecoveryCodes = z.infer<typeof RecoveryCodesSchema>;
+/** What POST /api/v1/users accepts (locale and time zone have defaults). */
+export type UserCreate = z.input<typeof UserCreateSchema>;
 
 /** A refused or failed request, carrying the server's problem details. */
 export class ApiError extends Error {
@@ -46,6 +86,7 @@ export const api = {
   get: <T>(path: string) => request<T>("GET", path),
   post: <T>(path: string, body: unknown = {}) => request<T>("POST", path, body),
   patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, body),
+  delete: <T = void>(path: string) => request<T>("DELETE", path),
 };
 
 /** Builds a query string from the set values only. */

@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
@@ -8,7 +8,15 @@ import { App } from "./shell/app.js";
 import { ErrorBoundary } from "./shell/error-boundary.js";
 import "./styles.css";
 
-const client = new QueryClient({
+const client: QueryClient = new QueryClient({
+  queryCache: new QueryCache({
+    onError: (error) => {
+      // The organisation began requiring a second factor: reload who we are, which shows the set-up.
+      if (error instanceof ApiError && error.problem?.details?.twoFactor === "enrolment_required") {
+        void client.invalidateQueries({ queryKey: ["me"] });
+      }
+    },
+  }),
   defaultOptions: {
     queries: {
       staleTime: 15_000,

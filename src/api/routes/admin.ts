@@ -5,13 +5,14 @@ import { z } from "zod";
 import type { Context } from "../../context.js";
 import { canManageUsers, canReadAudit } from "../../core/access/roles.js";
 import {
+  AuditEntrySchema,
   OrganisationPatchSchema,
   OrganisationSchema,
   UserCreateSchema,
   UserPatchSchema,
   UserSchema,
 } from "../../core/model.js";
-import { listAudit } from "../../db/audit.js";
+import { listAudit, toAuditEntry } from "../../db/audit.js";
 import { loadSettings } from "../../db/organisations.js";
 import { findUser, listUsers, toUser } from "../../db/users.js";
 import { editOrganisation } from "../../services/save-organisation.js";
@@ -23,23 +24,13 @@ import { sendResult } from "../reply.js";
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 
-const AuditEntrySchema = z.object({
-  id: z.string(),
-  actorUserId: z.string().nullable(),
-  action: z.string(),
-  entity: z.string(),
-  entityId: z.string(),
-  before: z.unknown(),
-  after: z.unknown(),
-  ip: z.string().nullable(),
-  createdAt: z.string(),
-});
-
 const AuditQuery = z.object({
   entity: z.string().max(40).optional(),
   entityId: z.string().max(64).optional(),
   actorUserId: z.string().max(64).optional(),
   action: z.string().max(60).optional(),
+  from: z.iso.datetime().optional().describe("entries at or after this instant"),
+  to: z.iso.datetime().optional().describe("entries before this instant"),
   limit: limitParam,
   before: z.string().max(64).optional().describe("the id of the oldest entry already seen"),
 });
@@ -163,17 +154,7 @@ export function adminRoutes(app: FastifyInstance, ctx: Context): void {
       const more = rows.length > limit;
       const page = more ? rows.slice(0, limit) : rows;
       return {
-        items: page.map((row) => ({
-          id: row.id,
-          actorUserId: row.actor_user_id,
-          action: row.action,
-          entity: row.entity,
-          entityId: row.entity_id,
-          before: row.before === null ? null : JSON.parse(row.before),
-          after: row.after === null ? null : JSON.parse(row.after),
-          ip: row.ip,
-          createdAt: row.created_at,
-        })),
+        items: page.map(toAuditEntry),
         nextCursor: more ? (page.at(-1)?.id ?? null) : null,
       };
     },

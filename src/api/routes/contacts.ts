@@ -12,6 +12,7 @@ import {
   type Contact,
   ContactCreateSchema,
   ContactDetailSchema,
+  ContactExportSchema,
   ContactPatchSchema,
   ContactSchema,
   StatusSchema,
@@ -24,6 +25,7 @@ import { changeContactStatus } from "../../services/change-contact-status.js";
 import { createContact } from "../../services/create-contact.js";
 import { readContact } from "../../services/load-contact.js";
 import { logActivity } from "../../services/log-activity.js";
+import { eraseContact, exportContact } from "../../services/personal-data.js";
 import type { Caller } from "../../services/record.js";
 import { editContact } from "../../services/update-contact.js";
 import { callerOf } from "../auth.js";
@@ -32,6 +34,11 @@ import { problemResponses, sendFailure } from "../problem.js";
 import { sendResult } from "../reply.js";
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
+const EraseBody = z
+  .object({
+    reason: z.string().trim().min(1).max(300).describe("why, for the audit log: a request, a complaint"),
+  })
+  .strict();
 
 const ListQuery = z.object({
   status: z
@@ -123,6 +130,7 @@ export function contactRoutes(app: FastifyInstance, ctx: Context): void {
   r.get(
     "/api/v1/contacts",
     {
+      config: { apiKeyScope: "contacts:read" },
       schema: {
         tags,
         summary: "List contacts the caller may see",
@@ -156,6 +164,7 @@ export function contactRoutes(app: FastifyInstance, ctx: Context): void {
   r.post(
     "/api/v1/contacts",
     {
+      config: { apiKeyScope: "intake" },
       schema: {
         tags,
         summary: "Create a contact",
@@ -170,6 +179,7 @@ export function contactRoutes(app: FastifyInstance, ctx: Context): void {
   r.get(
     "/api/v1/contacts/:id",
     {
+      config: { apiKeyScope: "contacts:read" },
       schema: {
         tags,
         summary: "Read one contact, with the moves allowed next",
@@ -279,5 +289,36 @@ export function contactRoutes(app: FastifyInstance, ctx: Context): void {
     },
     async (request, reply) =>
       sendResult(reply, await logActivity(ctx, callerOf(request), request.params.id, request.body), 201),
+  );
+
+  r.get(
+    "/api/v1/contacts/:id/export",
+    {
+      schema: {
+        tags,
+        summary: "Everything stored about one contact, for a data-subject access request (admins)",
+        params: IdParams,
+        response: { 200: ContactExportSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      sendResult(reply, await exportContact(ctx, callerOf(request), request.params.id)),
+  );
+
+  r.post(
+    "/api/v1/contacts/:id/erase",
+    {
+      schema: {
+        tags,
+        summary: "Erase a contact's personal data, keeping only what anonymous counts need (admins)",
+        description:
+          "Names, phones, e-mails, address, coordinates, timeline text, dispatch traces and the before/after of audit entries about the contact are removed; status, languages, gender, region, country, source, campaign and dates stay.",
+        params: IdParams,
+        body: EraseBody,
+        response: { 200: ContactSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      sendResult(reply, await eraseContact(ctx, callerOf(request), request.params.id, request.body.reason)),
   );
 }

@@ -116,3 +116,8 @@ export function canReadAudit(actor: Actor): boolean {
 export function canEditOrganisation(actor: Actor): boolean {
   return actor.role === "admin";
 }
+
+/** Exporting everything about a person, or erasing them, is for admins: it answers a data-subject request. */
+export function canHandlePersonalData(actor: Actor): boolean {
+  return actor.role === "admin";
+}

@@ -1081,6 +1081,7 @@ class Generator {
       status_changed_at: iso(statusChangedAt),
       assigned_at: assignedAt === null ? null : iso(assignedAt),
       last_activity_at: iso(previous),
+      erased_at: null,
     };
   }
 }

@@ -7,6 +7,7 @@ import { ErrorBox } from "../shell/error-box.js";
 import { useMe } from "../shell/me.js";
 import { DispatchSettingsForm } from "./dispatch-settings.js";
 import { LanguageSwitcher } from "./language-switcher.js";
+import { SettingsTabs } from "./settings-tabs.js";
 
 const ZONES = Intl.supportedValuesOf("timeZone");
 
@@ -27,7 +28,7 @@ export function SettingsPage() {
 
   return (
     <section className="narrow">
-      <h1>{t("settings.title")}</h1>
+      <SettingsTabs />
       <dl className="facts">
         <dt>{t("settings.name")}</dt>
         <dd>{me.user.name}</dd>

@@ -2,6 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Navigate, Route, Routes } from "react-router";
+import { AccountPage } from "../account/account-page.js";
+import { EnrolmentPage } from "../account/enrolment-page.js";
 import { ApiError, api, type Me } from "../api.js";
 import { ContactList } from "../contacts/contact-list.js";
 import { ContactPage } from "../contacts/contact-page.js";
@@ -10,7 +12,12 @@ import { GapsPage } from "../dispatch/gaps-page.js";
 import { QueuePage } from "../dispatch/queue-page.js";
 import { changeLanguage, loadVocabulary } from "../i18n/index.js";
 import { SignIn } from "../session/sign-in.js";
+import { ApiKeysPage } from "../settings/api-keys-page.js";
+import { AuditPage } from "../settings/audit-page.js";
+import { SecurityPage } from "../settings/security-page.js";
 import { SettingsPage } from "../settings/settings-page.js";
+import { UsersPage } from "../settings/users-page.js";
+import { WebhooksPage } from "../settings/webhooks-page.js";
 import { WorkerList } from "../workers/worker-list.js";
 import { WorkerPage } from "../workers/worker-page.js";
 import { ErrorBox } from "./error-box.js";
@@ -51,6 +58,14 @@ export function App() {
       </main>
     );
   }
+  if (me.data.security.mustEnrolTwoFactor) {
+    // The organisation requires a second factor: until it is set up the API answers nothing else.
+    return (
+      <MeContext.Provider value={me.data}>
+        <EnrolmentPage />
+      </MeContext.Provider>
+    );
+  }
   const canSeeWorkers = me.data.user.role !== "marketer";
   const dispatches = me.data.user.role === "admin" || me.data.user.role === "dispatcher";
   return (
@@ -66,6 +81,12 @@ export function App() {
           {dispatches && <Route path="/dispatch/batch" element={<BatchPage />} />}
           {dispatches && <Route path="/dispatch/gaps" element={<GapsPage />} />}
           <Route path="/settings" element={<SettingsPage />} />
+          {me.data.user.role === "admin" && <Route path="/settings/api-keys" element={<ApiKeysPage />} />}
+          {me.data.user.role === "admin" && <Route path="/settings/webhooks" element={<WebhooksPage />} />}
+          {me.data.user.role === "admin" && <Route path="/settings/users" element={<UsersPage />} />}
+          {me.data.user.role === "admin" && <Route path="/settings/security" element={<SecurityPage />} />}
+          {me.data.user.role === "admin" && <Route path="/settings/audit" element={<AuditPage />} />}
+          <Route path="/account" element={<AccountPage />} />
           <Route path="*" element={<p className="page">{t("common.notFound")}</p>} />
         </Routes>
       </Layout>

@@ -2,7 +2,14 @@
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api.js";
 
-export function ErrorBox({ error }: { error: unknown }) {
+/** The server's message for one field of a refused request, to show beside that field. */
+export function fieldError(error: unknown, path: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  return error.problem?.errors?.find((e) => e.path === path)?.message;
+}
+
+/** `fields={false}` when the form shows each field's error beside the field already. */
+export function ErrorBox({ error, fields: listFields = true }: { error: unknown; fields?: boolean }) {
   const { t } = useTranslation();
   if (!error) return null;
   let message = t("errors.unexpected");
@@ -13,7 +20,7 @@ export function ErrorBox({ error }: { error: unknown }) {
     else if (error.status === 404) message = t("errors.notFound");
     else if (error.status >= 500) message = t("errors.server");
     else message = error.problem?.detail ?? t("errors.unexpected");
-    fields = error.problem?.errors ?? [];
+    fields = listFields ? (error.problem?.errors ?? []) : [];
   }
   return (
     <div className="error" role="alert">

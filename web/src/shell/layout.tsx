@@ -1,4 +1,4 @@
-/** The frame of every screen: the organisation, navigation by role, the language switcher, sign-out. */
+/** The frame of every screen: the organisation, navigation by role, the language switcher, the account, sign-out. */
 import { useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -47,9 +47,9 @@ export function Layout({ children }: { children: ReactNode }) {
         </nav>
         <div className="user">
           <LanguageSwitcher />
-          <span className="who" title={me.user.email}>
+          <NavLink className="who" to="/account" title={t("account.linkTitle", { email: me.user.email })}>
             {me.user.name} · {t(`roles.${role}`)}
-          </span>
+          </NavLink>
           <button type="button" className="link" onClick={signOut}>
             {t("nav.signOut")}
           </button>

@@ -1,0 +1,36 @@
+/** The settings screens: everyone's own, and for admins the integrations, users, security and the audit log. */
+import { useTranslation } from "react-i18next";
+import { NavLink } from "react-router";
+import { useMe } from "../shell/me.js";
+
+export function SettingsTabs() {
+  const { t } = useTranslation();
+  const me = useMe();
+  return (
+    <div className="list-head">
+      <h1>{t("settings.title")}</h1>
+      {me.user.role === "admin" && (
+        <nav className="tabs" aria-label={t("settings.title")}>
+          <NavLink className="tab" to="/settings" end>
+            {t("settings.general")}
+          </NavLink>
+          <NavLink className="tab" to="/settings/api-keys">
+            {t("apiKeys.title")}
+          </NavLink>
+          <NavLink className="tab" to="/settings/webhooks">
+            {t("webhooks.title")}
+          </NavLink>
+          <NavLink className="tab" to="/settings/users">
+            {t("users.title")}
+          </NavLink>
+          <NavLink className="tab" to="/settings/security">
+            {t("security.title")}
+          </NavLink>
+          <NavLink className="tab" to="/settings/audit">
+            {t("audit.title")}
+          </NavLink>
+        </nav>
+      )}
+    </div>
+  );
+}
