@@ -145,6 +145,7 @@ for (let i = 0; i < CONTACTS; i++) {
     assigned_at: holds ? at : null,
     last_activity_at: at,
     erased_at: null,
+    attribution: null,
   });
 }
 await ctx.db.kysely.transaction().execute(async (trx) => {

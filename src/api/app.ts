@@ -18,6 +18,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { apiKeyRoutes } from "./routes/api-keys.js";
 import { contactRoutes } from "./routes/contacts.js";
 import { dispatchRoutes } from "./routes/dispatch.js";
+import { intakeRoutes } from "./routes/intake.js";
 import { sessionRoutes } from "./routes/session.js";
 import { webhookRoutes } from "./routes/webhooks.js";
 import { workerRoutes } from "./routes/workers.js";
@@ -98,7 +99,16 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
         description:
           "Contacts from media and marketing to a face-to-face relationship. Sign in at /api/v1/auth/login; the session cookie authenticates every other route.",
       },
-      components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "handoff_session" } } },
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "handoff_session" },
+          apiKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "an API key, hk_…; routes name the scope they need",
+          },
+        },
+      },
       security: [{ session: [] }],
     },
     transform: jsonSchemaTransform,
@@ -130,6 +140,7 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   contactRoutes(app, ctx);
   workerRoutes(app, ctx);
   dispatchRoutes(app, ctx);
+  intakeRoutes(app, ctx);
   adminRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
   webhookRoutes(app, ctx);

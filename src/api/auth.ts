@@ -23,6 +23,13 @@ export interface RouteSecurity {
   duringEnrolment?: boolean;
   /** An API key holding this scope may call the route (as the scope's least-privileged actor). */
   apiKeyScope?: ApiKeyScope;
+  /** The key may also come as `?key=`, for HTML forms that cannot send a header. */
+  keyInQuery?: boolean;
+  /**
+   * Other sites may post here: the route takes no session cookie (only an API key), so there is
+   * no signed-in browser to forge a request for.
+   */
+  crossSite?: boolean;
 }
 
 declare module "fastify" {
@@ -68,12 +75,20 @@ export function registerAuth(app: FastifyInstance, ctx: Context): void {
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     if (!path.startsWith("/api/")) return;
-    const forged = crossOriginProblem(request);
+    const config = request.routeOptions.config;
+    const forged = config.crossSite ? null : crossOriginProblem(request);
     if (forged) return sendFailure(reply, { code: "forbidden", message: forged });
     if (!path.startsWith("/api/v1/")) return;
-    const config = request.routeOptions.config;
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
-    if (bearer) return authoriseApiKey(request, reply, bearer, config.apiKeyScope);
+    const inQuery = config.keyInQuery ? (request.query as { key?: unknown }).key : undefined;
+    const key = bearer ?? (typeof inQuery === "string" ? inQuery : undefined);
+    if (key) return authoriseApiKey(request, reply, key, config.apiKeyScope);
+    if (config.crossSite) {
+      return sendFailure(reply, {
+        code: "unauthorized",
+        message: "send an API key: Authorization: Bearer hk_…",
+      });
+    }
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
       const session = await resolveSession(ctx, token, request.ip);

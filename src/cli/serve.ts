@@ -6,6 +6,7 @@ import { createContext } from "../context.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { startOutbox } from "../jobs/outbox.js";
 import { startSweeper } from "../jobs/sweeper.js";
+import { warmGazetteer } from "../services/gazetteer.js";
 import { demoHint, describeLogins, loadDemoIfEmpty } from "./demo.js";
 import { dbOption } from "./options.js";
 
@@ -24,6 +25,8 @@ export function serveCommand(program: Command): void {
       const app = await buildApp(ctx);
       const stopSweeper = startSweeper(ctx);
       const stopOutbox = startOutbox(ctx);
+      // The first intake with a place name should not wait for the gazetteer to decode.
+      warmGazetteer();
       const address = await app.listen({ port: config.port, host: config.host });
       const url = address.replace("127.0.0.1", "localhost");
       process.stdout.write(`\nHandoff is running at ${url}  (database: ${ctx.db.label})\n`);

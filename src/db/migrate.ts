@@ -4,6 +4,7 @@ import { type Db, type DialectName, migrationSchema } from "./dialect.js";
 import * as m0001 from "./migrations/0001-initial.js";
 import * as m0002 from "./migrations/0002-dispatch.js";
 import * as m0003 from "./migrations/0003-security.js";
+import * as m0004 from "./migrations/0004-intake.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0001-initial": m0001,
   "0002-dispatch": m0002,
   "0003-security": m0003,
+  "0004-intake": m0004,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

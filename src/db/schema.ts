@@ -163,6 +163,17 @@ export interface ContactsTable {
   last_activity_at: Iso;
   /** Set when the personal data was erased; the row stays for anonymous counts. */
   erased_at: Iso | null;
+  /** Where the contact came from beyond source and campaign: utm_* fields, the page, as JSON. */
+  attribution: JsonText | null;
+}
+
+export interface IdempotencyKeysTable {
+  organisation_id: string;
+  key: string;
+  /** SHA-256 of the request body: the same key with another body is refused. */
+  request_hash: string;
+  contact_id: string;
+  created_at: Iso;
 }
 
 export interface ActivitiesTable {
@@ -242,6 +253,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   webhooks: WebhooksTable;
   outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

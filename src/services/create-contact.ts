@@ -13,10 +13,23 @@ import { autoDispatch } from "./auto-dispatch.js";
 import { addToTimeline, audit, type Caller } from "./record.js";
 import { enqueueEvent } from "./webhooks.js";
 
+export interface CreateOptions {
+  /** utm_* fields and the page of a web form, stored beside source and campaign. */
+  attribution?: Record<string, string>;
+  /** What the person wrote: the first comment of the timeline. */
+  message?: string | null;
+  /**
+   * Written in the contact's own transaction, so a retried request finds it, and a crash leaves
+   * both or neither. The caller has checked that the key is new.
+   */
+  idempotency?: { key: string; requestHash: string };
+}
+
 export async function createContact(
   ctx: Context,
   caller: Caller,
   input: ContactCreate,
+  options: CreateOptions = {},
 ): Promise<Result<Contact>> {
   if (!canCreateContact(caller)) return fail("forbidden", `a ${caller.role} cannot create contacts`);
   const organisation = await loadSettings(ctx.db.kysely, caller.organisationId);
@@ -54,15 +67,45 @@ export async function createContact(
     assigned_at: null,
     last_activity_at: now,
     erased_at: null,
+    attribution:
+      options.attribution && Object.keys(options.attribution).length > 0
+        ? JSON.stringify(options.attribution)
+        : null,
   };
   const contact = toContact({ ...row, assigned_worker_name: null });
   await ctx.db.kysely.transaction().execute(async (trx) => {
-    await insertContact(trx, row);
+    if (options.idempotency) {
+      await insertContact(trx, row);
+      await trx
+        .insertInto("idempotency_keys")
+        .values({
+          organisation_id: caller.organisationId,
+          key: options.idempotency.key,
+          request_hash: options.idempotency.requestHash,
+          contact_id: row.id,
+          created_at: now,
+        })
+        .execute();
+    } else {
+      await insertContact(trx, row);
+    }
     await addToTimeline(trx, ctx, caller, {
       contactId: contact.id,
       kind: "created",
-      data: { source: contact.source, campaign: contact.campaign, inbound: contact.inbound },
+      data: {
+        source: contact.source,
+        campaign: contact.campaign,
+        inbound: contact.inbound,
+        ...(options.attribution ?? {}),
+      },
     });
+    if (options.message) {
+      await addToTimeline(trx, ctx, caller, {
+        contactId: contact.id,
+        kind: "comment",
+        body: options.message,
+      });
+    }
     await audit(trx, ctx, caller, {
       action: "contact.create",
       entity: "contact",

@@ -1082,6 +1082,7 @@ class Generator {
       assigned_at: assignedAt === null ? null : iso(assignedAt),
       last_activity_at: iso(previous),
       erased_at: null,
+      attribution: null,
     };
   }
 }

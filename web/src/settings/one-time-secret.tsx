@@ -12,11 +12,6 @@ export function OneTimeSecret({
   onDone: () => void;
 }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    await navigator.clipboard.writeText(value);
-    setCopied(true);
-  }
   return (
     <div className="card secret" role="status">
       <p>
@@ -25,13 +20,26 @@ export function OneTimeSecret({
       <p className="secret-warning">{t("integrations.shownOnce")}</p>
       <code className="secret-value">{value}</code>
       <div className="buttons">
-        <button type="button" className="primary" onClick={copy}>
-          {copied ? t("integrations.copied") : t("integrations.copy")}
-        </button>
+        <CopyButton value={value} className="primary" />
         <button type="button" onClick={onDone}>
           {t("integrations.done")}
         </button>
       </div>
     </div>
+  );
+}
+
+/** Copies `value` to the clipboard and says so. */
+export function CopyButton({ value, className }: { value: string; className?: string }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState(false);
+  async function copy() {
+    await navigator.clipboard.writeText(value);
+    setCopied(true);
+  }
+  return (
+    <button type="button" className={className} onClick={copy}>
+      {copied ? t("integrations.copied") : t("integrations.copy")}
+    </button>
   );
 }

@@ -17,6 +17,9 @@ export function SettingsTabs() {
           <NavLink className="tab" to="/settings/api-keys">
             {t("apiKeys.title")}
           </NavLink>
+          <NavLink className="tab" to="/settings/intake">
+            {t("intake.title")}
+          </NavLink>
           <NavLink className="tab" to="/settings/webhooks">
             {t("webhooks.title")}
           </NavLink>

@@ -14,6 +14,7 @@ import { changeLanguage, loadVocabulary } from "../i18n/index.js";
 import { SignIn } from "../session/sign-in.js";
 import { ApiKeysPage } from "../settings/api-keys-page.js";
 import { AuditPage } from "../settings/audit-page.js";
+import { IntakePage } from "../settings/intake-page.js";
 import { SecurityPage } from "../settings/security-page.js";
 import { SettingsPage } from "../settings/settings-page.js";
 import { UsersPage } from "../settings/users-page.js";
@@ -82,6 +83,7 @@ export function App() {
           {dispatches && <Route path="/dispatch/gaps" element={<GapsPage />} />}
           <Route path="/settings" element={<SettingsPage />} />
           {me.data.user.role === "admin" && <Route path="/settings/api-keys" element={<ApiKeysPage />} />}
+          {me.data.user.role === "admin" && <Route path="/settings/intake" element={<IntakePage />} />}
           {me.data.user.role === "admin" && <Route path="/settings/webhooks" element={<WebhooksPage />} />}
           {me.data.user.role === "admin" && <Route path="/settings/users" element={<UsersPage />} />}
           {me.data.user.role === "admin" && <Route path="/settings/security" element={<SecurityPage />} />}

@@ -1,0 +1,177 @@
+import { expect, it } from "vitest";
+import type { ApiKeyIssued } from "../../src/core/model.js";
+import { describeEachDatabase, type TestEnv } from "../support/databases.js";
+import { expectProblem, send } from "../support/http.js";
+import { type SeededOrganisation, seedOrganisation } from "../support/seed.js";
+
+async function intakeKey(env: TestEnv, org: SeededOrganisation, scopes = ["intake"]): Promise<string> {
+  const response = await send(env.app, org.cookies.admin, {
+    method: "POST",
+    url: "/api/v1/api-keys",
+    payload: { name: "Web form", scopes },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json<ApiKeyIssued>().key;
+}
+
+describeEachDatabase("intake", (env) => {
+  it("creates a contact from JSON: normalised, located offline, inbound, with its attribution and message", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const key = await intakeKey(e, org);
+    const response = await e.app.inject({
+      method: "POST",
+      url: "/api/v1/intake",
+      headers: { authorization: `Bearer ${key}` },
+      payload: {
+        name: "Giulia Verdi",
+        phone: "694 123 4567",
+        email: "Giulia@Example.org",
+        city: "Thessaloníki",
+        country: "GR",
+        utm_source: "facebook",
+        utm_campaign: "advent",
+        message: "I would like to talk to someone",
+      },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const { id, replayed } = response.json();
+    expect(replayed).toBe(false);
+    const contact = (
+      await send(e.app, org.cookies.dispatcher, { method: "GET", url: `/api/v1/contacts/${id}` })
+    ).json();
+    expect(contact).toMatchObject({
+      displayName: "Giulia Verdi",
+      emails: ["giulia@example.org"],
+      phones: ["+306941234567"],
+      placeName: "Thessaloníki",
+      country: "GR",
+      source: "facebook",
+      campaign: "advent",
+      inbound: true,
+      status: "new",
+    });
+    expect(contact.lat).toBeCloseTo(40.64, 1);
+    expect(contact.lon).toBeCloseTo(22.93, 1);
+    const timeline = (
+      await send(e.app, org.cookies.dispatcher, { method: "GET", url: `/api/v1/contacts/${id}/activities` })
+    ).json();
+    expect(timeline.items.map((a: { body: string | null }) => a.body)).toContain(
+      "I would like to talk to someone",
+    );
+    const row = await e.ctx.db.kysely
+      .selectFrom("contacts")
+      .select("attribution")
+      .where("id", "=", id)
+      .executeTakeFirst();
+    expect(JSON.parse(row?.attribution ?? "{}")).toEqual({ utm_source: "facebook", utm_campaign: "advent" });
+  });
+
+  it("takes a plain HTML form post with the key in the query, and answers a page to a browser", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const key = await intakeKey(e, org);
+    const response = await e.app.inject({
+      method: "POST",
+      url: `/api/v1/intake?key=${key}`,
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        accept: "text/html,application/xhtml+xml",
+        origin: "https://www.example-church.org",
+        "sec-fetch-site": "cross-site",
+      },
+      payload: "name=Ana+L%C3%B3pez&phone=%2B34+612+345+678&language=es&language=en&submit=Send",
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.headers["content-type"]).toContain("text/html");
+    expect(response.body).toContain("Thank you");
+    const listed = (
+      await send(e.app, org.cookies.dispatcher, { method: "GET", url: "/api/v1/contacts?q=lopez" })
+    ).json();
+    expect(listed.items).toEqual([
+      expect.objectContaining({
+        displayName: "Ana López",
+        phones: ["+34612345678"],
+        languages: ["es", "en"],
+      }),
+    ]);
+  });
+
+  it("creates one contact for one Idempotency-Key, and refuses the key with another body", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const key = await intakeKey(e, org);
+    const post = (payload: Record<string, unknown>) =>
+      e.app.inject({
+        method: "POST",
+        url: "/api/v1/intake",
+        headers: { authorization: `Bearer ${key}`, "idempotency-key": "form-42" },
+        payload,
+      });
+    const first = await post({ name: "Once Only", email: "once@example.org" });
+    const again = await post({ email: "once@example.org", name: "Once Only" });
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(again.json().id).toBe(first.json().id);
+    expectProblem(await post({ name: "Someone Else" }), 409, { paths: ["Idempotency-Key"] });
+    const rows = await e.ctx.db.kysely
+      .selectFrom("contacts")
+      .select("id")
+      .where("display_name", "=", "Once Only")
+      .execute();
+    expect(rows).toHaveLength(1);
+    // Concurrent retries of one key: still one contact.
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        e.app.inject({
+          method: "POST",
+          url: "/api/v1/intake",
+          headers: { authorization: `Bearer ${key}`, "idempotency-key": "race-1" },
+          payload: { name: "Racing Retry" },
+        }),
+      ),
+    );
+    expect(racing.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(racing.map((r) => r.json().id)).size).toBe(1);
+  });
+
+  it("answers 400 naming every bad field, and stores nothing", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const key = await intakeKey(e, org);
+    const response = await e.app.inject({
+      method: "POST",
+      url: "/api/v1/intake",
+      headers: { authorization: `Bearer ${key}` },
+      payload: { name: "x".repeat(300), email: "nope", lat: "north", lon: 12, inbound: "perhaps" },
+    });
+    expectProblem(response, 400, { paths: ["name", "email.0", "lat", "inbound"] });
+    expect(await e.ctx.db.kysely.selectFrom("contacts").select("id").execute()).toHaveLength(0);
+  });
+
+  it("needs a key with the intake scope; a session cookie is not enough", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const readKey = await intakeKey(e, org, ["contacts:read"]);
+    const payload = { name: "No Key" };
+    expectProblem(await e.app.inject({ method: "POST", url: "/api/v1/intake", payload }), 401);
+    expectProblem(
+      await send(e.app, org.cookies.dispatcher, { method: "POST", url: "/api/v1/intake", payload }),
+      401,
+    );
+    expectProblem(
+      await e.app.inject({
+        method: "POST",
+        url: "/api/v1/intake",
+        headers: { authorization: `Bearer ${readKey}` },
+        payload,
+      }),
+      403,
+    );
+    expectProblem(
+      await e.app.inject({ method: "POST", url: `/api/v1/intake?key=hk_${"x".repeat(43)}`, payload }),
+      401,
+    );
+  });
+});
