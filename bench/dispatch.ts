@@ -2,9 +2,10 @@
  * `npm run bench -- dispatch` or `tsx bench/dispatch.ts [CONTACTS WORKERS]`: planDispatch on
  * generated instances, time and peak memory. Without arguments it runs 20,000 × 2,000 and
  * 100,000 × 10,000, each in a fresh process so one size's heap does not inflate the other's peak
- * RSS. Measured on the 2-core machine: about 5 s and 165 MB at 20,000 × 2,000; about 20 minutes
- * and 500 MB at 100,000 × 10,000 (the successive-shortest-path searches grow with the size of an
- * oversubscribed city). BENCH_RUNS=n repeats each size n times in its process.
+ * RSS. Both instances are oversubscribed, so they are solved from the places' side. Measured on
+ * the shared 2-core machine (load average 5–9): about 4.4 s and 130 MB at 20,000 × 2,000; about
+ * 330 s and 350 MB at 100,000 × 10,000 (each new place's shortest-path search still pops dozens
+ * of near-tied workers of its city). BENCH_RUNS=n repeats each size n times in its process.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";

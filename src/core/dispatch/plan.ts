@@ -1,8 +1,9 @@
 /**
  * The optimal dispatch plan of contract.md, as a min-cost flow solved by incremental successive
- * shortest paths: contacts join one at a time and each routes its unit to the sink through a
- * worker or through its "skip" arc, possibly moving earlier contacts between workers or dropping
- * one. Dijkstra on reduced costs (with node potentials) keeps every step exact.
+ * shortest paths from the scarcer side: with fewer worker places than contacts, places join one at
+ * a time (place-flow.ts); otherwise contacts do (below), each routing its unit to the sink through
+ * a worker or through its "skip" arc, possibly moving earlier contacts between workers or dropping
+ * one. Either way Dijkstra on reduced costs (with node potentials) keeps every step exact.
  */
 import {
   type CandidateGraph,
@@ -17,6 +18,8 @@ import {
   haversineKm,
   planObjective,
 } from "./model.js";
+import { solvePlaceFlow } from "./place-flow.js";
+import { workerGraph } from "./worker-graph.js";
 
 export type UnassignedReason = "no_eligible_worker" | "no_capacity";
 
@@ -38,8 +41,24 @@ export interface DispatchPlan {
 }
 
 export interface PlanOptions {
-  /** Called now and then with how many contacts are placed so far. */
+  /** Called now and then with how many units (contacts or worker places, by the side solved from) are placed so far. */
   onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The side whose units join the flow one at a time: the one with fewer units, so that fewer
+ * searches have to prove that a unit stays unmatched (each such proof explores its whole city).
+ */
+export function dispatchSide(
+  contacts: readonly DispatchContact[],
+  workers: readonly DispatchWorker[],
+): "places" | "contacts" {
+  let places = 0;
+  for (const worker of workers) {
+    if (worker.status === "active")
+      places += Math.max(0, Math.min(worker.capacity - worker.active, contacts.length));
+  }
+  return places < contacts.length ? "places" : "contacts";
 }
 
 export function planDispatch(
@@ -48,12 +67,27 @@ export function planDispatch(
   config: DispatchConfig,
   options: PlanOptions = {},
 ): DispatchPlan {
-  const graph = candidateGraph(contacts, workers, config, { hubs: true });
-  const workerOf = solveFlow(contacts, workers, config, graph, options);
+  let workerOf: Int32Array;
+  // Per contact, 1 when a worker with room may take it: then an unassigned contact lost to capacity.
+  let hasWorker: Uint8Array | null = null;
+  if (dispatchSide(contacts, workers) === "places") {
+    const graph = workerGraph(contacts, workers, config);
+    workerOf = solvePlaceFlow(contacts, workers, config, graph, options.onProgress);
+    hasWorker = graph.hasWorker;
+  } else {
+    const graph = candidateGraph(contacts, workers, config, { hubs: true });
+    workerOf = solveFlow(contacts, workers, config, graph, options);
+  }
 
   const unassigned: number[] = [];
-  for (let c = 0; c < contacts.length; c++) if (workerOf[c]! < 0) unassigned.push(c);
-  const couldHave = hasEligibleWorkerIgnoringCapacity(contacts, workers, config, unassigned);
+  const toCheck: number[] = [];
+  for (let c = 0; c < contacts.length; c++) {
+    if (workerOf[c]! >= 0) continue;
+    unassigned.push(c);
+    if (hasWorker?.[c] !== 1) toCheck.push(c);
+  }
+  const couldHave = hasEligibleWorkerIgnoringCapacity(contacts, workers, config, toCheck);
+  if (hasWorker) for (const c of unassigned) if (hasWorker[c] === 1) couldHave[c] = 1;
 
   const counts: Record<UnassignedReason, number> = { no_eligible_worker: 0, no_capacity: 0 };
   const assignments = contacts.map((contact, c): PlanAssignment => {

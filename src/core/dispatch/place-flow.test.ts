@@ -1,0 +1,132 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { bruteForceObjective } from "./brute.js";
+import { eligibility, planObjective } from "./model.js";
+import { solvePlaceFlow } from "./place-flow.js";
+import { dispatchSide, planDispatch } from "./plan.js";
+import {
+  expectValidPlan,
+  globalInstance,
+  type Instance,
+  smallInstance,
+  unlocatedInstance,
+} from "./testing.js";
+import { workerGraph } from "./worker-graph.js";
+
+const side = (instance: Instance) => dispatchSide(instance.contacts, instance.workers);
+
+describe("solvePlaceFlow", () => {
+  it("reaches the brute-force optimum whether places or contacts are scarcer", () => {
+    fc.assert(
+      fc.property(fc.oneof(smallInstance, unlocatedInstance), ({ contacts, workers, config }) => {
+        const workerOf = solvePlaceFlow(contacts, workers, config, workerGraph(contacts, workers, config));
+        workerOf.forEach((w, c) => {
+          if (w >= 0) expect(eligibility(contacts[c]!, workers[w]!, config).ok).toBe(true);
+        });
+        const given = new Array<number>(workers.length).fill(0);
+        for (const w of workerOf) if (w >= 0) given[w]!++;
+        workers.forEach((worker, w) => {
+          expect(given[w]!).toBeLessThanOrEqual(Math.max(0, worker.capacity - worker.active));
+        });
+        const objective = planObjective(contacts, workers, config, workerOf);
+        expect(Math.abs(objective - bruteForceObjective(contacts, workers, config))).toBeLessThanOrEqual(
+          1e-6,
+        );
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe("planDispatch on each side", () => {
+  it("solves oversubscribed instances from the places' side, at the brute-force optimum", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(smallInstance, unlocatedInstance).filter((instance) => side(instance) === "places"),
+        (instance) => {
+          const plan = planDispatch(instance.contacts, instance.workers, instance.config);
+          const best = bruteForceObjective(instance.contacts, instance.workers, instance.config);
+          expect(Math.abs(plan.objective - best)).toBeLessThanOrEqual(1e-6);
+          expectValidPlan(instance, plan);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("solves undersubscribed instances from the contacts' side, at the brute-force optimum", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(smallInstance, unlocatedInstance).filter((instance) => side(instance) === "contacts"),
+        (instance) => {
+          const plan = planDispatch(instance.contacts, instance.workers, instance.config);
+          const best = bruteForceObjective(instance.contacts, instance.workers, instance.config);
+          expect(Math.abs(plan.objective - best)).toBeLessThanOrEqual(1e-6);
+          expectValidPlan(instance, plan);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("workerGraph", () => {
+  it("holds exactly the eligible pairs, near the poles and across the antimeridian too", () => {
+    fc.assert(
+      fc.property(globalInstance, ({ contacts, workers, config }) => {
+        const graph = workerGraph(contacts, workers, config);
+        const hubOf = new Map<number, number>();
+        for (let h = 0; h + 1 < graph.hubStart.length; h++) {
+          for (let m = graph.hubStart[h]!; m < graph.hubStart[h + 1]!; m++)
+            hubOf.set(graph.hubMembers[m]!, h);
+        }
+        workers.forEach((worker, w) => {
+          const found = new Map<number, number>();
+          const list = graph.targets[w]!;
+          list.forEach((i, k) => {
+            if (k > 0) expect(i).toBeGreaterThan(list[k - 1]!);
+            found.set(graph.contact[i]!, graph.costs[w]![k]!);
+          });
+          const hubs = new Set(graph.hubArcHub.subarray(graph.hubOffsets[w]!, graph.hubOffsets[w + 1]!));
+          contacts.forEach((contact, c) => {
+            const verdict = eligibility(contact, worker, config);
+            if (contact.lat === null || contact.lon === null) {
+              expect(hubs.has(hubOf.get(c)!)).toBe(verdict.ok);
+              return;
+            }
+            expect(found.has(c)).toBe(verdict.ok);
+            if (verdict.ok) {
+              const cost = verdict.distanceTerm + verdict.trustTerm;
+              expect(Math.abs(found.get(c)! - cost)).toBeLessThanOrEqual(1e-9 * Math.max(1, cost));
+            }
+          });
+        });
+        contacts.forEach((contact, c) => {
+          const any = workers.some((worker) => eligibility(contact, worker, config).ok);
+          expect(graph.hasWorker[c]).toBe(any ? 1 : 0);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("puts contacts without a location in one hub exactly when they may take the same workers", () => {
+    fc.assert(
+      fc.property(unlocatedInstance, ({ contacts, workers, config }) => {
+        const graph = workerGraph(contacts, workers, config);
+        for (let h = 0; h + 1 < graph.hubStart.length; h++) {
+          const members = Array.from(graph.hubMembers.subarray(graph.hubStart[h]!, graph.hubStart[h + 1]!));
+          members.forEach((c, k) => {
+            if (k > 0) expect(contacts[c]!.priority).toBeLessThanOrEqual(contacts[members[k - 1]!]!.priority);
+            for (const worker of workers) {
+              expect(eligibility(contacts[c]!, worker, config).ok).toBe(
+                eligibility(contacts[members[0]!]!, worker, config).ok,
+              );
+            }
+          });
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

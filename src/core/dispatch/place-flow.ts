@@ -1,0 +1,353 @@
+/**
+ * The dispatch min-cost flow solved from the workers' side, for instances with fewer places than
+ * contacts: each worker place joins as a unit of supply and takes the shortest path to the sink
+ * (fill the place with a free contact, possibly moving others between workers, or leave it empty).
+ */
+import type { DispatchConfig, DispatchContact, DispatchWorker } from "./model.js";
+import type { WorkerGraph } from "./worker-graph.js";
+
+/**
+ * The flow network, with place k of worker w (k = 1, 2, …) a source of one unit:
+ *
+ *   place → w      cost load · (active + k) / capacity, the k-th place's load term
+ *   place → t      cost 0: the place stays empty
+ *   w → c          cost distance_per_km · d + trust · (1 − w.trust), for each eligible pair
+ *   w → hub        cost trust · (1 − w.trust), for each hub whose contacts w may take
+ *   c → t, hub → t cost −assign_value · priority, capacity 1 per contact
+ *
+ * Its minimum cost is minus the contract's objective (used places are the cheapest ones of each
+ * worker, since the load term grows with k). Adding one source and sending its unit along a
+ * shortest path keeps the flow optimal whatever the order, as in successive shortest paths: the
+ * new node has no arc in, so no negative cycle can appear. Dijkstra on reduced costs
+ * c(u,v) + p(u) − p(v) ≥ 0 finds each path.
+ *
+ * What makes the searches short: in the residual graph a contact has one arc out, to t while it
+ * is free or back to the worker holding it, so contacts never enter the heap (their distance is
+ * pushed straight through), and a place finds a free contact next door in an oversubscribed city.
+ * A used place of w is reached only from w and leads only to t, so it is folded into one arc
+ * w → t costing −load · (active + n_w) / capacity: drop w's dearest used place. Returns, per input
+ * contact, its worker index or −1.
+ */
+export function solvePlaceFlow(
+  contacts: readonly DispatchContact[],
+  workers: readonly DispatchWorker[],
+  config: DispatchConfig,
+  graph: WorkerGraph,
+  onProgress?: (done: number, total: number) => void,
+): Int32Array {
+  const W = workers.length;
+  const { targets, costs, hubStart, hubMembers, hubOffsets, hubArcHub } = graph;
+  const L = graph.contact.length;
+  const H = hubStart.length - 1;
+  const value = Float64Array.from(graph.contact, (c) => config.assignValue * contacts[c]!.priority);
+  const memberValue = Float64Array.from(hubMembers, (c) => config.assignValue * contacts[c]!.priority);
+
+  // Workers: room, load term, trust term, and how many contacts each holds now (n_w).
+  const room = new Int32Array(W);
+  const loadBase = new Float64Array(W);
+  const loadStep = new Float64Array(W);
+  const trustTerm = new Float64Array(W);
+  const held = new Int32Array(W);
+  for (let w = 0; w < W; w++) {
+    const worker = workers[w]!;
+    // A worker never fills more places than it has contacts in reach.
+    let reach = targets[w]!.length;
+    for (let a = hubOffsets[w]!; a < hubOffsets[w + 1]!; a++) {
+      const h = hubArcHub[a]!;
+      reach += hubStart[h + 1]! - hubStart[h]!;
+    }
+    room[w] = worker.status === "active" ? Math.max(0, Math.min(worker.capacity - worker.active, reach)) : 0;
+    loadBase[w] = worker.active;
+    loadStep[w] = worker.capacity > 0 ? config.weights.load / worker.capacity : 0;
+    trustTerm[w] = config.weights.trust * (1 - worker.trust);
+  }
+
+  // Located contacts: who holds each (−1 free) and the cost of that worker's arc to it.
+  const holder = new Int32Array(L).fill(-1);
+  const heldCost = new Float64Array(L);
+  // Hubs: how many members are assigned (always the first ones, highest priority first), the flow
+  // on each worker → hub arc, and per hub the arcs carrying flow (with each arc's slot there).
+  const assignedOfHub = new Int32Array(H);
+  const hubFlow = new Int32Array(hubArcHub.length);
+  const hubArcWorker = new Int32Array(hubArcHub.length);
+  for (let w = 0; w < W; w++) hubArcWorker.fill(w, hubOffsets[w]!, hubOffsets[w + 1]!);
+  const carrying: number[][] = Array.from({ length: H }, () => []);
+  const carryingSlot = new Int32Array(hubArcHub.length);
+  const changeHubFlow = (arc: number, delta: number): void => {
+    hubFlow[arc]! += delta;
+    const list = carrying[hubArcHub[arc]!]!;
+    if (delta > 0 && hubFlow[arc] === 1) {
+      carryingSlot[arc] = list.length;
+      list.push(arc);
+    } else if (delta < 0 && hubFlow[arc] === 0) {
+      const last = list.pop()!;
+      if (last !== arc) {
+        list[carryingSlot[arc]!] = last;
+        carryingSlot[last] = carryingSlot[arc]!;
+      }
+    }
+  };
+
+  // Potentials with every reduced cost ≥ 0 at the start (p(t) = 0 throughout): a contact at its
+  // value pays for its arc to t, a hub at its best member's, a worker at the best it can reach.
+  const potContact = Float64Array.from(value);
+  const potHub = new Float64Array(H);
+  for (let h = 0; h < H; h++) potHub[h] = hubStart[h + 1]! > hubStart[h]! ? memberValue[hubStart[h]!]! : 0;
+  const potWorker = new Float64Array(W);
+  for (let w = 0; w < W; w++) {
+    let p = 0;
+    const list = targets[w]!;
+    const listCosts = costs[w]!;
+    for (let k = 0; k < list.length; k++) p = Math.max(p, value[list[k]!]! - listCosts[k]!);
+    for (let a = hubOffsets[w]!; a < hubOffsets[w + 1]!; a++)
+      p = Math.max(p, potHub[hubArcHub[a]!]! - trustTerm[w]!);
+    potWorker[w] = p;
+  }
+
+  // Dijkstra state over workers (0…W−1) and hubs (W…W+H−1); contacts keep their own, by stamps.
+  const N = W + H;
+  const dist = new Float64Array(N);
+  const reached = new Int32Array(N);
+  const settled = new Int32Array(N);
+  /** A worker's parent: −1 its new place, c ≥ 0 the contact it gives up, −2 − h the hub it gives a unit of. */
+  const parent = new Int32Array(N);
+  /**
+   * For a worker reached from contact c: the worker that reached c, and that arc's cost (kept
+   * here, not on c, so the path stays the one the worker's distance was found on). For a hub and
+   * a worker reached from a hub: the worker → hub arc on the path.
+   */
+  const parentVia = new Int32Array(N);
+  const parentCost = new Float64Array(N);
+  const popped = new Int32Array(N);
+  const heap = new Int32Array(N);
+  const heapPos = new Int32Array(N);
+  let heapSize = 0;
+  const contactDist = new Float64Array(L);
+  const contactReached = new Int32Array(L);
+  /** For a free contact that is the sink's best way in: the worker it was reached from, and that arc's cost. */
+  const contactParent = new Int32Array(L);
+  const contactCost = new Float64Array(L);
+  const touched = new Int32Array(L);
+  let stamp = 0;
+
+  const siftUp = (node: number, from: number): void => {
+    const key = dist[node]!;
+    let i = from;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      const above = heap[up]!;
+      if (dist[above]! <= key) break;
+      heap[i] = above;
+      heapPos[above] = i;
+      i = up;
+    }
+    heap[i] = node;
+    heapPos[node] = i;
+  };
+  const popMin = (): void => {
+    heapSize--;
+    if (heapSize === 0) return;
+    const node = heap[heapSize]!;
+    const key = dist[node]!;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= heapSize) break;
+      if (child + 1 < heapSize && dist[heap[child + 1]!]! < dist[heap[child]!]!) child++;
+      const below = heap[child]!;
+      if (dist[below]! >= key) break;
+      heap[i] = below;
+      heapPos[below] = i;
+      i = child;
+    }
+    heap[i] = node;
+    heapPos[node] = i;
+  };
+  /** Offers node v the distance nd (found through `from`, see `parent`); the caller has checked nd < the sink's. */
+  const relax = (v: number, nd: number, from: number, via: number, viaCost: number): void => {
+    let at: number;
+    if (reached[v] !== stamp) {
+      reached[v] = stamp;
+      at = heapSize++;
+    } else if (nd < dist[v]! && settled[v] !== stamp) {
+      at = heapPos[v]!;
+    } else {
+      return;
+    }
+    dist[v] = nd;
+    parent[v] = from;
+    parentVia[v] = via;
+    parentCost[v] = viaCost;
+    siftUp(v, at);
+  };
+
+  // Places join worker by worker, sweeping the map from west to east, each worker's cheapest
+  // place first (a worker's used places must stay its cheapest ones, see the drop arc). Any order
+  // is exact; this one was measured to keep the searches shortest: a new place meets neighbours
+  // that are already settled instead of ones that will all compete for the same contacts later.
+  let total = 0;
+  for (let w = 0; w < W; w++) total += room[w]!;
+  const sweep = Array.from({ length: W }, (_, w) => w).sort(
+    (a, b) => workers[a]!.lon - workers[b]!.lon || a - b,
+  );
+  const SINK_EMPTY = 0;
+  const SINK_CONTACT = 1;
+  const SINK_DROP = 2;
+  const SINK_HUB = 3;
+  let done = 0;
+  for (const source of sweep) {
+    for (let k = 1; k <= room[source]!; k++) {
+      stamp++;
+      const placeCost = loadStep[source]! * (loadBase[source]! + k);
+      // The new place's potential keeps both its arcs' reduced costs ≥ 0.
+      const pPlace = Math.max(0, potWorker[source]! - placeCost);
+      let sinkDist = pPlace;
+      let sinkKind = SINK_EMPTY;
+      let sinkNode = -1;
+      let touchedCount = 0;
+      let poppedCount = 0;
+      heapSize = 0;
+      const start = placeCost + pPlace - potWorker[source]!;
+      if (start < sinkDist) relax(source, start, -1, -1, 0);
+
+      while (heapSize > 0) {
+        const u = heap[0]!;
+        const du = dist[u]!;
+        if (du >= sinkDist) break;
+        popMin();
+        settled[u] = stamp;
+        popped[poppedCount++] = u;
+        if (u < W) {
+          const base = du + potWorker[u]!;
+          // Drop the dearest place this worker fills.
+          if (held[u]! > 0) {
+            const drop = base - loadStep[u]! * (loadBase[u]! + held[u]!);
+            if (drop < sinkDist) {
+              sinkDist = drop;
+              sinkKind = SINK_DROP;
+              sinkNode = u;
+            }
+          }
+          const list = targets[u]!;
+          const listCosts = costs[u]!;
+          for (let e = 0; e < list.length; e++) {
+            const c = list[e]!;
+            const nd = base + listCosts[e]! - potContact[c]!;
+            if (nd >= sinkDist) continue;
+            const owner = holder[c]!;
+            if (owner === u) continue;
+            if (contactReached[c] === stamp) {
+              if (contactDist[c]! <= nd) continue;
+            } else {
+              contactReached[c] = stamp;
+              touched[touchedCount++] = c;
+            }
+            contactDist[c] = nd;
+            if (owner < 0) {
+              const toSink = nd - value[c]! + potContact[c]!;
+              if (toSink < sinkDist) {
+                sinkDist = toSink;
+                sinkKind = SINK_CONTACT;
+                sinkNode = c;
+                contactParent[c] = u;
+                contactCost[c] = listCosts[e]!;
+              }
+            } else {
+              const back = nd - heldCost[c]! + potContact[c]! - potWorker[owner]!;
+              if (back < sinkDist) relax(owner, back, c, u, listCosts[e]!);
+            }
+          }
+          for (let a = hubOffsets[u]!; a < hubOffsets[u + 1]!; a++) {
+            const h = hubArcHub[a]!;
+            const nd = base + trustTerm[u]! - potHub[h]!;
+            if (nd < sinkDist) relax(W + h, nd, u, a, 0);
+          }
+        } else {
+          const h = u - W;
+          const base = du + potHub[h]!;
+          // Fill with the hub's best free member, or take a unit back from a worker holding some.
+          const next = hubStart[h]! + assignedOfHub[h]!;
+          if (next < hubStart[h + 1]!) {
+            const toSink = base - memberValue[next]!;
+            if (toSink < sinkDist) {
+              sinkDist = toSink;
+              sinkKind = SINK_HUB;
+              sinkNode = h;
+            }
+          }
+          for (const arc of carrying[h]!) {
+            const w = hubArcWorker[arc]!;
+            const nd = base - trustTerm[w]! - potWorker[w]!;
+            if (nd < sinkDist) relax(w, nd, -2 - h, arc, 0);
+          }
+        }
+      }
+
+      augment(source, sinkKind, sinkNode);
+      for (let i = 0; i < poppedCount; i++) {
+        const v = popped[i]!;
+        if (v < W) potWorker[v]! += dist[v]! - sinkDist;
+        else potHub[v - W]! += dist[v]! - sinkDist;
+      }
+      for (let i = 0; i < touchedCount; i++) {
+        const c = touched[i]!;
+        if (contactDist[c]! < sinkDist) potContact[c]! += contactDist[c]! - sinkDist;
+      }
+      if (++done % 1024 === 0) onProgress?.(done, total);
+    }
+  }
+  onProgress?.(total, total);
+
+  const workerOf = new Int32Array(contacts.length).fill(-1);
+  for (let i = 0; i < L; i++) if (holder[i]! >= 0) workerOf[graph.contact[i]!] = holder[i]!;
+  // A hub's assigned members are its first ones; any of them may take any of its units (same cost).
+  for (let h = 0; h < H; h++) {
+    let next = hubStart[h]!;
+    for (const arc of carrying[h]!) {
+      for (let k = 0; k < hubFlow[arc]!; k++) workerOf[hubMembers[next++]!] = hubArcWorker[arc]!;
+    }
+  }
+  return workerOf;
+
+  /**
+   * Applies the path that ends at the sink, walking back to the new place: each step moves one
+   * contact (or one hub unit) to the worker before it on the path.
+   */
+  function augment(source: number, sinkKind: number, sinkNode: number): void {
+    let w: number;
+    if (sinkKind === SINK_EMPTY) return;
+    if (sinkKind === SINK_CONTACT) {
+      w = contactParent[sinkNode]!;
+      holder[sinkNode] = w;
+      heldCost[sinkNode] = contactCost[sinkNode]!;
+    } else if (sinkKind === SINK_DROP) {
+      w = sinkNode;
+      held[w]!--;
+    } else {
+      assignedOfHub[sinkNode]!++;
+      changeHubFlow(parentVia[W + sinkNode]!, +1);
+      w = parent[W + sinkNode]!;
+    }
+    for (;;) {
+      const from = parent[w]!;
+      if (from === -1) {
+        if (w !== source) throw new Error("dispatch: a path that does not start at its place");
+        held[w]!++;
+        return;
+      }
+      if (from >= 0) {
+        // w gives up contact `from` to the worker that reached it.
+        const next = parentVia[w]!;
+        holder[from] = next;
+        heldCost[from] = parentCost[w]!;
+        w = next;
+      } else {
+        // w gives up one unit of hub h to the worker that reached the hub.
+        const h = -2 - from;
+        changeHubFlow(parentVia[w]!, -1);
+        changeHubFlow(parentVia[W + h]!, +1);
+        w = parent[W + h]!;
+      }
+    }
+  }
+}
