@@ -3,6 +3,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   contacts: () => import("./contacts.js"),
   dispatch: () => import("./dispatch.js"),
   highs: () => import("./dispatch-highs.js"),
+  intake: () => import("./intake.js"),
   online: () => import("./dispatch-online.js"),
 };
 

@@ -5,19 +5,48 @@ import {
   type Organisation,
   type OrganisationSettings,
   OrganisationSettingsSchema,
+  type Vocabulary,
   VocabularySchema,
 } from "../core/model.js";
 import type { Database, OrganisationRow } from "./schema.js";
 
+/**
+ * Parsed settings by organisation and version (updated_at): every request reads them, and
+ * validating the JSON each time costs more than the query. The parsed objects are shared, so
+ * they are frozen.
+ */
+const parsed = new Map<string, { version: string; settings: OrganisationSettings; vocabulary: Vocabulary }>();
+
+export function settingsOfRow(row: Pick<OrganisationRow, "id" | "updated_at" | "settings" | "vocabulary">) {
+  const cached = parsed.get(row.id);
+  if (cached?.version === row.updated_at) return cached;
+  const entry = {
+    version: row.updated_at,
+    settings: deepFreeze(OrganisationSettingsSchema.parse(JSON.parse(row.settings))),
+    vocabulary: deepFreeze(VocabularySchema.parse(JSON.parse(row.vocabulary))),
+  };
+  parsed.set(row.id, entry);
+  return entry;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export function toOrganisation(row: OrganisationRow): Organisation {
   const kind = row.kind as Organisation["kind"];
+  const { settings, vocabulary } = settingsOfRow(row);
   return {
     id: row.id,
     name: row.name,
     slug: row.slug,
     kind,
-    settings: OrganisationSettingsSchema.parse(JSON.parse(row.settings)),
-    vocabulary: VocabularySchema.parse(JSON.parse(row.vocabulary)),
+    settings,
+    vocabulary,
     progressSteps: [...PATHS[kind]],
     createdAt: row.created_at,
     updatedAt: row.updated_at,

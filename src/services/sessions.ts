@@ -16,6 +16,7 @@ import {
   type User,
 } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
+import { settingsOfRow } from "../db/organisations.js";
 import type { Database } from "../db/schema.js";
 import { deleteSession, deleteUserSessions, findUser, findUserByEmail, toUser } from "../db/users.js";
 import { decoyHash, hashPassword, newPasswordProblem, verifyPassword } from "./passwords.js";
@@ -147,16 +148,6 @@ export async function signIn(ctx: Context, request: SignIn): Promise<Result<NewS
   return ok({ token, user, organisationId: row.organisation_id, expiresAt });
 }
 
-/** Parsed settings by organisation and version: resolving a session must not re-validate JSON per request. */
-const settingsCache = new Map<string, { version: string; settings: OrganisationSettings }>();
-function settingsOf(organisationId: string, version: string, text: string): OrganisationSettings {
-  const cached = settingsCache.get(organisationId);
-  if (cached?.version === version) return cached.settings;
-  const settings = OrganisationSettingsSchema.parse(JSON.parse(text));
-  settingsCache.set(organisationId, { version, settings });
-  return settings;
-}
-
 export interface ResolvedSession {
   caller: Caller;
   user: User;
@@ -188,12 +179,18 @@ export async function resolveSession(
       "sessions.last_seen_at as session_last_seen_at",
       "workers.id as worker_id",
       "organisations.settings as organisation_settings",
+      "organisations.vocabulary as organisation_vocabulary",
       "organisations.updated_at as organisation_version",
     ])
     .where("sessions.id", "=", id)
     .executeTakeFirst();
   if (!row || row.disabled === 1) return null;
-  const settings = settingsOf(row.organisation_id, row.organisation_version, row.organisation_settings);
+  const { settings } = settingsOfRow({
+    id: row.organisation_id,
+    updated_at: row.organisation_version,
+    settings: row.organisation_settings,
+    vocabulary: row.organisation_vocabulary,
+  });
   const now = ctx.clock.now();
   const times = { expiresAt: row.session_expires_at, lastSeenAt: row.session_last_seen_at };
   if (!sessionAlive(times, settings.security.sessionIdleMinutes, now)) {
