@@ -1,28 +1,13 @@
 /// <reference lib="dom" />
 /** The console in real Chromium: a dispatcher's day, a worker's view, Greek, a phone-sized screen. */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import pino from "pino";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/api/app.js";
-import { loadConfig } from "../../src/config.js";
-import { type Context, createContext } from "../../src/context.js";
-import {
-  addContact,
-  assignTo,
-  PASSWORD,
-  type SeededOrganisation,
-  seedOrganisation,
-} from "../support/seed.js";
+import { addContact, assignTo, PASSWORD, type SeededOrganisation } from "../support/seed.js";
+import { type Console, SHOTS, signInWith, startConsole, stopConsole } from "./harness.js";
 
-const SHOTS = join(import.meta.dirname, "../../test-results");
-const CHROMIUM = "/usr/bin/chromium";
-
-let dir: string;
-let ctx: Context;
+let running: Console | undefined;
 let app: FastifyInstance;
 let browser: Browser;
 let base: string;
@@ -40,15 +25,8 @@ const PEOPLE: Array<[string, string, string, string]> = [
 ];
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), "handoff-e2e-"));
-  ctx = await createContext(
-    { ...loadConfig({}, {}), databaseUrl: join(dir, "e2e.db") },
-    { log: pino({ level: "silent" }) },
-  );
-  app = await buildApp(ctx);
-  base = (await app.listen({ port: 0, host: "127.0.0.1" })).replace("127.0.0.1", "localhost");
-  org = await seedOrganisation(ctx, app, "harvest");
+  running = await startConsole("console");
+  ({ app, base, org, browser } = running);
   const ids: string[] = [];
   for (const [name, place, country, language] of PEOPLE) {
     ids.push(
@@ -64,24 +42,14 @@ beforeAll(async () => {
   for (const id of ids.slice(0, 2)) {
     await assignTo(app, org.cookies.dispatcher, org.cookies.worker, id, org.workers.worker.id);
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await ctx?.db.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stopConsole(running);
 });
 
 async function signIn(page: Page, role: string): Promise<void> {
-  await page.goto(base);
-  await page.getByLabel("E-mail").fill(`${role}@harvest.test`);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInWith(page, base, `${role}@harvest.test`);
 }
 
 /** The names shown in the contact list, in order. */

@@ -1,54 +1,25 @@
 /// <reference lib="dom" />
 /** The intake screen in real Chromium: an admin creates an intake key, a form posts with it, the contact arrives. */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
-import pino from "pino";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/api/app.js";
-import { loadConfig } from "../../src/config.js";
-import { type Context, createContext } from "../../src/context.js";
-import { PASSWORD, seedOrganisation } from "../support/seed.js";
+import { type Console, SHOTS, signInWith, startConsole, stopConsole } from "./harness.js";
 
-const SHOTS = join(import.meta.dirname, "../../test-results");
-const CHROMIUM = "/usr/bin/chromium";
-
-let dir: string;
-let ctx: Context;
-let app: FastifyInstance;
+let running: Console | undefined;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), "handoff-e2e-intake-"));
-  ctx = await createContext(
-    { ...loadConfig({}, {}), databaseUrl: join(dir, "e2e.db") },
-    { log: pino({ level: "silent" }) },
-  );
-  app = await buildApp(ctx);
-  base = (await app.listen({ port: 0, host: "127.0.0.1" })).replace("127.0.0.1", "localhost");
-  await seedOrganisation(ctx, app, "harvest");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  running = await startConsole("intake");
+  ({ base, browser } = running);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await ctx?.db.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stopConsole(running);
 });
 
 async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(base);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInWith(page, base, email);
 }
 
 /** What a person types into the snippet's visible fields. */

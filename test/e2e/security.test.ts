@@ -1,25 +1,19 @@
 /// <reference lib="dom" />
 /** The security screens in real Chromium: two-factor set-up and sign-in, password change, users, audit, enrolment. */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { generate } from "otplib";
-import pino from "pino";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/api/app.js";
-import { loadConfig } from "../../src/config.js";
-import { type Context, createContext } from "../../src/context.js";
+import type { Context } from "../../src/context.js";
 import { systemCaller } from "../../src/services/record.js";
 import { editOrganisation } from "../../src/services/save-organisation.js";
-import { PASSWORD, type SeededOrganisation, seedOrganisation } from "../support/seed.js";
+import { PASSWORD, type SeededOrganisation } from "../support/seed.js";
+import { type Console, SHOTS, signInWith, startConsole, stopConsole } from "./harness.js";
 
-const SHOTS = join(import.meta.dirname, "../../test-results");
-const CHROMIUM = "/usr/bin/chromium";
 const NEW_PASSWORD = "a fresh passphrase for harvest";
 
-let dir: string;
+let running: Console | undefined;
 let ctx: Context;
 let app: FastifyInstance;
 let browser: Browser;
@@ -27,26 +21,12 @@ let base: string;
 let org: SeededOrganisation;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), "handoff-e2e-security-"));
-  ctx = await createContext(
-    { ...loadConfig({}, {}), databaseUrl: join(dir, "e2e.db") },
-    { log: pino({ level: "silent" }) },
-  );
-  app = await buildApp(ctx);
-  base = (await app.listen({ port: 0, host: "127.0.0.1" })).replace("127.0.0.1", "localhost");
-  org = await seedOrganisation(ctx, app, "harvest");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  running = await startConsole("security");
+  ({ ctx, app, base, org, browser } = running);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await ctx?.db.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stopConsole(running);
 });
 
 /** A new page that records every Content Security Policy violation the browser reports. */
@@ -59,10 +39,7 @@ async function watchedPage(violations: string[]): Promise<Page> {
 }
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(base);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInWith(page, base, email, password);
 }
 
 /** The code an authenticator app shows `offsetSeconds` from now. */
