@@ -1,6 +1,7 @@
 /** `npm run bench -- NAME`: runs one benchmark from bench/, or lists them. */
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   contacts: () => import("./contacts.js"),
+  dedupe: () => import("./dedupe.js"),
   dispatch: () => import("./dispatch.js"),
   highs: () => import("./dispatch-highs.js"),
   intake: () => import("./intake.js"),

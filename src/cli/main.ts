@@ -1,6 +1,7 @@
 /** The `handoff` command line (contract.md): serve, demo, user add, migrate. */
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config.js";
+import { dedupeCommand } from "./dedupe.js";
 import { demoCommand } from "./demo.js";
 import { dispatchCommand } from "./dispatch.js";
 import { UsageError } from "./options.js";
@@ -17,6 +18,7 @@ serveCommand(program);
 migrateCommand(program);
 demoCommand(program);
 dispatchCommand(program);
+dedupeCommand(program);
 userCommand(program);
 
 // Exit codes of contract.md: 0 success, 1 a runtime failure, 2 bad usage or bad input.
