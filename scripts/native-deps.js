@@ -10,7 +10,9 @@ const modules = join(root, "node_modules");
 /** Each native module, and the files of which one must exist for it to load on this machine. */
 export const NATIVE = {
   "better-sqlite3": ["better-sqlite3/build/Release/better_sqlite3.node"],
-  argon2: [`argon2/prebuilds/${process.platform}-${process.arch}`, "argon2/build/Release/argon2.node"],
+  // Its prebuilt binaries crash (SIGSEGV) on some Linux distributions: build it here too, which is
+  // what its own install script ends up doing on them (a few seconds).
+  argon2: ["argon2/build/Release/argon2.node"],
 };
 
 export function missingNativeModules() {

@@ -35,6 +35,7 @@ async function documentedOperations(app: FastifyInstance): Promise<string[]> {
  */
 const CONTACT_ROUTES: Record<string, (id: string) => Sent> = {
   "GET /api/v1/contacts": () => ({ method: "GET", url: "/api/v1/contacts" }),
+  "GET /api/v1/contacts/export": () => ({ method: "GET", url: "/api/v1/contacts/export" }),
   "POST /api/v1/contacts": () => ({
     method: "POST",
     url: "/api/v1/contacts",

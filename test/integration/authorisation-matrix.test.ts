@@ -266,6 +266,16 @@ const TABLE: Record<string, Rule> = {
     marketer: 403,
     readKey: "allow",
   },
+  // Each caller exports what they may see (a worker, only their own), as the list does.
+  "GET /api/v1/contacts/export": {
+    target: "none",
+    admin: "allow",
+    dispatcher: "allow",
+    setter: "allow",
+    worker: "allow",
+    marketer: 403,
+    readKey: "allow",
+  },
   "POST /api/v1/contacts": {
     target: "none",
     admin: "allow",

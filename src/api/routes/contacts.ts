@@ -23,6 +23,7 @@ import { loadSettings } from "../../db/organisations.js";
 import { advanceContactProgress } from "../../services/advance-contact-progress.js";
 import { changeContactStatus } from "../../services/change-contact-status.js";
 import { createContact } from "../../services/create-contact.js";
+import { exportContactsCsv } from "../../services/export-contacts.js";
 import { readContact } from "../../services/load-contact.js";
 import { logActivity } from "../../services/log-activity.js";
 import { eraseContact, exportContact } from "../../services/personal-data.js";
@@ -289,6 +290,32 @@ export function contactRoutes(app: FastifyInstance, ctx: Context): void {
     },
     async (request, reply) =>
       sendResult(reply, await logActivity(ctx, callerOf(request), request.params.id, request.body), 201),
+  );
+
+  r.get(
+    "/api/v1/contacts/export",
+    {
+      config: { apiKeyScope: "contacts:read" },
+      schema: {
+        tags,
+        summary: "The contacts the caller may see, as CSV (the list's filters; every page)",
+        description:
+          "Columns are named like the intake's fields (name, phone, email, language, placeName …), so an export imports back; lists are ;-separated. Each export is written to the audit log with its filter and count.",
+        querystring: ListQuery.omit({ sort: true, order: true, limit: true, cursor: true }),
+        produces: ["text/csv"],
+        response: { 200: z.string().describe("text/csv; charset=utf-8"), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const result = await exportContactsCsv(ctx, callerOf(request), request.query);
+      if (!result.ok) return sendFailure(reply, result.error);
+      const day = ctx.clock.now().toISOString().slice(0, 10);
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="contacts-${day}.csv"`)
+        .serializer((payload: unknown) => String(payload))
+        .send(result.value.csv);
+    },
   );
 
   r.get(

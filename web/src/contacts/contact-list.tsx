@@ -111,6 +111,13 @@ export function ContactList() {
             ? t("common.loading")
             : t("contacts.shown", { count: rows.length, more: hasNextPage ? "+" : "" })}
         </span>
+        <a
+          className="button"
+          href={`/api/v1/contacts/export${query({ status, workerId, language, q, place: placeFilter })}`}
+          download
+        >
+          {t("contacts.exportCsv")}
+        </a>
       </div>
       <search>
         <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t("contacts.filters")}>
