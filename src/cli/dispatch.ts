@@ -1,9 +1,7 @@
 /** `handoff dispatch`: reads workers.csv and contacts.csv, writes the optimal plan.csv (contract.md). */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { SingleBar } from "cli-progress";
+import { existsSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Command } from "commander";
-import { type CsvError, parse } from "csv-parse/sync";
 import {
   contactDistanceKm,
   DEFAULT_DISPATCH_CONFIG,
@@ -16,6 +14,15 @@ import {
   loadCost,
 } from "../core/dispatch/model.js";
 import { type DispatchPlan, planDispatch } from "../core/dispatch/plan.js";
+import {
+  type CsvRow,
+  type CsvTable,
+  csvCell,
+  progressReporter,
+  readCsv,
+  readText,
+  writeAtomically,
+} from "./csv.js";
 import { UsageError } from "./options.js";
 
 export interface DispatchInput {
@@ -65,7 +72,7 @@ function runDispatch(options: DispatchOptions): void {
     throw new UsageError(`--explain: no contact has the id "${options.explain}" in ${options.contacts}`);
   }
 
-  const progress = progressReporter(started);
+  const progress = progressReporter(started, "dispatch", "contacts");
   const plan = planDispatch(input.contacts, input.workers, input.config, { onProgress: progress.update });
   progress.stop();
 
@@ -80,41 +87,6 @@ function runDispatch(options: DispatchOptions): void {
     `dispatch: ${plan.assigned} assigned, ${plan.counts.no_eligible_worker} no_eligible_worker, ` +
       `${plan.counts.no_capacity} no_capacity; objective ${plan.objective.toFixed(3)}; ${seconds.toFixed(2)} s\n`,
   );
-}
-
-/** A bar on stderr, only when stderr is a terminal and the work has already taken over 2 s. */
-function progressReporter(started: number) {
-  let bar: SingleBar | null = null;
-  return {
-    update: (done: number, total: number): void => {
-      if (bar === null) {
-        if (!process.stderr.isTTY || performance.now() - started < 2000) return;
-        bar = new SingleBar({
-          stream: process.stderr,
-          format: "dispatch [{bar}] {percentage}% | {value}/{total} contacts | {elapsed} s",
-          hideCursor: true,
-          clearOnComplete: true,
-        });
-        bar.start(total, done, { elapsed: ((performance.now() - started) / 1000).toFixed(0) });
-      }
-      bar.update(done, { elapsed: ((performance.now() - started) / 1000).toFixed(0) });
-    },
-    stop: (): void => {
-      bar?.stop();
-    },
-  };
-}
-
-/** Writes to a temporary file beside `path`, then renames it: a failed run leaves no partial file. */
-function writeAtomically(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -140,89 +112,6 @@ export function readDispatchInput(paths: {
   return { workers, contacts, config };
 }
 
-interface CsvRow {
-  /** 1-based line where the record starts; the header is line 1. */
-  line: number;
-  cells: string[];
-}
-
-interface CsvTable {
-  path: string;
-  /** Lower-case column name → 0-based index. */
-  columns: Map<string, number>;
-  rows: CsvRow[];
-}
-
-function readText(path: string, problems: string[]): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    problems.push(`${path}: cannot read the file (${code === "ENOENT" ? "it does not exist" : code})`);
-    return null;
-  }
-}
-
-function readCsv(path: string, problems: string[]): CsvTable | null {
-  const text = readText(path, problems);
-  if (text === null) return null;
-  let records: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    // With `info`, csv-parse returns {record, info} objects; its types only know plain arrays.
-    records = parse(text, {
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    }) as unknown as typeof records;
-  } catch (error) {
-    problems.push(describeCsvError(path, error as CsvError));
-    return null;
-  }
-  const [header, ...body] = records;
-  if (header === undefined) {
-    problems.push(`${path}:1: the file is empty; a header row is required`);
-    return null;
-  }
-  const columns = new Map<string, number>();
-  header.record.forEach((raw, i) => {
-    const name = raw.trim().toLowerCase();
-    if (columns.has(name)) {
-      problems.push(`${path}:1:${i + 1}: column "${name}" appears twice in the header`);
-    } else if (name !== "") {
-      columns.set(name, i);
-    }
-  });
-  const rows = body.map(({ record, info }) => {
-    // info.lines is the line a record ends on; a quoted cell may span lines.
-    const spanned = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-    return { line: info.lines - spanned, cells: record };
-  });
-  // A row of the wrong width is reported once, not again cell by cell.
-  const whole = rows.filter((row) => {
-    if (row.cells.length === header.record.length) return true;
-    problems.push(
-      `${path}:${row.line}: this row has ${row.cells.length} cells, the header ${header.record.length}`,
-    );
-    return false;
-  });
-  return { path, columns, rows: whole };
-}
-
-function describeCsvError(path: string, error: CsvError): string {
-  const line = (error as CsvError & { lines?: number }).lines ?? 1;
-  switch (error.code) {
-    case "CSV_QUOTE_NOT_CLOSED":
-      return `${path}:${line}: a quoted cell is never closed`;
-    case "INVALID_OPENING_QUOTE":
-    case "CSV_INVALID_CLOSING_QUOTE":
-      return `${path}:${line}: a quote inside a cell that is not quoted as a whole (write "" for a quote)`;
-    default:
-      return `${path}:${line}: not valid CSV: ${error.message}`;
-  }
-}
-
-/** One row's cells by column name, with errors that name the file, line and column. */
 type RowReader = ReturnType<typeof rowReader>;
 
 function rowReader(table: CsvTable, row: CsvRow, problems: string[]) {
@@ -449,10 +338,6 @@ function readConfig(path: string, problems: string[]): DispatchConfig {
 
 // ---------------------------------------------------------------------------------------------
 // Output
-
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 /** plan.csv: one row per input contact, in input order. */
 export function planCsv(input: DispatchInput, plan: DispatchPlan): string {

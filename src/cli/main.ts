@@ -4,6 +4,7 @@ import { ConfigError } from "../config.js";
 import { dedupeCommand } from "./dedupe.js";
 import { demoCommand } from "./demo.js";
 import { dispatchCommand } from "./dispatch.js";
+import { importCommand } from "./import.js";
 import { UsageError } from "./options.js";
 import { migrateCommand, serveCommand } from "./serve.js";
 import { userCommand } from "./user.js";
@@ -19,6 +20,7 @@ migrateCommand(program);
 demoCommand(program);
 dispatchCommand(program);
 dedupeCommand(program);
+importCommand(program);
 userCommand(program);
 
 // Exit codes of contract.md: 0 success, 1 a runtime failure, 2 bad usage or bad input.

@@ -1,5 +1,6 @@
 /** A new contact: normalised, stored with its first timeline entry and audit record in one transaction. */
 
+import type { Kysely } from "kysely";
 import type { Context } from "../context.js";
 import { canCreateContact } from "../core/access/roles.js";
 import { normalisePhones, searchText } from "../core/contacts/normalise.js";
@@ -8,7 +9,7 @@ import { fail, ok, type Result } from "../core/result.js";
 import { contactEventData } from "../core/webhooks.js";
 import { insertContact, toContact } from "../db/contacts.js";
 import { loadSettings } from "../db/organisations.js";
-import type { ContactRow } from "../db/schema.js";
+import type { ContactRow, Database } from "../db/schema.js";
 import { autoDispatch } from "./auto-dispatch.js";
 import { addToTimeline, audit, type Caller } from "./record.js";
 import { enqueueEvent } from "./webhooks.js";
@@ -33,11 +34,36 @@ export async function createContact(
 ): Promise<Result<Contact>> {
   if (!canCreateContact(caller)) return fail("forbidden", `a ${caller.role} cannot create contacts`);
   const organisation = await loadSettings(ctx.db.kysely, caller.organisationId);
+  const row = newContactRow(ctx, caller, input, {
+    defaultCountry: organisation.settings.defaultCountry,
+    attribution: options.attribution,
+  });
+  const contact = await ctx.db.kysely
+    .transaction()
+    .execute((trx) => storeNewContact(trx, ctx, caller, row, { ...options, action: "contact.create" }));
+  if (organisation.settings.dispatch.mode === "auto") {
+    const dispatched = await autoDispatch(ctx, organisation, contact);
+    if (dispatched.ok) return ok(dispatched.value);
+    ctx.log.warn(
+      { contactId: contact.id, error: dispatched.error },
+      "automatic dispatch failed; the contact waits",
+    );
+  }
+  return ok(contact);
+}
+
+/** The row of a new contact: phones in E.164 (read in its country, else `defaultCountry`), lists without repeats. */
+export function newContactRow(
+  ctx: Context,
+  caller: Caller,
+  input: ContactCreate,
+  options: { defaultCountry: string | null; attribution?: Record<string, string> | undefined },
+): ContactRow {
   const now = ctx.clock.now().toISOString();
   const country = input.country ?? null;
-  const phones = normalisePhones(input.phones, country ?? organisation.settings.defaultCountry);
+  const phones = normalisePhones(input.phones, country ?? options.defaultCountry);
   const emails = [...new Set(input.emails)];
-  const row: ContactRow = {
+  return {
     id: ctx.newId(),
     organisation_id: caller.organisationId,
     display_name: input.displayName,
@@ -72,55 +98,56 @@ export async function createContact(
         ? JSON.stringify(options.attribution)
         : null,
   };
+}
+
+/**
+ * Writes a new contact inside the caller's transaction: the row, its idempotency key, the first
+ * timeline entries, the audit entry (`action`) and the outbox event.
+ */
+export async function storeNewContact(
+  trx: Kysely<Database>,
+  ctx: Context,
+  caller: Caller,
+  row: ContactRow,
+  options: CreateOptions & { action: string },
+): Promise<Contact> {
   const contact = toContact({ ...row, assigned_worker_name: null });
-  await ctx.db.kysely.transaction().execute(async (trx) => {
-    if (options.idempotency) {
-      await insertContact(trx, row);
-      await trx
-        .insertInto("idempotency_keys")
-        .values({
-          organisation_id: caller.organisationId,
-          key: options.idempotency.key,
-          request_hash: options.idempotency.requestHash,
-          contact_id: row.id,
-          created_at: now,
-        })
-        .execute();
-    } else {
-      await insertContact(trx, row);
-    }
+  await insertContact(trx, row);
+  if (options.idempotency) {
+    await trx
+      .insertInto("idempotency_keys")
+      .values({
+        organisation_id: caller.organisationId,
+        key: options.idempotency.key,
+        request_hash: options.idempotency.requestHash,
+        contact_id: row.id,
+        created_at: row.created_at,
+      })
+      .execute();
+  }
+  await addToTimeline(trx, ctx, caller, {
+    contactId: contact.id,
+    kind: "created",
+    data: {
+      source: contact.source,
+      campaign: contact.campaign,
+      inbound: contact.inbound,
+      ...(options.attribution ?? {}),
+    },
+  });
+  if (options.message) {
     await addToTimeline(trx, ctx, caller, {
       contactId: contact.id,
-      kind: "created",
-      data: {
-        source: contact.source,
-        campaign: contact.campaign,
-        inbound: contact.inbound,
-        ...(options.attribution ?? {}),
-      },
+      kind: "comment",
+      body: options.message,
     });
-    if (options.message) {
-      await addToTimeline(trx, ctx, caller, {
-        contactId: contact.id,
-        kind: "comment",
-        body: options.message,
-      });
-    }
-    await audit(trx, ctx, caller, {
-      action: "contact.create",
-      entity: "contact",
-      entityId: contact.id,
-      after: contact,
-    });
-    await enqueueEvent(trx, ctx, caller.organisationId, "contact.created", contactEventData(contact));
-  });
-  if (organisation.settings.dispatch.mode === "auto") {
-    const dispatched = await autoDispatch(ctx, organisation, contact);
-    if (dispatched.ok) return ok(dispatched.value);
-    ctx.log.warn(
-      { contactId: contact.id, error: dispatched.error },
-      "automatic dispatch failed; the contact waits",
-    );
   }
-  return ok(contact);
+  await audit(trx, ctx, caller, {
+    action: options.action,
+    entity: "contact",
+    entityId: contact.id,
+    after: contact,
+  });
+  await enqueueEvent(trx, ctx, caller.organisationId, "contact.created", contactEventData(contact));
+  return contact;
 }

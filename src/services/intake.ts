@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import type { Context } from "../context.js";
 import { readIntake } from "../core/intake/intake.js";
-import type { Contact } from "../core/model.js";
+import type { Contact, ContactCreate } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { findContact, toContact } from "../db/contacts.js";
 import { isUniqueViolation } from "../db/dialect.js";
@@ -21,7 +21,7 @@ export interface Intake {
 }
 
 /** Equal bodies hash equally whatever their key order, so a retry is recognised as the same request. */
-function requestHash(body: unknown): string {
+export function requestHash(body: unknown): string {
   const stable = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(stable);
     if (value && typeof value === "object") {
@@ -61,6 +61,20 @@ async function replay(
   return ok({ contact: toContact(row), replayed: true });
 }
 
+/**
+ * Gives a contact without coordinates those of its named place, when the offline gazetteer knows it
+ * (in its country, else the organisation's, asked for only when needed).
+ */
+export async function locateContact(
+  contact: ContactCreate,
+  defaultCountry: () => Promise<string | null>,
+): Promise<void> {
+  if ((contact.lat !== undefined && contact.lat !== null) || !contact.placeName) return;
+  const place = await locatePlace(contact.placeName, contact.country ?? (await defaultCountry()));
+  if (place)
+    Object.assign(contact, { lat: place.lat, lon: place.lon, country: contact.country ?? place.country });
+}
+
 export async function intakeContact(
   ctx: Context,
   caller: Caller,
@@ -77,13 +91,10 @@ export async function intakeContact(
     if (earlier) return earlier;
   }
   const { contact, attribution, message } = read.value;
-  if ((contact.lat === undefined || contact.lat === null) && contact.placeName) {
-    const country =
-      contact.country ?? (await loadSettings(ctx.db.kysely, caller.organisationId)).settings.defaultCountry;
-    const place = await locatePlace(contact.placeName, country);
-    if (place)
-      Object.assign(contact, { lat: place.lat, lon: place.lon, country: contact.country ?? place.country });
-  }
+  await locateContact(
+    contact,
+    async () => (await loadSettings(ctx.db.kysely, caller.organisationId)).settings.defaultCountry,
+  );
   try {
     const created = await createContact(ctx, caller, contact, {
       attribution,

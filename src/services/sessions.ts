@@ -9,12 +9,7 @@ import {
   signInBlock,
   twoFactorRequired,
 } from "../core/access/sign-in.js";
-import {
-  type OrganisationSettings,
-  OrganisationSettingsSchema,
-  type Session,
-  type User,
-} from "../core/model.js";
+import type { Session, User } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { settingsOfRow } from "../db/organisations.js";
 import type { Database } from "../db/schema.js";
