@@ -53,26 +53,31 @@ export function rowWidthProblem(table: CsvTable, row: CsvRow): string | null {
 export function readCsvRows(path: string, problems: string[]): CsvTable | null {
   const text = readText(path, problems);
   if (text === null) return null;
-  let records: Array<{ record: string[]; info: { lines: number } }>;
+  const rows: CsvRow[] = [];
   try {
-    // With `info`, csv-parse returns {record, info} objects; its types only know plain arrays.
-    records = parse(text, {
+    parse(text, {
       bom: true,
-      info: true,
       skip_empty_lines: true,
       relax_column_count: true,
-    }) as unknown as typeof records;
+      // Each row is kept here with the line it starts on (context.lines is where it ends), and
+      // dropped from the parser's own result, which would only double the memory at 10⁶ rows.
+      on_record: (cells, context) => {
+        const spanned = cells.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+        rows.push({ line: context.lines - spanned, cells });
+        return null;
+      },
+    });
   } catch (error) {
     problems.push(describeCsvError(path, error as CsvError));
     return null;
   }
-  const [header, ...body] = records;
+  const [header, ...body] = rows;
   if (header === undefined) {
     problems.push(`${path}:1: the file is empty; a header row is required`);
     return null;
   }
   const columns = new Map<string, number>();
-  header.record.forEach((raw, i) => {
+  header.cells.forEach((raw, i) => {
     const name = raw.trim().toLowerCase();
     if (columns.has(name)) {
       problems.push(`${path}:1:${i + 1}: column "${name}" appears twice in the header`);
@@ -80,12 +85,7 @@ export function readCsvRows(path: string, problems: string[]): CsvTable | null {
       columns.set(name, i);
     }
   });
-  const rows = body.map(({ record, info }) => {
-    // info.lines is the line a record ends on; a quoted cell may span lines.
-    const spanned = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-    return { line: info.lines - spanned, cells: record };
-  });
-  return { path, header: header.record.map((cell) => cell.trim()), columns, rows };
+  return { path, header: header.cells.map((cell) => cell.trim()), columns, rows: body };
 }
 
 function describeCsvError(path: string, error: CsvError): string {
@@ -107,12 +107,24 @@ export function csvCell(value: string): string {
 
 /** Writes to a temporary file beside `path`, then renames it: a failed run leaves no partial file. */
 export function writeAtomically(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  writeAllAtomically([[path, text]]);
+}
+
+/**
+ * Writes each file to a temporary file beside it, and renames them only once all are written: a
+ * failed run leaves no partial file, and no file without the others of its run.
+ */
+export function writeAllAtomically(files: ReadonlyArray<[path: string, text: string]>): void {
+  const temporaries = files.map(([path]) => join(dirname(path), `.${basename(path)}.${process.pid}.tmp`));
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
+    files.forEach(([, text], i) => {
+      writeFileSync(temporaries[i]!, text);
+    });
+    files.forEach(([path], i) => {
+      renameSync(temporaries[i]!, path);
+    });
   } catch (error) {
-    rmSync(temporary, { force: true });
+    for (const temporary of temporaries) rmSync(temporary, { force: true });
     throw error;
   }
 }

@@ -1,13 +1,13 @@
 /** `handoff dedupe`: reads contacts.csv, writes clusters.csv of the same people (contract.md). */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { SingleBar } from "cli-progress";
 import { type Command, InvalidArgumentError } from "commander";
-import { type CsvError, parse } from "csv-parse/sync";
 import { isSupportedCountry } from "libphonenumber-js";
 import { clusterDuplicates, DEFAULT_THRESHOLD, type DuplicateClusters } from "../core/dedupe/cluster.js";
 import type { DedupeRecord } from "../core/dedupe/records.js";
 import { matchFields } from "../core/dedupe/score.js";
+import { csvCell, readCsvRows, rowWidthProblem, writeAllAtomically } from "./csv.js";
 import { UsageError } from "./options.js";
 
 interface DedupeOptions {
@@ -62,7 +62,7 @@ function runDedupe(options: DedupeOptions): void {
   const files: Array<[string, string]> = [];
   if (options.out !== "-") files.push([options.out, clustersCsv(records, result)]);
   if (options.pairs !== undefined) files.push([options.pairs, pairsCsv(records, result)]);
-  writeAtomically(files);
+  writeAllAtomically(files);
   if (options.out === "-") process.stdout.write(clustersCsv(records, result));
 
   const seconds = (performance.now() - started) / 1000;
@@ -100,25 +100,6 @@ function progressReporter(started: number) {
   };
 }
 
-/**
- * Writes each file to a temporary file beside it, and renames them only once all are written: a
- * failed run leaves no partial file, and no clusters.csv without its pairs.csv.
- */
-function writeAtomically(files: ReadonlyArray<[path: string, text: string]>): void {
-  const temporaries = files.map(([path]) => join(dirname(path), `.${basename(path)}.${process.pid}.tmp`));
-  try {
-    files.forEach(([, text], i) => {
-      writeFileSync(temporaries[i]!, text);
-    });
-    files.forEach(([path], i) => {
-      renameSync(temporaries[i]!, path);
-    });
-  } catch (error) {
-    for (const temporary of temporaries) rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Input
 
@@ -138,43 +119,9 @@ export function readDedupeInput(path: string): DedupeRecord[] {
 }
 
 function readRecords(path: string, problems: string[]): DedupeRecord[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    problems.push(`${path}: cannot read the file (${code === "ENOENT" ? "it does not exist" : code})`);
-    return [];
-  }
-  const rows: Array<{ line: number; cells: string[] }> = [];
-  try {
-    parse(text, {
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      // Each row is kept here with the line it starts on (context.lines is where it ends), and
-      // dropped from the parser's own result, which would only double the memory at 10⁶ rows.
-      on_record: (cells, context) => {
-        const spanned = cells.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-        rows.push({ line: context.lines - spanned, cells });
-        return null;
-      },
-    });
-  } catch (error) {
-    problems.push(describeCsvError(path, error as CsvError));
-    return [];
-  }
-  const [header, ...body] = rows;
-  if (header === undefined) {
-    problems.push(`${path}:1: the file is empty; a header row is required`);
-    return [];
-  }
-  const columns = new Map<string, number>();
-  header.cells.forEach((raw, i) => {
-    const name = raw.trim().toLowerCase();
-    if (columns.has(name)) problems.push(`${path}:1:${i + 1}: column "${name}" appears twice in the header`);
-    else if (name !== "") columns.set(name, i);
-  });
+  const table = readCsvRows(path, problems);
+  if (table === null) return [];
+  const { columns } = table;
   if (!columns.has("id")) {
     problems.push(`${path}:1: missing column "id" in the header`);
     return [];
@@ -189,9 +136,11 @@ function readRecords(path: string, problems: string[]): DedupeRecord[] {
   };
   const firstLine = new Map<string, number>();
   const records: DedupeRecord[] = [];
-  for (const { line, cells } of body) {
-    if (cells.length !== header.cells.length) {
-      problems.push(`${path}:${line}: this row has ${cells.length} cells, the header ${header.cells.length}`);
+  for (const row of table.rows) {
+    const { line, cells } = row;
+    const width = rowWidthProblem(table, row);
+    if (width !== null) {
+      problems.push(`${path}:${line}: ${width}`);
       continue;
     }
     const cell = (column: string) => {
@@ -231,25 +180,8 @@ function splitList(cell: string): string[] {
     .filter((item) => item !== "");
 }
 
-function describeCsvError(path: string, error: CsvError): string {
-  const line = (error as CsvError & { lines?: number }).lines ?? 1;
-  switch (error.code) {
-    case "CSV_QUOTE_NOT_CLOSED":
-      return `${path}:${line}: a quoted cell is never closed`;
-    case "INVALID_OPENING_QUOTE":
-    case "CSV_INVALID_CLOSING_QUOTE":
-      return `${path}:${line}: a quote inside a cell that is not quoted as a whole (write "" for a quote)`;
-    default:
-      return `${path}:${line}: not valid CSV: ${error.message}`;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Output
-
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 /** clusters.csv: every input id once, in input order; a cluster is named by its first record's id. */
 export function clustersCsv(records: readonly DedupeRecord[], result: DuplicateClusters): string {
