@@ -11,17 +11,22 @@ import {
 import type { Database, OrganisationRow } from "./schema.js";
 
 /**
- * Parsed settings by organisation and version (updated_at): every request reads them, and
+ * Parsed settings by organisation, kept while the stored JSON text is unchanged (compared whole:
+ * updated_at can repeat when clocks are coarse or moved by hand): every request reads them, and
  * validating the JSON each time costs more than the query. The parsed objects are shared, so
  * they are frozen.
  */
-const parsed = new Map<string, { version: string; settings: OrganisationSettings; vocabulary: Vocabulary }>();
+const parsed = new Map<
+  string,
+  { settingsText: string; vocabularyText: string; settings: OrganisationSettings; vocabulary: Vocabulary }
+>();
 
 export function settingsOfRow(row: Pick<OrganisationRow, "id" | "updated_at" | "settings" | "vocabulary">) {
   const cached = parsed.get(row.id);
-  if (cached?.version === row.updated_at) return cached;
+  if (cached?.settingsText === row.settings && cached.vocabularyText === row.vocabulary) return cached;
   const entry = {
-    version: row.updated_at,
+    settingsText: row.settings,
+    vocabularyText: row.vocabulary,
     settings: deepFreeze(OrganisationSettingsSchema.parse(JSON.parse(row.settings))),
     vocabulary: deepFreeze(VocabularySchema.parse(JSON.parse(row.vocabulary))),
   };

@@ -24,7 +24,11 @@ function cookieOf(response: { cookies: Array<{ name: string; value: string }> })
   return `handoff_session=${cookie.value}`;
 }
 
-async function requireTwoFactor(ctx: Context, organisationId: string, policy: "privileged" | "everyone") {
+async function requireTwoFactor(
+  ctx: Context,
+  organisationId: string,
+  policy: "privileged" | "everyone" | "optional",
+) {
   const result = await editOrganisation(ctx, systemCaller(organisationId), {
     settings: { security: { twoFactor: policy, sessionIdleMinutes: 60, retentionMonths: null } },
   });
@@ -166,6 +170,8 @@ describeEachDatabase("two-factor authentication", (env) => {
     expect(off.statusCode, off.body).toBe(204);
     expect((await login(app, "setter@alpha.test")).statusCode).toBe(200);
 
+    // The seeded admin has no second factor: under "privileged" it could do nothing but enrol.
+    await requireTwoFactor(ctx, org.id, "optional");
     const worker = await signInAs(app, "worker@alpha.test");
     await enrol(app, worker, clock);
     expectProblem(
