@@ -146,6 +146,10 @@ for (let i = 0; i < CONTACTS; i++) {
     last_activity_at: at,
     erased_at: null,
     attribution: null,
+    accepted_at: null,
+    first_attempt_at: null,
+    first_meeting_at: null,
+    last_update_at: null,
   });
 }
 await ctx.db.kysely.transaction().execute(async (trx) => {

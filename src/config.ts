@@ -9,6 +9,13 @@ const EnvSchema = z.object({
   HANDOFF_SESSION_HOURS: z.coerce.number().positive().optional(),
   HANDOFF_SECURE_COOKIES: z.enum(["true", "false"]).optional(),
   HANDOFF_RATE_LIMIT: z.coerce.number().int().min(0).optional(),
+  HANDOFF_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  HANDOFF_MAIL_FROM: z.string().min(3).optional(),
+  HANDOFF_PUBLIC_URL: z.url().optional(),
+  HANDOFF_OUTBOX_SECONDS: z.coerce.number().positive().optional(),
   HANDOFF_TEST_DB: z.enum(["sqlite", "postgres", "both"]).optional(),
   HANDOFF_TEST_PG_URL: z.string().min(1).optional(),
 });
@@ -23,6 +30,13 @@ export interface Config {
   secureCookies: boolean;
   /** Requests per minute one session, API key or address may make; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Where e-mail goes out (smtp://user:pass@host:port); null: no e-mail, the inbox only. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** The console's address as people reach it, for links in e-mails; by default host and port. */
+  publicUrl: string;
+  /** How often the outbox looks for messages to deliver. */
+  outboxSeconds: number;
 }
 
 export const DEFAULT_DATABASE = "./data/handoff.db";
@@ -50,14 +64,19 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`--port: "${flags.port}" is not a port number (0-65535)`);
   }
+  const host = flags.host ?? e.HOST ?? "127.0.0.1";
   return Object.freeze({
     databaseUrl: flags.db ?? e.DATABASE_URL ?? DEFAULT_DATABASE,
     port,
-    host: flags.host ?? e.HOST ?? "127.0.0.1",
+    host,
     logLevel: e.LOG_LEVEL ?? "info",
     sessionHours: e.HANDOFF_SESSION_HOURS ?? 12,
     secureCookies: e.HANDOFF_SECURE_COOKIES === "true",
     rateLimitPerMinute: e.HANDOFF_RATE_LIMIT ?? 1200,
+    smtpUrl: e.HANDOFF_SMTP_URL ?? null,
+    mailFrom: e.HANDOFF_MAIL_FROM ?? "Handoff <handoff@localhost>",
+    publicUrl: (e.HANDOFF_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, ""),
+    outboxSeconds: e.HANDOFF_OUTBOX_SECONDS ?? 5,
   });
 }
 

@@ -6,6 +6,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { Config } from "./config.js";
 import { type Db, isPostgresUrl, type OpenOptions, openDatabase } from "./db/dialect.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { createMailer, type Mailer } from "./notify/mailer.js";
 
 export interface Clock {
   now(): Date;
@@ -18,6 +19,8 @@ export interface Context {
   newId: () => string;
   log: Logger;
   config: Readonly<Config>;
+  /** Null when no SMTP server is configured: notifications then stay in the inbox. */
+  mailer: Mailer | null;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -26,6 +29,7 @@ export interface ContextOptions {
   clock?: Clock;
   log?: Logger;
   open?: OpenOptions;
+  mailer?: Mailer | null;
 }
 
 export async function createContext(
@@ -43,5 +47,11 @@ export async function createContext(
     newId: () => uuidv7(),
     log: options.log ?? pino({ level: config.logLevel }),
     config,
+    mailer:
+      options.mailer !== undefined
+        ? options.mailer
+        : config.smtpUrl
+          ? createMailer(config.smtpUrl, config.mailFrom)
+          : null,
   };
 }

@@ -14,11 +14,13 @@ import type { Context } from "../context.js";
 import { ping } from "../db/dialect.js";
 import { registerAuth, SESSION_COOKIE } from "./auth.js";
 import { frameworkError, handleError, notFound } from "./problem.js";
+import { accountabilityRoutes } from "./routes/accountability.js";
 import { adminRoutes } from "./routes/admin.js";
 import { apiKeyRoutes } from "./routes/api-keys.js";
 import { contactRoutes } from "./routes/contacts.js";
 import { dispatchRoutes } from "./routes/dispatch.js";
 import { intakeRoutes } from "./routes/intake.js";
+import { notificationRoutes } from "./routes/notifications.js";
 import { sessionRoutes } from "./routes/session.js";
 import { webhookRoutes } from "./routes/webhooks.js";
 import { workerRoutes } from "./routes/workers.js";
@@ -144,6 +146,8 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   adminRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
   webhookRoutes(app, ctx);
+  accountabilityRoutes(app, ctx);
+  notificationRoutes(app, ctx);
   await app.ready();
   return app;
 }

@@ -24,7 +24,7 @@ export function serveCommand(program: Command): void {
       const logins = options.demo ? await loadDemoIfEmpty(ctx) : null;
       const app = await buildApp(ctx);
       const stopSweeper = startSweeper(ctx);
-      const stopOutbox = startOutbox(ctx);
+      const stopOutbox = startOutbox(ctx, config.outboxSeconds * 1000);
       // The first intake with a place name should not wait for the gazetteer to decode.
       warmGazetteer();
       const address = await app.listen({ port: config.port, host: config.host });
@@ -36,6 +36,7 @@ export function serveCommand(program: Command): void {
         stopSweeper();
         await app.close();
         await stopOutbox();
+        ctx.mailer?.close();
         await ctx.db.close();
         process.exit(0);
       };

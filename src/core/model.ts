@@ -6,6 +6,7 @@ import { z } from "zod";
 import { API_KEY_SCOPES } from "./access/api-keys.js";
 import { ROLES } from "./access/roles.js";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, TWO_FACTOR_POLICIES } from "./access/sign-in.js";
+import { AccountabilitySettingsSchema, DEFAULT_ACCOUNTABILITY } from "./accountability/deadlines.js";
 import { DEFAULT_TRACK_RECORD, TrackRecordSettingsSchema } from "./dispatch/track-record.js";
 import { DEFAULT_REASONS, STATUSES } from "./lifecycle/states.js";
 import { isWebhookUrl, WEBHOOK_EVENTS } from "./webhooks.js";
@@ -307,6 +308,9 @@ export const OrganisationSettingsSchema = z.object({
   reasons: ReasonListsSchema.default(DEFAULT_REASONS),
   dispatch: DispatchSettingsSchema.default(DEFAULT_DISPATCH),
   security: SecuritySettingsSchema.default(DEFAULT_SECURITY),
+  accountability: AccountabilitySettingsSchema.default(DEFAULT_ACCOUNTABILITY).describe(
+    "deadlines per stage, the escalation ladder, and the worker-health thresholds",
+  ),
 });
 export type OrganisationSettings = z.infer<typeof OrganisationSettingsSchema>;
 
@@ -341,6 +345,7 @@ export const OrganisationPatchSchema = z
         reasons: ReasonListsSchema,
         dispatch: DispatchSettingsSchema,
         security: SecuritySettingsSchema,
+        accountability: AccountabilitySettingsSchema,
       })
       .partial()
       .strict(),
@@ -364,6 +369,8 @@ export const ACTIVITY_KINDS = [
   "meeting",
   "status",
   "progress",
+  "update_request",
+  "update",
 ] as const;
 
 export const ActivitySchema = z.object({

@@ -5,6 +5,7 @@ import * as m0001 from "./migrations/0001-initial.js";
 import * as m0002 from "./migrations/0002-dispatch.js";
 import * as m0003 from "./migrations/0003-security.js";
 import * as m0004 from "./migrations/0004-intake.js";
+import * as m0005 from "./migrations/0005-accountability.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0002-dispatch": m0002,
   "0003-security": m0003,
   "0004-intake": m0004,
+  "0005-accountability": m0005,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

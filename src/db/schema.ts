@@ -165,6 +165,59 @@ export interface ContactsTable {
   erased_at: Iso | null;
   /** Where the contact came from beyond source and campaign: utm_* fields, the page, as JSON. */
   attribution: JsonText | null;
+  /** When the current worker accepted; these four are cleared whenever the contact changes hands. */
+  accepted_at: Iso | null;
+  first_attempt_at: Iso | null;
+  first_meeting_at: Iso | null;
+  /** The last update the worker gave: a call, a meeting, a note, progress, an answered request. */
+  last_update_at: Iso | null;
+}
+
+export interface DeadlinesTable {
+  id: string;
+  organisation_id: string;
+  contact_id: string;
+  worker_id: string | null;
+  /** accept, first_attempt, first_meeting, update or update_request */
+  kind: string;
+  due_at: Iso;
+  /** How far up the escalation ladder: 0 none, 1 reminded, 2 dispatchers told. */
+  level: Generated<number>;
+  /** When the sweeper looks at it next; null once closed or at the end of its ladder. */
+  next_at: Iso | null;
+  /** For an update request: the dispatcher who asked, and what they asked. */
+  requested_by: string | null;
+  note: string | null;
+  created_at: Iso;
+  closed_at: Iso | null;
+  /** met, expired, taken_back, declined or cancelled */
+  outcome: string | null;
+  /** For an update request: the worker's answer. */
+  answer: string | null;
+}
+
+export interface NotificationsTable {
+  id: string;
+  organisation_id: string;
+  user_id: string;
+  kind: string;
+  contact_id: string | null;
+  deadline_id: string | null;
+  urgent: Generated<number>;
+  data: JsonText;
+  /** none, digest (waiting for the next digest) or queued (in the outbox) */
+  email: string;
+  created_at: Iso;
+  read_at: Iso | null;
+  withdrawn_at: Iso | null;
+}
+
+export interface NotificationSettingsTable {
+  user_id: string;
+  organisation_id: string;
+  preferences: JsonText;
+  last_digest_at: Iso | null;
+  updated_at: Iso;
 }
 
 export interface IdempotencyKeysTable {
@@ -254,6 +307,9 @@ export interface Database {
   webhooks: WebhooksTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
+  deadlines: DeadlinesTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

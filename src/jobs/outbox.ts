@@ -1,13 +1,15 @@
 /**
  * The outbox: delivers side effects written beside the changes that caused them, at least once,
- * with retries. Each kind of message has its deliverer (webhooks now; e-mail can join as another
- * kind); a process claims only kinds it can deliver. Safe to run in several processes at once.
+ * with retries. Each kind of message has its deliverer (webhooks, e-mail); a process claims only
+ * kinds it can deliver. Safe to run in several processes at once.
  */
 import type { Context } from "../context.js";
 import { SIGNATURE_HEADER, signatureHeader } from "../core/webhook-signature.js";
 import { type AttemptOutcome, nextStep } from "../core/webhooks.js";
 import { forUpdateSkipLocked } from "../db/dialect.js";
 import { findWebhook, type OutboxRow } from "../db/webhooks.js";
+import { deliverEmail } from "../notify/email.js";
+import { EMAIL_KIND } from "../services/notify.js";
 import { WEBHOOK_KIND } from "../services/webhooks.js";
 
 /** Delivers one message; resolves with the outcome and throws only on a bug. */
@@ -40,9 +42,16 @@ const ERROR_MAX = 500;
 
 export const DELIVERERS: Record<string, Deliverer> = { [WEBHOOK_KIND]: deliverWebhook };
 
+/** What this process can deliver: webhooks always, e-mail when an SMTP server is configured. */
+export function deliverersOf(ctx: Context): Record<string, Deliverer> {
+  const mailer = ctx.mailer;
+  if (!mailer) return DELIVERERS;
+  return { ...DELIVERERS, [EMAIL_KIND]: (c, row) => deliverEmail(c, mailer, row) };
+}
+
 /** Claims the rows that are due, delivers them, and records each outcome. */
 export async function deliverDue(ctx: Context, options: DeliverOptions = {}): Promise<DeliverReport> {
-  const deliverers = options.deliverers ?? DELIVERERS;
+  const deliverers = options.deliverers ?? deliverersOf(ctx);
   const claimed = await claimDue(ctx, Object.keys(deliverers), options.limit ?? 20);
   const report: DeliverReport = { delivered: 0, retried: 0, failed: 0 };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

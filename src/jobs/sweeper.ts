@@ -1,5 +1,6 @@
 /**
- * The sweeper: acts on what is due: each worker's trust, recomputed daily from their history; the
+ * The sweeper: acts on what is due: deadlines and their escalation ladder, the digests of
+ * notifications at each person's set times, each worker's trust, recomputed daily from their history; the
  * retention rule that anonymises long-closed contacts; and the batch dispatch of every
  * organisation that dispatches in batches, every N minutes. Safe to run in several processes at
  * once: a run is claimed atomically when applied, every offer is checked under the worker's row
@@ -9,20 +10,42 @@ import type { Context } from "../context.js";
 import { toOrganisation } from "../db/organisations.js";
 import { dispatcherSystem } from "../services/auto-dispatch.js";
 import { applyRun, previewRun } from "../services/dispatch-run.js";
+import { type EscalationReport, escalateDue } from "../services/escalate-deadlines.js";
 import { applyRetention } from "../services/personal-data.js";
 import { refreshTrust } from "../services/refresh-trust.js";
+import { sendDigests } from "../services/send-digests.js";
 
 export interface SweepReport {
   batches: Array<{ organisationId: string; runId: string; offered: number; skipped: number }>;
   trustRefreshed: string[];
   /** Contacts anonymised by each organisation's retention rule. */
   erased: number;
+  /** The escalation ladder's rungs climbed: reminders, dispatchers told, offers lapsed, contacts taken back. */
+  deadlines: Omit<EscalationReport, "seen">;
+  /** Digests written to the outbox. */
+  digests: number;
 }
 
 const DAY = 24 * 3_600_000;
+const DEADLINES_PER_ROUND = 200;
 
 export async function sweep(ctx: Context): Promise<SweepReport> {
-  const report: SweepReport = { batches: [], trustRefreshed: [], erased: 0 };
+  const report: SweepReport = {
+    batches: [],
+    trustRefreshed: [],
+    erased: 0,
+    deadlines: { reminded: 0, escalated: 0, expired: 0, takenBack: 0 },
+    digests: 0,
+  };
+  // Deadlines first: a lapsed offer returns its contact in time for this sweep's batch.
+  for (let round = 0; round < 50; round++) {
+    const climbed = await escalateDue(ctx, DEADLINES_PER_ROUND);
+    report.deadlines.reminded += climbed.reminded;
+    report.deadlines.escalated += climbed.escalated;
+    report.deadlines.expired += climbed.expired;
+    report.deadlines.takenBack += climbed.takenBack;
+    if (climbed.seen < DEADLINES_PER_ROUND) break;
+  }
   const now = ctx.clock.now();
   for (const row of await ctx.db.kysely.selectFrom("organisations").selectAll().execute()) {
     const organisation = toOrganisation(row);
@@ -64,6 +87,7 @@ export async function sweep(ctx: Context): Promise<SweepReport> {
       skipped: applied.value.skipped?.length ?? 0,
     });
   }
+  report.digests = await sendDigests(ctx);
   return report;
 }
 

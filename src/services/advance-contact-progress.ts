@@ -6,6 +6,7 @@ import type { Contact } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { updateContact } from "../db/contacts.js";
 import { loadSettings } from "../db/organisations.js";
+import { recordDeed } from "./deadlines.js";
 import { lockVisibleContact } from "./load-contact.js";
 import { addToTimeline, audit, type Caller } from "./record.js";
 
@@ -34,6 +35,11 @@ export async function advanceContactProgress(
       kind: "progress",
       body: request.note ?? null,
       data: { from: before.progress, to: request.to },
+    });
+    await recordDeed(trx, ctx, organisation, before, {
+      kind: "progress",
+      to: request.to,
+      byAssignedWorker: caller.workerId !== null && caller.workerId === before.assignedWorkerId,
     });
     await audit(trx, ctx, caller, {
       action: "contact.progress",

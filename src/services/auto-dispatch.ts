@@ -30,7 +30,12 @@ export async function autoDispatch(
   if (!suggested) return ok(contact);
   // Try the best first; if a race filled them meanwhile, the next.
   for (const worker of suggested.suggestions.ranked.slice(0, 3)) {
-    const offered = await offerContact(ctx, caller, contact.id, { workerId: worker.workerId, mode: "auto" });
+    const offered = await offerContact(ctx, caller, contact.id, {
+      workerId: worker.workerId,
+      mode: "auto",
+      // Someone who reached out themselves is most ready to be met: their worker hears at once.
+      urgent: contact.inbound,
+    });
     if (offered.ok) return ok(offered.value.contact);
   }
   const excluded = suggested.suggestions.excluded;

@@ -8,9 +8,12 @@ import { ok, type Result } from "../core/result.js";
 import { contactEventData, type WebhookEvent } from "../core/webhooks.js";
 import { updateContact } from "../db/contacts.js";
 import { recordDecline } from "../db/dispatch.js";
+import { withdrawNotifications } from "../db/notifications.js";
 import { loadSettings } from "../db/organisations.js";
 import type { Database } from "../db/schema.js";
+import { syncDeadlines } from "./deadlines.js";
 import { lockVisibleContact } from "./load-contact.js";
+import { dispatcherUserIds, notify, workerUserId } from "./notify.js";
 import { checkOffer, type OfferCheck, type OfferMode } from "./offer-check.js";
 import { addToTimeline, audit, type Caller } from "./record.js";
 import { enqueueEvent } from "./webhooks.js";
@@ -24,6 +27,58 @@ const STATUS_EVENTS: Partial<Record<Status, WebhookEvent>> = {
   offered: "contact.assigned",
   nurture: "contact.disqualified",
 };
+
+const NO_FACT_COLUMNS = {
+  accepted_at: null,
+  first_attempt_at: null,
+  first_meeting_at: null,
+  last_update_at: null,
+};
+
+/**
+ * Who hears of a status change: a worker of a new offer; a worker who loses a contact stops seeing
+ * the notifications about it; the dispatchers of a worker's decline.
+ */
+async function notifyStatusChange(
+  trx: Kysely<Database>,
+  ctx: Context,
+  caller: Caller,
+  change: {
+    organisation: Organisation;
+    before: Contact;
+    after: Contact;
+    note: string | null;
+    urgent: boolean;
+  },
+): Promise<void> {
+  const { organisation, before, after } = change;
+  const organisationId = organisation.id;
+  if (before.assignedWorkerId && before.assignedWorkerId !== after.assignedWorkerId) {
+    const previous = await workerUserId(trx, organisationId, before.assignedWorkerId);
+    if (previous) await withdrawNotifications(trx, before.id, previous, ctx.clock.now().toISOString());
+  }
+  if (after.status === "offered" && after.assignedWorkerId && after.assignedAt) {
+    const hours = organisation.settings.accountability.acceptHours;
+    await notify(trx, ctx, {
+      organisationId,
+      userIds: [await workerUserId(trx, organisationId, after.assignedWorkerId)],
+      kind: "offer_new",
+      contactId: after.id,
+      urgent: change.urgent,
+      data: { dueAt: new Date(Date.parse(after.assignedAt) + hours * 3_600_000).toISOString() },
+    });
+  }
+  const declined = before.status === "offered" && after.status === "ready";
+  if (declined && caller.workerId !== null && caller.workerId === before.assignedWorkerId) {
+    await notify(trx, ctx, {
+      organisationId,
+      userIds: await dispatcherUserIds(trx, organisationId),
+      kind: "offer_declined",
+      contactId: after.id,
+      data: { workerName: before.assignedWorkerName, reason: change.note },
+    });
+  }
+}
 
 export async function changeContactStatus(
   ctx: Context,
@@ -53,7 +108,14 @@ export async function applyStatusChange(
   trx: Kysely<Database>,
   ctx: Context,
   caller: Caller,
-  input: { organisation: Organisation; before: Contact; request: StatusChangeRequest; mode: OfferMode },
+  input: {
+    organisation: Organisation;
+    before: Contact;
+    request: StatusChangeRequest;
+    mode: OfferMode;
+    /** An offer the worker should hear about at once, even in their quiet hours. */
+    urgent?: boolean;
+  },
 ): Promise<Result<{ contact: Contact; offer: OfferCheck | null }>> {
   const { organisation, before, request } = input;
   const mayMove = (from: Status, to: Status) => canChangeStatus(caller, from, to);
@@ -95,6 +157,17 @@ export async function applyStatusChange(
     status_changed_at: now,
     updated_at: now,
     last_activity_at: now,
+    // The deadline clocks start again with each worker, and run from their acceptance.
+    ...(workerChanged ? NO_FACT_COLUMNS : {}),
+    ...(before.status === "offered" && change.status === "active" ? { accepted_at: now } : {}),
+  });
+  await syncDeadlines(trx, ctx, organisation, before.id);
+  await notifyStatusChange(trx, ctx, caller, {
+    organisation,
+    before,
+    after,
+    note: request.note ?? null,
+    urgent: input.urgent ?? false,
   });
   const event = change.status !== before.status ? STATUS_EVENTS[change.status] : undefined;
   if (event) await enqueueEvent(trx, ctx, caller.organisationId, event, contactEventData(after));

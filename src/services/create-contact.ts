@@ -97,6 +97,10 @@ export function newContactRow(
       options.attribution && Object.keys(options.attribution).length > 0
         ? JSON.stringify(options.attribution)
         : null,
+    accepted_at: null,
+    first_attempt_at: null,
+    first_meeting_at: null,
+    last_update_at: null,
   };
 }
 

@@ -19,6 +19,8 @@ export interface OfferRequest {
   mode: OfferMode;
   runId?: string | null;
   note?: string | null;
+  /** Tell the worker at once, even in their quiet hours. */
+  urgent?: boolean | undefined;
 }
 
 export interface DecisionTrace {
@@ -72,6 +74,7 @@ export async function offerContact(
       before: contact,
       request: { to: "offered", workerId: request.workerId, note: request.note ?? null },
       mode: request.mode,
+      urgent: request.urgent ?? false,
     });
     if (!offered.ok) return offered;
     const check = offered.value.offer;

@@ -83,6 +83,20 @@ const DISPATCH_ROUTES: Record<string, (id: string) => Sent> = {
   }),
 };
 
+/** Update requests: dispatchers ask, the worker holding the contact answers. */
+const UPDATE_ROUTES: Record<string, (id: string) => Sent> = {
+  "POST /api/v1/contacts/{id}/update-requests": (id) => ({
+    method: "POST",
+    url: `/api/v1/contacts/${id}/update-requests`,
+    payload: { note: "How is it going?" },
+  }),
+  "POST /api/v1/contacts/{id}/update-answer": (id) => ({
+    method: "POST",
+    url: `/api/v1/contacts/${id}/update-answer`,
+    payload: { answer: "We met on Sunday." },
+  }),
+};
+
 /** Data-subject routes: admins only, whoever holds the contact. */
 const PERSONAL_DATA_ROUTES: Record<string, (id: string) => Sent> = {
   "GET /api/v1/contacts/{id}/export": (id) => ({ method: "GET", url: `/api/v1/contacts/${id}/export` }),
@@ -198,8 +212,28 @@ describeEachDatabase("access by role", (env) => {
         ...Object.keys(CONTACT_ROUTES),
         ...Object.keys(DISPATCH_ROUTES),
         ...Object.keys(PERSONAL_DATA_ROUTES),
+        ...Object.keys(UPDATE_ROUTES),
       ].sort(),
     ).toEqual(documented);
+  });
+
+  it("lets only dispatchers ask for an update, and only the worker holding the contact answer it", async () => {
+    const { app } = env();
+    const { org, mine, theirs } = await team(env);
+    const [ask, answer] = Object.values(UPDATE_ROUTES);
+    if (!ask || !answer) throw new Error("the update routes are listed above");
+    for (const role of ["setter", "worker", "marketer"] as const) {
+      expectProblem(await send(app, org.cookies[role], ask(mine)), 403, { label: `${role} asking` });
+    }
+    expect((await send(app, org.cookies.dispatcher, ask(mine))).statusCode).toBe(201);
+    expectProblem(await send(app, org.cookies.dispatcher, answer(mine)), 403, {
+      label: "dispatcher answering",
+    });
+    expectProblem(await send(app, org.cookies.worker, answer(theirs)), 404, { label: "another's worker" });
+    const answered = await send(app, org.cookies.worker, answer(mine));
+    expect(answered.statusCode).toBe(200);
+    expect((answered.json() as { answered: string[] }).answered).toHaveLength(1);
+    expectProblem(await send(app, org.cookies.worker, answer(mine)), 409, { label: "answered already" });
   });
 
   it("lets only an admin export or erase a contact's personal data, even one a worker holds", async () => {

@@ -206,6 +206,15 @@ const OFFER = {
   unassigned: "allow",
 } as const;
 
+/** Asking for an update: only when a worker holds the contact. */
+const UPDATE_REQUEST = {
+  others: "allow",
+  unassigned: { allow: 409, why: "nobody holds the contact, so there is no one to ask" },
+} as const;
+
+/** Answering is allowed, but the sample contact has no open update request. */
+const NO_OPEN_REQUEST = { allow: 409, why: "no update request is open on the contact" } as const;
+
 const NEW_PASSWORD = "a fresh and rather long passphrase";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -363,6 +372,47 @@ const TABLE: Record<string, Rule> = {
   "GET /api/v1/dispatch/runs/{id}": { target: "run", ...DISPATCHERS },
   "POST /api/v1/dispatch/runs/{id}/apply": { target: "run", fresh: true, ...DISPATCHERS },
   "GET /api/v1/dispatch/gaps": { target: "none", ...DISPATCHERS },
+
+  // Accountability: deadlines, the overdue board, update requests and worker health.
+  "GET /api/v1/deadlines": {
+    target: "none",
+    admin: "allow",
+    dispatcher: "allow",
+    setter: 403,
+    // Their own deadlines only, whatever they ask for.
+    worker: "allow",
+    marketer: 403,
+  },
+  "GET /api/v1/deadlines/board": { target: "none", ...DISPATCHERS },
+  "GET /api/v1/workers/health": { target: "none", ...DISPATCHERS },
+  "POST /api/v1/contacts/{id}/update-requests": {
+    target: "contact",
+    fresh: true,
+    body: () => ({ note: "How is it going?" }),
+    ...DISPATCHERS,
+    admin: UPDATE_REQUEST,
+    dispatcher: UPDATE_REQUEST,
+  },
+  "POST /api/v1/contacts/{id}/update-answer": {
+    target: "contact",
+    body: () => ({ answer: "We met on Sunday." }),
+    admin: { others: NO_OPEN_REQUEST, unassigned: NO_OPEN_REQUEST },
+    dispatcher: { others: 403, unassigned: 403, otherOrg: 404 },
+    setter: { others: 404, unassigned: 403 },
+    worker: { own: NO_OPEN_REQUEST, others: 404, unassigned: 404 },
+    marketer: 403,
+  },
+
+  // Notifications: everyone has an inbox and settings of their own, and sees only those.
+  "GET /api/v1/notifications": { target: "none", ...EVERY_ROLE },
+  "GET /api/v1/notifications/unread-count": { target: "none", ...EVERY_ROLE },
+  "POST /api/v1/notifications/read": { target: "none", body: () => ({}), ...EVERY_ROLE },
+  "GET /api/v1/me/notification-settings": { target: "none", ...EVERY_ROLE },
+  "PUT /api/v1/me/notification-settings": {
+    target: "none",
+    body: () => ({ channels: { offer_new: "immediate" }, digestTimes: ["08:00"], quietHours: null }),
+    ...EVERY_ROLE,
+  },
 
   // Users, the organisation and the audit log.
   "GET /api/v1/users": { target: "none", ...ADMINS },

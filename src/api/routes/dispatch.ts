@@ -66,7 +66,14 @@ export function dispatchRoutes(app: FastifyInstance, ctx: Context): void {
           "Refused with 409 when the worker is paused, away, full, or declined this contact before. A dispatcher may override distance, language and gender; the decision's trace records it.",
         params: IdParams,
         body: z
-          .object({ workerId: z.string().min(1).max(64), note: z.string().max(2000).optional() })
+          .object({
+            workerId: z.string().min(1).max(64),
+            note: z.string().max(2000).optional(),
+            urgent: z
+              .boolean()
+              .optional()
+              .describe("tell the worker at once by e-mail, even in their quiet hours"),
+          })
           .strict(),
         response: { 200: ContactDetailSchema, ...problemResponses },
       },

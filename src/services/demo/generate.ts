@@ -4,6 +4,7 @@
  * Every status change and progress step goes through the lifecycle core, so each history is one the
  * application itself could have written.
  */
+import { MEETING_STEPS } from "../../core/accountability/facts.js";
 import { foldText, normalisePhones, searchText } from "../../core/contacts/normalise.js";
 import { PATHS, planProgress } from "../../core/lifecycle/progress.js";
 import {
@@ -989,6 +990,11 @@ class Generator {
     let reason: string | null = null;
     let progress = "none";
     let assignedAt: number | null = null;
+    // What the deadlines are computed from: cleared whenever the contact changes hands.
+    let acceptedAt: number | null = null;
+    let firstAttemptAt: number | null = null;
+    let firstMeetingAt: number | null = null;
+    let lastUpdateAt: number | null = null;
     let statusChangedAt = d.createdAt;
     let updatedAt = d.createdAt;
     let previous = d.createdAt;
@@ -1016,8 +1022,11 @@ class Generator {
           workerId: change.assignedWorkerId,
           previousWorkerId: state.assignedWorkerId,
         };
-        if (change.assignedWorkerId !== state.assignedWorkerId)
+        if (change.assignedWorkerId !== state.assignedWorkerId) {
           assignedAt = change.assignedWorkerId ? at : null;
+          acceptedAt = firstAttemptAt = firstMeetingAt = lastUpdateAt = null;
+        }
+        if (change.from === "offered" && change.status === "active") acceptedAt = at;
         state = { status: change.status, assignedWorkerId: change.assignedWorkerId };
         reason = change.statusReason;
         statusChangedAt = at;
@@ -1028,6 +1037,12 @@ class Generator {
         data = { from: progress, to: planned.value.to };
         progress = planned.value.to;
         updatedAt = at;
+      }
+      if (acceptedAt !== null && state.status === "active" && h.kind !== "status") {
+        lastUpdateAt = at;
+        if (h.kind === "call" || h.kind === "meeting" || h.kind === "progress") firstAttemptAt ??= at;
+        if (h.kind === "meeting" || (h.kind === "progress" && MEETING_STEPS.has(progress)))
+          firstMeetingAt ??= at;
       }
       timeline.push({
         id: this.input.newId(at),
@@ -1083,6 +1098,10 @@ class Generator {
       last_activity_at: iso(previous),
       erased_at: null,
       attribution: null,
+      accepted_at: acceptedAt === null ? null : iso(acceptedAt),
+      first_attempt_at: firstAttemptAt === null ? null : iso(firstAttemptAt),
+      first_meeting_at: firstMeetingAt === null ? null : iso(firstMeetingAt),
+      last_update_at: lastUpdateAt === null ? null : iso(lastUpdateAt),
     };
   }
 }

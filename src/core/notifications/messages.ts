@@ -1,0 +1,116 @@
+/**
+ * The words of a notification e-mail, from the notification's kind and data: one line each, and
+ * a digest that gathers many lines into one message. Times are shown in the reader's time zone.
+ */
+import { DateTime } from "luxon";
+import type { DeadlineKind } from "../accountability/deadlines.js";
+import type { Nouns } from "../vocabulary.js";
+import type { NotificationKind } from "./preferences.js";
+
+export interface NotificationData {
+  dueAt?: string;
+  deadlineKind?: DeadlineKind;
+  workerName?: string | null;
+  requesterName?: string | null;
+  reason?: string | null;
+  note?: string | null;
+  answer?: string | null;
+}
+
+export interface MessageItem {
+  kind: NotificationKind;
+  urgent: boolean;
+  /** Null when the notification is about no contact, or the contact's data was erased. */
+  contactName: string | null;
+  contactId: string | null;
+  data: NotificationData;
+}
+
+export function formatLocal(iso: string, zone: string): string {
+  return DateTime.fromISO(iso, { zone }).toFormat("ccc d LLL yyyy, HH:mm ZZZZ");
+}
+
+function deadlineLabel(kind: DeadlineKind | undefined): string {
+  switch (kind) {
+    case "accept":
+      return "an answer to the offer";
+    case "first_attempt":
+      return "the first contact attempt";
+    case "first_meeting":
+      return "the first meeting";
+    case "update":
+      return "an update";
+    case "update_request":
+      return "an answer to an update request";
+    default:
+      return "a follow-up";
+  }
+}
+
+/** One sentence saying what happened and what is asked. */
+export function notificationLine(item: MessageItem, nouns: Nouns, zone: string): string {
+  const d = item.data;
+  const name = item.contactName ?? `a ${nouns.contact}`;
+  const due = d.dueAt ? formatLocal(d.dueAt, zone) : "";
+  const worker = d.workerName ?? `a ${nouns.worker}`;
+  switch (item.kind) {
+    case "offer_new":
+      return `${item.urgent ? "Urgent: " : ""}a new ${nouns.contact} for you, ${name}. Can you make contact? Please accept or decline by ${due}.`;
+    case "offer_reminder":
+      return `${name} is waiting for your answer: the offer lapses ${due}.`;
+    case "offer_expired":
+      return `The offer of ${name} to ${worker} lapsed unanswered; the ${nouns.contact} is back with dispatch.`;
+    case "offer_declined":
+      return `${worker} declined ${name}${d.reason ? `: ${d.reason}` : ""}.`;
+    case "deadline_reminder":
+      return `Overdue: ${deadlineLabel(d.deadlineKind)} for ${name} was due ${due}.`;
+    case "deadline_escalated":
+      return `${worker} is late: ${deadlineLabel(d.deadlineKind)} for ${name} was due ${due}.`;
+    case "contact_taken_back":
+      return `${name} was taken back from ${worker}: ${deadlineLabel(d.deadlineKind)} was due ${due}.`;
+    case "update_requested":
+      return `${d.requesterName ?? `The ${nouns.dispatcher}`} asks for an update on ${name}${d.note ? `: "${d.note}"` : ""}. Please answer by ${due}.`;
+    case "update_answered":
+      return `${worker} answered your update request on ${name}: "${d.answer ?? ""}"`;
+  }
+}
+
+const SUBJECTS: Record<NotificationKind, string> = {
+  offer_new: "New {contact} offered to you",
+  offer_reminder: "An offer waits for your answer",
+  offer_expired: "An offer lapsed",
+  offer_declined: "An offer was declined",
+  deadline_reminder: "Overdue: a {contact} waits for you",
+  deadline_escalated: "A {worker} is late",
+  contact_taken_back: "A {contact} was taken back",
+  update_requested: "Update requested",
+  update_answered: "Your update request was answered",
+};
+
+export interface Email {
+  subject: string;
+  text: string;
+}
+
+/** One notification as one e-mail, or several gathered as a digest. */
+export function composeEmail(
+  items: readonly MessageItem[],
+  options: { nouns: Nouns; zone: string; appUrl: string; digest: boolean },
+): Email {
+  const { nouns, zone, appUrl } = options;
+  const link = (item: MessageItem) =>
+    item.contactId ? `${appUrl}/contacts/${item.contactId}` : `${appUrl}/inbox`;
+  if (!options.digest && items.length === 1 && items[0]) {
+    const item = items[0];
+    const subject = SUBJECTS[item.kind].replace("{contact}", nouns.contact).replace("{worker}", nouns.worker);
+    return {
+      subject: `${item.urgent ? "[Urgent] " : ""}${subject}`,
+      text: `${notificationLine(item, nouns, zone)}\n\n${link(item)}\n\nChange what you are sent and when: ${appUrl}/account\n`,
+    };
+  }
+  const lines = items.map((item) => `- ${notificationLine(item, nouns, zone)}\n  ${link(item)}`);
+  return {
+    subject: `Handoff digest: ${items.length} update${items.length === 1 ? "" : "s"}`,
+    text: `${lines.join("\n\n")}\n\nYour inbox: ${appUrl}/inbox\nChange what you are sent and when: ${appUrl}/account\n`,
+  };
+}

@@ -1,0 +1,79 @@
+/** Every worker's health flags for the dispatchers, from their load, their offers and their deadlines. */
+import type { Context } from "../context.js";
+import { type WorkerHealth, workerHealth } from "../core/accountability/health.js";
+import { fail, ok, type Result } from "../core/result.js";
+import { loadSettings } from "../db/organisations.js";
+import { listWorkers } from "../db/workers.js";
+import { canDispatch } from "./offer-contact.js";
+import type { Caller } from "./record.js";
+
+/** Answers to offers older than this no longer say how a worker is doing. */
+const ANSWER_WINDOW_DAYS = 30;
+
+export async function workersHealth(
+  ctx: Context,
+  caller: Caller,
+): Promise<Result<Array<WorkerHealth & { name: string; load: number; capacity: number }>>> {
+  if (!canDispatch(caller)) return fail("forbidden", `a ${caller.role} does not see worker health`);
+  const db = ctx.db.kysely;
+  const organisationId = caller.organisationId;
+  const organisation = await loadSettings(db, organisationId);
+  const now = ctx.clock.now();
+  const since = new Date(now.getTime() - ANSWER_WINDOW_DAYS * 86_400_000).toISOString();
+  const workers = await listWorkers(db, organisationId, {}, { limit: 100_000 });
+  const offers = await db
+    .selectFrom("deadlines")
+    .select(["worker_id", "created_at", "closed_at", "outcome"])
+    .where("organisation_id", "=", organisationId)
+    .where("kind", "=", "accept")
+    .where("created_at", ">=", since)
+    .execute();
+  const lastOffers = await db
+    .selectFrom("dispatch_decisions")
+    .select("worker_id")
+    .select((eb) => eb.fn.max("created_at").as("last"))
+    .where("organisation_id", "=", organisationId)
+    .where("outcome", "=", "offered")
+    .groupBy("worker_id")
+    .execute();
+  const overdue = await db
+    .selectFrom("deadlines")
+    .select("worker_id")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("organisation_id", "=", organisationId)
+    .where("closed_at", "is", null)
+    .where("due_at", "<", now.toISOString())
+    .groupBy("worker_id")
+    .execute();
+  const answers = new Map<string, number[]>();
+  for (const offer of offers) {
+    if (!offer.worker_id || !offer.closed_at || (offer.outcome !== "met" && offer.outcome !== "declined"))
+      continue;
+    const hours = (Date.parse(offer.closed_at) - Date.parse(offer.created_at)) / 3_600_000;
+    answers.set(offer.worker_id, [...(answers.get(offer.worker_id) ?? []), hours]);
+  }
+  const last = new Map(lastOffers.map((r) => [r.worker_id, r.last ? String(r.last) : null]));
+  const late = new Map(overdue.map((r) => [r.worker_id, Number(r.n)]));
+  const nowIso = now.toISOString();
+  return ok(
+    workers.map((row) => {
+      const health = workerHealth(
+        {
+          workerId: row.id,
+          available:
+            row.status === "active" ||
+            (row.status === "away" && row.away_until !== null && row.away_until <= nowIso),
+          capacity: row.capacity,
+          load: Number(row.load ?? 0),
+          lastOfferAt: last.get(row.id) ?? null,
+          joinedAt: row.created_at,
+          answerHours: answers.get(row.id) ?? [],
+          overdue: late.get(row.id) ?? 0,
+        },
+        organisation.settings.accountability,
+        nowIso,
+      );
+      return { ...health, name: row.name, load: Number(row.load ?? 0), capacity: row.capacity };
+    }),
+  );
+}
