@@ -5,6 +5,7 @@
 import type { Insertable, Kysely } from "kysely";
 import type { Context } from "../context.js";
 import type { Role } from "../core/access/roles.js";
+import { firstLookAt, wantedDeadlines } from "../core/accountability/deadlines.js";
 import type { Organisation } from "../core/model.js";
 import { findOrganisationBySlug } from "../db/organisations.js";
 import type { Database } from "../db/schema.js";
@@ -79,6 +80,11 @@ async function loadOrganisation(
     await insertAll(trx, "workers", data.workers);
     await insertAll(trx, "contacts", data.contacts);
     await insertAll(trx, "activities", data.activities);
+    await insertAll(
+      trx,
+      "deadlines",
+      demoDeadlines(data.contacts, organisation, ctx.clock.now().toISOString(), ctx.newId),
+    );
     await audit(trx, ctx, systemCaller(organisation.id), {
       action: "demo.load",
       entity: "organisation",
@@ -151,7 +157,61 @@ async function createStaff(
   };
 }
 
-async function insertAll<T extends "workers" | "contacts" | "activities">(
+/**
+ * The deadlines the demo's held contacts have now. Those already past due start as if the ladder
+ * had been climbed (the dispatchers told): the overdue board has work on it, and the first sweep does
+ * not send a burst of reminders about eighteen months of history.
+ */
+function demoDeadlines(
+  contacts: DemoData["contacts"],
+  organisation: Organisation,
+  now: string,
+  newId: () => string,
+): Array<Insertable<Database["deadlines"]>> {
+  const rows: Array<Insertable<Database["deadlines"]>> = [];
+  for (const c of contacts) {
+    const wanted = wantedDeadlines(
+      {
+        status: c.status,
+        progress: c.progress,
+        assignedWorkerId: c.assigned_worker_id,
+        assignedAt: c.assigned_at,
+        acceptedAt: c.accepted_at,
+        firstAttemptAt: c.first_attempt_at,
+        firstMeetingAt: c.first_meeting_at,
+        lastUpdateAt: c.last_update_at,
+      },
+      organisation.settings.accountability,
+    );
+    for (const w of wanted) {
+      const late = w.dueAt < now;
+      rows.push({
+        id: newId(),
+        organisation_id: organisation.id,
+        contact_id: c.id,
+        worker_id: w.workerId,
+        kind: w.kind,
+        due_at: w.dueAt,
+        level: late ? 2 : 0,
+        next_at: late ? null : firstLookAt(w.kind, c.assigned_at ?? now, w.dueAt),
+        requested_by: null,
+        note: null,
+        created_at:
+          w.kind === "accept"
+            ? (c.assigned_at ?? now)
+            : w.kind === "update"
+              ? (c.last_update_at ?? c.accepted_at ?? now)
+              : (c.accepted_at ?? now),
+        closed_at: null,
+        outcome: null,
+        answer: null,
+      });
+    }
+  }
+  return rows;
+}
+
+async function insertAll<T extends "workers" | "contacts" | "activities" | "deadlines">(
   trx: Kysely<Database>,
   table: T,
   rows: ReadonlyArray<Insertable<Database[T]>>,

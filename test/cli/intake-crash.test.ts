@@ -2,15 +2,14 @@
  * The intake crash test: intake under load, the server killed with SIGKILL mid-way, restarted.
  * Every request that got a 2xx is in the database, and no Idempotency-Key made two contacts.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadTestConfig } from "../../src/config.js";
+import { adminSession, exited, freshPostgres, startServer } from "../support/server-process.js";
 
-const ROOT = join(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "handoff-crash-"));
 const running: ChildProcess[] = [];
 const dropAfter: Array<() => Promise<void>> = [];
@@ -20,54 +19,6 @@ afterAll(async () => {
   for (const drop of dropAfter) await drop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function serve(db: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["bin/handoff.js", "serve", "--demo", "--db", db, "--port", "0"], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "silent", HANDOFF_RATE_LIMIT: "0" },
-  });
-  running.push(child);
-  let out = "";
-  return new Promise((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /running at (http:\/\/\S+)/.exec(out)?.[1];
-      if (url && /Demo (logins|data)[\s\S]*\n\n/.test(out)) resolve({ url, child });
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.on("exit", (code, signal) => reject(new Error(`serve exited (${code ?? signal}): ${out}`)));
-  });
-}
-
-async function freshPostgres(): Promise<string> {
-  const base = loadTestConfig().postgresUrl;
-  const name = `handoff_crash_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  dropAfter.push(async () => {
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    await client.query(`drop database if exists ${name} with (force)`);
-    await client.end();
-  });
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function adminSession(url: string): Promise<string> {
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "admin@harvest.example", password: "handoff-demo" }),
-  });
-  expect(login.status).toBe(200);
-  return (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-}
 
 function intake(url: string, key: string, id: string): Promise<Response> {
   return fetch(`${url}/api/v1/intake`, {
@@ -101,8 +52,9 @@ async function intakeContacts(
 describe("intake survives SIGKILL", { timeout: 480_000 }, () => {
   for (const database of loadTestConfig().databases) {
     it(`keeps every acknowledged contact and never doubles one [${database}]`, async () => {
-      const db = database === "sqlite" ? join(dir, "crash.db") : await freshPostgres();
-      const first = await serve(db);
+      const db =
+        database === "sqlite" ? join(dir, "crash.db") : await freshPostgres(dropAfter, "handoff_crash");
+      const first = await startServer(db, running);
       const cookie = await adminSession(first.url);
       const created = await fetch(`${first.url}/api/v1/api-keys`, {
         method: "POST",
@@ -138,13 +90,9 @@ describe("intake survives SIGKILL", { timeout: 480_000 }, () => {
       };
       await Promise.all(Array.from({ length: 16 }, client));
       if (!killed) first.child.kill("SIGKILL");
-      await new Promise((resolve) =>
-        first.child.exitCode !== null || first.child.signalCode !== null
-          ? resolve(null)
-          : first.child.once("exit", resolve),
-      );
+      await exited(first.child);
       expect(acknowledged.size, refusals.slice(0, 3).join("\n")).toBeGreaterThanOrEqual(150);
-      const second = await serve(db);
+      const second = await startServer(db, running);
       const cookie2 = await adminSession(second.url);
       const stored = new Map((await intakeContacts(second.url, cookie2)).map((c) => [c.id, c.displayName]));
       for (const [id, contactId] of acknowledged) expect(stored.get(contactId), id).toBe(`Crash ${id}`);
