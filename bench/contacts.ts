@@ -150,6 +150,9 @@ for (let i = 0; i < CONTACTS; i++) {
     first_attempt_at: null,
     first_meeting_at: null,
     last_update_at: null,
+    script_answers: null,
+    call_attempts: 0,
+    time_zone: null,
   });
 }
 await ctx.db.kysely.transaction().execute(async (trx) => {

@@ -115,6 +115,7 @@ async function bareServer(ctx: Context, organisationId: string) {
           last_activity_at: now,
           erased_at: null,
           attribution: null,
+          call_attempts: 0,
         })
         .execute();
       await trx

@@ -1,11 +1,13 @@
 /** `npm run bench -- NAME`: runs one benchmark from bench/, or lists them. */
 const BENCHMARKS: Record<string, () => Promise<unknown>> = {
+  accountability: () => import("./accountability.js"),
   contacts: () => import("./contacts.js"),
   dedupe: () => import("./dedupe.js"),
   dispatch: () => import("./dispatch.js"),
   highs: () => import("./dispatch-highs.js"),
   intake: () => import("./intake.js"),
   online: () => import("./dispatch-online.js"),
+  slots: () => import("./slots.js"),
 };
 
 const name = process.argv[2];

@@ -17,6 +17,8 @@ import { frameworkError, handleError, notFound } from "./problem.js";
 import { accountabilityRoutes } from "./routes/accountability.js";
 import { adminRoutes } from "./routes/admin.js";
 import { apiKeyRoutes } from "./routes/api-keys.js";
+import { appointmentRoutes } from "./routes/appointments.js";
+import { callRoutes } from "./routes/calls.js";
 import { contactRoutes } from "./routes/contacts.js";
 import { dispatchRoutes } from "./routes/dispatch.js";
 import { intakeRoutes } from "./routes/intake.js";
@@ -147,7 +149,9 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   apiKeyRoutes(app, ctx);
   webhookRoutes(app, ctx);
   accountabilityRoutes(app, ctx);
+  callRoutes(app, ctx);
   notificationRoutes(app, ctx);
+  appointmentRoutes(app, ctx);
   await app.ready();
   return app;
 }

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { type Problem, ProblemSchema } from "../core/model.js";
 import type { ErrorCode, Failure, FieldIssue } from "../core/result.js";
+import { isUnstorableText } from "../db/dialect.js";
 
 const STATUS: Record<ErrorCode, { status: number; title: string }> = {
   invalid: { status: 400, title: "Bad request" },
@@ -67,6 +68,14 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     const errors = validationIssues(error);
     const fields = errors.map((e) => e.path).join(", ");
     return sendProblem(reply, problem(400, "Bad request", `invalid ${fields}`, { errors }));
+  }
+  if (isUnstorableText(error)) {
+    return sendProblem(
+      reply,
+      problem(400, "Bad request", "text may not contain the NUL character (\\u0000)", {
+        errors: [{ path: "body", message: "contains a NUL character" }],
+      }),
+    );
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {

@@ -7,6 +7,7 @@ import { API_KEY_SCOPES } from "./access/api-keys.js";
 import { ROLES } from "./access/roles.js";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, TWO_FACTOR_POLICIES } from "./access/sign-in.js";
 import { AccountabilitySettingsSchema, DEFAULT_ACCOUNTABILITY } from "./accountability/deadlines.js";
+import { AppointmentSettingsSchema, DEFAULT_APPOINTMENTS } from "./appointments/settings.js";
 import { DEFAULT_TRACK_RECORD, TrackRecordSettingsSchema } from "./dispatch/track-record.js";
 import { DEFAULT_REASONS, STATUSES } from "./lifecycle/states.js";
 import { isWebhookUrl, WEBHOOK_EVENTS } from "./webhooks.js";
@@ -311,6 +312,9 @@ export const OrganisationSettingsSchema = z.object({
   accountability: AccountabilitySettingsSchema.default(DEFAULT_ACCOUNTABILITY).describe(
     "deadlines per stage, the escalation ladder, and the worker-health thresholds",
   ),
+  appointments: AppointmentSettingsSchema.default(DEFAULT_APPOINTMENTS).describe(
+    "meeting length, the slot grid, notice, buffers, travel speed, holds and reminders",
+  ),
 });
 export type OrganisationSettings = z.infer<typeof OrganisationSettingsSchema>;
 
@@ -346,6 +350,7 @@ export const OrganisationPatchSchema = z
         dispatch: DispatchSettingsSchema,
         security: SecuritySettingsSchema,
         accountability: AccountabilitySettingsSchema,
+        appointments: AppointmentSettingsSchema,
       })
       .partial()
       .strict(),
@@ -371,6 +376,7 @@ export const ACTIVITY_KINDS = [
   "progress",
   "update_request",
   "update",
+  "appointment",
 ] as const;
 
 export const ActivitySchema = z.object({

@@ -126,6 +126,55 @@ export function forUpdateSkipLocked<DB, TB extends keyof DB, O>(
   return dialect === "postgres" ? query.forUpdate().skipLocked() : query;
 }
 
+/**
+ * A rule the database itself keeps: no two rows with the same key whose [start, end) ranges overlap,
+ * among the rows that match `when`. PostgreSQL: an exclusion constraint (btree_gist); SQLite:
+ * triggers that abort the insert or update. Both fail with an error isOverlapViolation recognises.
+ */
+export async function addNoOverlapRule(
+  // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists.
+  db: Kysely<any>,
+  dialect: DialectName,
+  rule: { name: string; table: string; key: string; start: string; end: string; when: string },
+): Promise<void> {
+  const { name, table, key, start, end, when } = rule;
+  if (dialect === "postgres") {
+    await sql`create extension if not exists btree_gist`.execute(db);
+    await sql
+      .raw(
+        `alter table ${table} add constraint ${name} exclude using gist (${key} with =, int8range(${start}, ${end}) with &&) where (${when})`,
+      )
+      .execute(db);
+    return;
+  }
+  const newWhen = when.replace(/(\w+)\s*=/g, "new.$1 =");
+  for (const event of ["insert", "update"]) {
+    await sql
+      .raw(
+        `create trigger ${name}_${event} before ${event} on ${table}
+        when ${newWhen} and exists (
+          select 1 from ${table} o where o.${key} = new.${key} and o.${when.replace(/(\w+)\s*=/g, "$1 =")}
+            and o.id <> new.id and o.${start} < new.${end} and o.${end} > new.${start})
+        begin select raise(abort, '${name}'); end`,
+      )
+      .execute(db);
+  }
+}
+
+/** Text PostgreSQL refuses to store (a NUL character); SQLite keeps it. Bad input, never a bug. */
+export function isUnstorableText(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === "22021" || code === "22P05";
+}
+
+export function isOverlapViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    code === "23P01" || (typeof message === "string" && /_no_overlap\b/.test(message) && code !== "23505")
+  );
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const code = (error as { code?: unknown }).code;

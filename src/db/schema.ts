@@ -129,6 +129,10 @@ export interface WorkersTable {
   time_zone: string;
   created_at: Iso;
   updated_at: Iso;
+  /** Weekly hours, exceptions and the daily cap (JSON, in time_zone); null = the default week. */
+  availability: JsonText | null;
+  /** SHA-256 of the secret in the worker's calendar feed URL. */
+  calendar_token_hash: string | null;
 }
 
 export interface ContactsTable {
@@ -171,6 +175,98 @@ export interface ContactsTable {
   first_meeting_at: Iso | null;
   /** The last update the worker gave: a call, a meeting, a note, progress, an answered request. */
   last_update_at: Iso | null;
+  /** What the setter learnt on calls: question id → answer (JSON). */
+  script_answers: JsonText | null;
+  call_attempts: number;
+  /** The person's own IANA time zone, when known (callbacks are agreed in it). */
+  time_zone: string | null;
+}
+
+export interface ScriptsTable {
+  id: string;
+  organisation_id: string;
+  /** The campaign it is for; "" is the organisation's default. */
+  campaign: string;
+  name: string;
+  steps: JsonText;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+export interface ObjectionsTable {
+  id: string;
+  organisation_id: string;
+  objection: string;
+  answers: JsonText;
+  search_text: string;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+export interface CallbacksTable {
+  id: string;
+  organisation_id: string;
+  contact_id: string;
+  setter_id: string | null;
+  due_at: Iso;
+  time_zone: string;
+  local_time: string;
+  note: string | null;
+  created_at: Iso;
+  reminded_at: Iso | null;
+  done_at: Iso | null;
+}
+
+export interface AppointmentsTable {
+  id: string;
+  organisation_id: string;
+  contact_id: string;
+  worker_id: string;
+  starts_at: Iso;
+  ends_at: Iso;
+  start_ms: number;
+  end_ms: number;
+  local_date: string;
+  /** in_person, phone or video */
+  mode: string;
+  place_name: string | null;
+  lat: number | null;
+  lon: number | null;
+  /** booked, cancelled, completed or no_show */
+  status: string;
+  sequence: Generated<number>;
+  note: string | null;
+  cancel_reason: string | null;
+  invite_contact: Generated<number>;
+  /** The reminder lead times (minutes) already sent, as JSON. */
+  reminders_sent: JsonText;
+  booked_by: string | null;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+export interface SlotHoldsTable {
+  id: string;
+  organisation_id: string;
+  worker_id: string;
+  contact_id: string | null;
+  start_ms: number;
+  end_ms: number;
+  held_by: string | null;
+  expires_at: Iso;
+  created_at: Iso;
+}
+
+export interface SupplyShortagesTable {
+  id: string;
+  organisation_id: string;
+  contact_id: string | null;
+  reason: string;
+  place_name: string | null;
+  country: string | null;
+  lat: number | null;
+  lon: number | null;
+  created_at: Iso;
 }
 
 export interface DeadlinesTable {
@@ -310,6 +406,12 @@ export interface Database {
   deadlines: DeadlinesTable;
   notifications: NotificationsTable;
   notification_settings: NotificationSettingsTable;
+  scripts: ScriptsTable;
+  objections: ObjectionsTable;
+  callbacks: CallbacksTable;
+  appointments: AppointmentsTable;
+  slot_holds: SlotHoldsTable;
+  supply_shortages: SupplyShortagesTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -8,7 +8,8 @@ import { SIGNATURE_HEADER, signatureHeader } from "../core/webhook-signature.js"
 import { type AttemptOutcome, nextStep } from "../core/webhooks.js";
 import { forUpdateSkipLocked } from "../db/dialect.js";
 import { findWebhook, type OutboxRow } from "../db/webhooks.js";
-import { deliverEmail } from "../notify/email.js";
+import { deliverEmail, deliverInvitation } from "../notify/email.js";
+import { INVITATION_KIND } from "../services/calendar.js";
 import { EMAIL_KIND } from "../services/notify.js";
 import { WEBHOOK_KIND } from "../services/webhooks.js";
 
@@ -46,7 +47,11 @@ export const DELIVERERS: Record<string, Deliverer> = { [WEBHOOK_KIND]: deliverWe
 export function deliverersOf(ctx: Context): Record<string, Deliverer> {
   const mailer = ctx.mailer;
   if (!mailer) return DELIVERERS;
-  return { ...DELIVERERS, [EMAIL_KIND]: (c, row) => deliverEmail(c, mailer, row) };
+  return {
+    ...DELIVERERS,
+    [EMAIL_KIND]: (c, row) => deliverEmail(c, mailer, row),
+    [INVITATION_KIND]: (_c, row) => deliverInvitation(mailer, row),
+  };
 }
 
 /** Claims the rows that are due, delivers them, and records each outcome. */

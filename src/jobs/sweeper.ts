@@ -1,14 +1,16 @@
 /**
  * The sweeper: acts on what is due: deadlines and their escalation ladder, the digests of
  * notifications at each person's set times, each worker's trust, recomputed daily from their history; the
- * retention rule that anonymises long-closed contacts; and the batch dispatch of every
- * organisation that dispatches in batches, every N minutes. Safe to run in several processes at
+ * retention rule that anonymises long-closed contacts; setters' reminders of their callbacks; and
+ * the batch dispatch of every organisation that dispatches in batches, every N minutes. Safe to run in several processes at
  * once: a run is claimed atomically when applied, every offer is checked under the worker's row
  * lock, and erasing a contact twice changes nothing.
  */
 import type { Context } from "../context.js";
 import { toOrganisation } from "../db/organisations.js";
 import { dispatcherSystem } from "../services/auto-dispatch.js";
+import { remindAppointments } from "../services/calendar.js";
+import { remindCallbacks } from "../services/callbacks.js";
 import { applyRun, previewRun } from "../services/dispatch-run.js";
 import { type EscalationReport, escalateDue } from "../services/escalate-deadlines.js";
 import { applyRetention } from "../services/personal-data.js";
@@ -24,6 +26,10 @@ export interface SweepReport {
   deadlines: Omit<EscalationReport, "seen">;
   /** Digests written to the outbox. */
   digests: number;
+  /** Reminders sent before meetings. */
+  appointmentReminders: number;
+  /** Setters reminded of a callback coming due. */
+  callbacks: number;
 }
 
 const DAY = 24 * 3_600_000;
@@ -36,6 +42,8 @@ export async function sweep(ctx: Context): Promise<SweepReport> {
     erased: 0,
     deadlines: { reminded: 0, escalated: 0, expired: 0, takenBack: 0 },
     digests: 0,
+    appointmentReminders: 0,
+    callbacks: 0,
   };
   // Deadlines first: a lapsed offer returns its contact in time for this sweep's batch.
   for (let round = 0; round < 50; round++) {
@@ -87,6 +95,10 @@ export async function sweep(ctx: Context): Promise<SweepReport> {
       skipped: applied.value.skipped?.length ?? 0,
     });
   }
+  report.appointmentReminders = await remindAppointments(ctx);
+  report.callbacks = await remindCallbacks(ctx);
+  // Holds last minutes; the expired ones are only rows in the way.
+  await ctx.db.kysely.deleteFrom("slot_holds").where("expires_at", "<=", now.toISOString()).execute();
   report.digests = await sendDigests(ctx);
   return report;
 }

@@ -91,3 +91,26 @@ export async function deliverEmail(ctx: Context, mailer: Mailer, row: OutboxRow)
   });
   return { ok: true };
 }
+
+/** An invitation as the outbox keeps it: frozen at the change, so each SEQUENCE is sent as it was. */
+export interface InvitationPayload {
+  to: string;
+  subject: string;
+  text: string;
+  method: "REQUEST" | "CANCEL";
+  ics: string;
+}
+
+/** Sends an invitation with its iCalendar part (text/calendar; method=…), which mail apps offer to add. */
+export async function deliverInvitation(mailer: Mailer, row: OutboxRow): Promise<AttemptOutcome> {
+  const payload = JSON.parse(row.payload) as InvitationPayload;
+  await mailer.send({
+    to: payload.to,
+    subject: payload.subject,
+    text: payload.text,
+    messageId: messageIdOf(row),
+    headers: { "X-Handoff-Delivery": row.idempotency_key },
+    icalEvent: { method: payload.method, content: payload.ics },
+  });
+  return { ok: true };
+}

@@ -101,6 +101,9 @@ export function newContactRow(
     first_attempt_at: null,
     first_meeting_at: null,
     last_update_at: null,
+    script_answers: null,
+    call_attempts: 0,
+    time_zone: null,
   };
 }
 

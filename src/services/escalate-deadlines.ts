@@ -39,8 +39,13 @@ export async function escalateDue(ctx: Context, limit = 200): Promise<Escalation
     .execute();
   report.seen = due.length;
   const redispatch: Array<{ organisation: Organisation; contactId: string }> = [];
+  const organisations = new Map<string, Organisation>();
   for (const item of due) {
-    const organisation = await loadSettings(ctx.db.kysely, item.organisation_id);
+    let organisation = organisations.get(item.organisation_id);
+    if (!organisation) {
+      organisation = await loadSettings(ctx.db.kysely, item.organisation_id);
+      organisations.set(item.organisation_id, organisation);
+    }
     const acted = await ctx.db.kysely.transaction().execute(async (trx) => {
       const locked = await lockContact(trx, ctx.db.dialect, item.organisation_id, item.contact_id);
       const deadline = await trx

@@ -13,6 +13,7 @@ import { toAuditEntry } from "../db/audit.js";
 import { findContact, toContact } from "../db/contacts.js";
 import { listDecisions } from "../db/dispatch.js";
 import type { Database } from "../db/schema.js";
+import { eraseCallData } from "./callbacks.js";
 import { audit, type Caller, systemCaller } from "./record.js";
 
 export async function exportContact(
@@ -110,6 +111,31 @@ async function eraseRows(
   await trx
     .updateTable("declines")
     .set({ reason: null })
+    .where("organisation_id", "=", organisationId)
+    .where("contact_id", "=", id)
+    .execute();
+  await eraseCallData(trx, organisationId, id);
+  await trx
+    .updateTable("appointments")
+    .set({ note: null, cancel_reason: null, place_name: null, lat: null, lon: null })
+    .where("organisation_id", "=", organisationId)
+    .where("contact_id", "=", id)
+    .execute();
+  await trx
+    .updateTable("deadlines")
+    .set({ note: null, answer: null })
+    .where("organisation_id", "=", organisationId)
+    .where("contact_id", "=", id)
+    .execute();
+  await trx
+    .updateTable("notifications")
+    .set({ data: "{}" })
+    .where("organisation_id", "=", organisationId)
+    .where("contact_id", "=", id)
+    .execute();
+  await trx
+    .updateTable("supply_shortages")
+    .set({ place_name: null, lat: null, lon: null })
     .where("organisation_id", "=", organisationId)
     .where("contact_id", "=", id)
     .execute();

@@ -70,6 +70,8 @@ export async function createWorker(
     time_zone: input.timeZone,
     created_at: now,
     updated_at: now,
+    availability: null,
+    calendar_token_hash: null,
   };
   const worker = toWorker({ ...row, load: 0 });
   try {

@@ -97,6 +97,26 @@ const UPDATE_ROUTES: Record<string, (id: string) => Sent> = {
   }),
 };
 
+/** Booking a meeting for a contact: covered cell by cell in the authorisation matrix. */
+const BOOKING_ROUTES: Record<string, (id: string) => Sent> = {
+  "GET /api/v1/contacts/{id}/slots": (id) => ({ method: "GET", url: `/api/v1/contacts/${id}/slots` }),
+  "POST /api/v1/contacts/{id}/appointments": (id) => ({
+    method: "POST",
+    url: `/api/v1/contacts/${id}/appointments`,
+    payload: { workerId: "x", start: "2026-03-03T10:00:00Z", mode: "phone" },
+  }),
+};
+
+/** Calling a contact: for setters (on contacts nobody holds), dispatchers and admins; never for the field. */
+const SETTING_ROUTES: Record<string, (id: string) => Sent> = {
+  "GET /api/v1/contacts/{id}/script": (id) => ({ method: "GET", url: `/api/v1/contacts/${id}/script` }),
+  "POST /api/v1/contacts/{id}/calls": (id) => ({
+    method: "POST",
+    url: `/api/v1/contacts/${id}/calls`,
+    payload: { outcome: "no_answer", note: "Voicemail" },
+  }),
+};
+
 /** Data-subject routes: admins only, whoever holds the contact. */
 const PERSONAL_DATA_ROUTES: Record<string, (id: string) => Sent> = {
   "GET /api/v1/contacts/{id}/export": (id) => ({ method: "GET", url: `/api/v1/contacts/${id}/export` }),
@@ -213,6 +233,8 @@ describeEachDatabase("access by role", (env) => {
         ...Object.keys(DISPATCH_ROUTES),
         ...Object.keys(PERSONAL_DATA_ROUTES),
         ...Object.keys(UPDATE_ROUTES),
+        ...Object.keys(BOOKING_ROUTES),
+        ...Object.keys(SETTING_ROUTES),
       ].sort(),
     ).toEqual(documented);
   });
@@ -234,6 +256,21 @@ describeEachDatabase("access by role", (env) => {
     expect(answered.statusCode).toBe(200);
     expect((answered.json() as { answered: string[] }).answered).toHaveLength(1);
     expectProblem(await send(app, org.cookies.worker, answer(mine)), 409, { label: "answered already" });
+  });
+
+  it("lets setters call the contacts nobody holds, dispatchers any, and keeps workers and marketers out", async () => {
+    const { app } = env();
+    const { org, mine, theirs, open } = await team(env);
+    const expected = (key: string) => (key.startsWith("POST") ? 201 : 200);
+    for (const [key, build] of Object.entries(SETTING_ROUTES)) {
+      expectProblem(await send(app, org.cookies.worker, build(mine)), 403, { label: `worker ${key}` });
+      expectProblem(await send(app, org.cookies.marketer, build(open)), 403, { label: `marketer ${key}` });
+      for (const id of [mine, theirs]) {
+        expectProblem(await send(app, org.cookies.setter, build(id)), 404, { label: `setter ${key}` });
+      }
+      expect((await send(app, org.cookies.setter, build(open))).statusCode, key).toBe(expected(key));
+      expect((await send(app, org.cookies.dispatcher, build(open))).statusCode, key).toBe(expected(key));
+    }
   });
 
   it("lets only an admin export or erase a contact's personal data, even one a worker holds", async () => {

@@ -9,11 +9,16 @@ import { expect, it } from "vitest";
 import { buildApp } from "../../src/api/app.js";
 import type { Context } from "../../src/context.js";
 import type { Role } from "../../src/core/access/roles.js";
+import type { ScriptInput } from "../../src/core/appointments/scripts.js";
+import { DEFAULT_AVAILABILITY } from "../../src/core/schedule/availability.js";
 import { createApiKey } from "../../src/services/api-keys.js";
+import { recordCall } from "../../src/services/calls.js";
 import { type Caller, systemCaller } from "../../src/services/record.js";
 import { createUser } from "../../src/services/save-user.js";
 import { editWorker } from "../../src/services/save-worker.js";
+import { createObjection, saveScript } from "../../src/services/scripts.js";
 import { tokenId } from "../../src/services/sessions.js";
+import { holdSlot } from "../../src/services/slots.js";
 import { createWebhook } from "../../src/services/webhooks.js";
 import { describeEachDatabase, type TestClock } from "../support/databases.js";
 import type { Sent } from "../support/http.js";
@@ -81,7 +86,12 @@ type Target =
   | "userSession"
   | "apiKey"
   | "webhook"
-  | "run";
+  | "run"
+  | "appointment"
+  | "hold"
+  | "script"
+  | "objection"
+  | "callback";
 
 interface BodyContext {
   world: World;
@@ -214,6 +224,50 @@ const UPDATE_REQUEST = {
 
 /** Answering is allowed, but the sample contact has no open update request. */
 const NO_OPEN_REQUEST = { allow: 409, why: "no update request is open on the contact" } as const;
+
+/** Booking with alpha's first worker: a contact worker2 holds is booked with worker2 or not at all. */
+const BOOKING = {
+  others: { allow: 409, why: "another worker holds the contact" },
+  unassigned: "allow",
+} as const;
+
+/** A meeting: dispatchers and admins reach every one, a worker their own; a setter only those they booked. */
+const MEETING = {
+  admin: "allow",
+  dispatcher: "allow",
+  setter: 404,
+  worker: { own: "allow", others: 404 },
+  marketer: 403,
+} as const satisfies RoleColumns;
+
+/** Recording how a meeting went: allowed, but the world's meetings have not started yet. */
+const NOT_YET = { allow: 409, why: "the meeting has not started yet" } as const;
+
+/** Appointment setting: setters, dispatchers and admins work from scripts, objections and callbacks. */
+const SETTING = {
+  admin: "allow",
+  dispatcher: "allow",
+  setter: "allow",
+  worker: 403,
+  marketer: 403,
+} as const satisfies RoleColumns;
+
+/** A call outcome is for contacts being qualified: one a worker holds is not qualified by phone. */
+const CALL = {
+  others: { allow: 409, why: "a worker holds the contact, so it is no longer being qualified" },
+  unassigned: "allow",
+} as const;
+
+/** A campaign names a script within the caller's organisation: a name another organisation uses is free here. */
+const ANY_CAMPAIGN = { others: "allow", otherOrg: "allow" } as const;
+
+const SAMPLE_SCRIPT: ScriptInput = {
+  name: "Welcome",
+  steps: [
+    { id: "hello", kind: "say", text: "Hello!" },
+    { id: "meet", kind: "question", text: "Would you like to meet?", options: ["yes", "no"] },
+  ],
+};
 
 const NEW_PASSWORD = "a fresh and rather long passphrase";
 
@@ -414,6 +468,125 @@ const TABLE: Record<string, Rule> = {
     ...EVERY_ROLE,
   },
 
+  // Appointments: availability, slots, holds, bookings.
+  "GET /api/v1/workers/{id}/availability": { target: "worker", ...WORKER_RECORD },
+  "PUT /api/v1/workers/{id}/availability": {
+    target: "worker",
+    body: () => DEFAULT_AVAILABILITY,
+    ...WORKER_MANAGEMENT,
+  },
+  "GET /api/v1/workers/{id}/slots": { target: "worker", ...WORKER_RECORD },
+  "POST /api/v1/workers/{id}/calendar-feed": { target: "worker", ...WORKER_MANAGEMENT },
+  "GET /api/v1/contacts/{id}/slots": { target: "contact", ...CONTACT_WORK },
+  "POST /api/v1/contacts/{id}/appointments": {
+    target: "contact",
+    fresh: true,
+    body: ({ world }) => ({
+      workerId: world.alpha.workers.worker.id,
+      start: nextStart(world),
+      durationMinutes: 15,
+      mode: "phone",
+    }),
+    admin: BOOKING,
+    dispatcher: BOOKING,
+    setter: { others: 404, unassigned: "allow" },
+    worker: { own: "allow", others: 404, unassigned: 404 },
+    marketer: 403,
+  },
+  "POST /api/v1/slot-holds": {
+    target: "none",
+    body: ({ world }) => ({
+      workerId: world.alpha.workers.worker.id,
+      start: nextStart(world),
+      durationMinutes: 15,
+    }),
+    admin: "allow",
+    dispatcher: "allow",
+    setter: "allow",
+    worker: 403,
+    marketer: 403,
+  },
+  // Only the one who holds a slot lets it go; the world's holds are a bystander's.
+  "DELETE /api/v1/slot-holds/{id}": {
+    target: "hold",
+    admin: 404,
+    dispatcher: 404,
+    setter: 404,
+    worker: 404,
+    marketer: 404,
+  },
+  "GET /api/v1/appointments": {
+    target: "none",
+    admin: "allow",
+    dispatcher: "allow",
+    setter: "allow",
+    worker: "allow",
+    marketer: 403,
+  },
+  "GET /api/v1/appointments/{id}": { target: "appointment", ...MEETING },
+  "POST /api/v1/appointments/{id}/reschedule": {
+    target: "appointment",
+    fresh: true,
+    body: ({ world }) => ({ start: nextStart(world), durationMinutes: 15 }),
+    ...MEETING,
+  },
+  "POST /api/v1/appointments/{id}/cancel": {
+    target: "appointment",
+    fresh: true,
+    body: () => ({ reason: "the contact asked" }),
+    ...MEETING,
+  },
+  "POST /api/v1/appointments/{id}/outcome": {
+    target: "appointment",
+    fresh: true,
+    body: () => ({ outcome: "completed" }),
+    ...MEETING,
+    admin: NOT_YET,
+    dispatcher: NOT_YET,
+    worker: { own: NOT_YET, others: 404 },
+  },
+
+  // Appointment setting: scripts, objections, call outcomes and callbacks.
+  "GET /api/v1/scripts": { target: "none", ...SETTING },
+  "PUT /api/v1/scripts/{campaign}": {
+    target: "script",
+    fresh: true,
+    body: () => SAMPLE_SCRIPT,
+    ...DISPATCHERS,
+    admin: ANY_CAMPAIGN,
+    dispatcher: ANY_CAMPAIGN,
+  },
+  "DELETE /api/v1/scripts/{campaign}": { target: "script", fresh: true, ...DISPATCHERS },
+  "GET /api/v1/contacts/{id}/script": { target: "contact", ...DISPATCH_VIEWS },
+  "POST /api/v1/contacts/{id}/calls": {
+    target: "contact",
+    fresh: true,
+    body: () => ({ outcome: "no_answer" }),
+    ...DISPATCH_VIEWS,
+    admin: CALL,
+    dispatcher: CALL,
+  },
+  "GET /api/v1/callbacks": { target: "none", ...SETTING },
+  // A setter marks their own callbacks done; dispatchers and admins anyone's.
+  "POST /api/v1/callbacks/{id}/done": {
+    target: "callback",
+    fresh: true,
+    ...SETTING,
+    setter: { own: "allow", others: 404 },
+  },
+  "GET /api/v1/objections": { target: "none", ...SETTING },
+  "POST /api/v1/objections": {
+    target: "none",
+    body: () => ({ objection: "I have no time", answers: ["Twenty minutes are enough."] }),
+    ...DISPATCHERS,
+  },
+  "PATCH /api/v1/objections/{id}": {
+    target: "objection",
+    body: () => ({ answers: ["When would suit you?"] }),
+    ...DISPATCHERS,
+  },
+  "DELETE /api/v1/objections/{id}": { target: "objection", fresh: true, ...DISPATCHERS },
+
   // Users, the organisation and the audit log.
   "GET /api/v1/users": { target: "none", ...ADMINS },
   "POST /api/v1/users": {
@@ -479,10 +652,17 @@ function relationsFor(target: Target, caller: CallerName): Array<Relation | null
     case "session":
     case "userSession":
       return isRole(caller) ? ["own", "others", "otherOrg"] : ["others", "otherOrg"];
+    case "appointment":
+      return caller === "worker" ? ["own", "others", "otherOrg"] : ["others", "otherOrg"];
     case "apiKey":
     case "webhook":
     case "run":
+    case "hold":
+    case "script":
+    case "objection":
       return ["others", "otherOrg"];
+    case "callback":
+      return caller === "setter" ? ["own", "others", "otherOrg"] : ["others", "otherOrg"];
   }
 }
 
@@ -586,6 +766,15 @@ interface World {
   apiKeys: Record<"alpha" | "beta", string>;
   webhooks: Record<"alpha" | "beta", string>;
   runs: Record<"alpha" | "beta", string>;
+  /** Meetings for the cells that do not change them: `own` with alpha's worker, `others` with worker2. */
+  appointments: Record<"own" | "others" | "otherOrg", string>;
+  /** Slots held by each organisation's bystander. */
+  holds: Record<"alpha" | "beta", string>;
+  /** A campaign with a script in each organisation (only there). */
+  scripts: Record<"alpha" | "beta", string>;
+  objections: Record<"alpha" | "beta", string>;
+  /** A callback each organisation's bystander (a setter) agreed. */
+  callbacks: Record<"alpha" | "beta", string>;
   /** A session of each bystander that cells expected to be refused name. */
   sessions: Record<"alpha" | "beta", string>;
   /** The secrets the API-key callers present: alpha's keys of each scope. */
@@ -681,6 +870,71 @@ async function newRun(world: World, org: SeededOrganisation): Promise<string> {
   );
 }
 
+/**
+ * A start no other cell uses: 15-minute phone meetings on the half hour, 08:30–14:00 UTC on weekdays
+ * from the day after the world's clock, inside both seeded workers' default hours (Rome and Athens).
+ */
+function nextStart(world: World): string {
+  const k = next(world);
+  const DAY = 86_400_000;
+  let day = Date.parse("2026-03-03T00:00:00Z");
+  for (let weekdays = Math.floor(k / 12); weekdays > 0; ) {
+    day += DAY;
+    if (![0, 6].includes(new Date(day).getUTCDay())) weekdays -= 1;
+  }
+  return new Date(day + (8.5 * 60 + (k % 12) * 30) * 60_000).toISOString();
+}
+
+async function newAppointment(world: World, relation: "own" | "others" | "otherOrg"): Promise<string> {
+  const org = relation === "otherOrg" ? world.beta : world.alpha;
+  const contactId = await newContact(world, relation);
+  const workerId = relation === "others" ? org.workers.worker2.id : org.workers.worker.id;
+  return createdId(
+    await inject(
+      world.app,
+      { cookie: org.cookies.dispatcher },
+      {
+        method: "POST",
+        url: `/api/v1/contacts/${contactId}/appointments`,
+        payload: { workerId, start: nextStart(world), durationMinutes: 15, mode: "phone" },
+      },
+    ),
+  );
+}
+
+async function newHold(world: World, org: SeededOrganisation, user: UserRef): Promise<string> {
+  const caller: Caller = { ...systemCaller(org.id), role: "setter", userId: user.id };
+  const start = nextStart(world);
+  return must(
+    await holdSlot(world.ctx, caller, { workerId: org.workers.worker.id, start, durationMinutes: 15 }),
+  ).id;
+}
+
+async function newScript(world: World, org: SeededOrganisation): Promise<string> {
+  const campaign = `${org.slug}-campaign-${next(world)}`;
+  must(await saveScript(world.ctx, adminOf(org), campaign, SAMPLE_SCRIPT));
+  return campaign;
+}
+
+async function newObjection(world: World, org: SeededOrganisation): Promise<string> {
+  const input = { objection: `Objection ${next(world)}`, answers: ["A prepared answer."] };
+  return must(await createObjection(world.ctx, adminOf(org), input)).id;
+}
+
+/** A callback the user (a setter) agreed a week ahead, on a new contact nobody holds. */
+async function newCallback(world: World, org: SeededOrganisation, user: UserRef): Promise<string> {
+  const contactId = await newContact(world, org === world.beta ? "otherOrg" : "unassigned");
+  const caller: Caller = { ...systemCaller(org.id), role: "setter", userId: user.id };
+  const at = new Date(world.clock.now().getTime() + 7 * 86_400_000).toISOString().slice(0, 16);
+  const call = await recordCall(world.ctx, caller, contactId, {
+    outcome: "not_now",
+    callback: { at, timeZone: "UTC" },
+  });
+  const callback = must(call).callback;
+  if (!callback) throw new Error("the call scheduled no callback");
+  return callback.id;
+}
+
 /** Two organisations with a user of every role, a bystander user, contacts in every relation and integrations. */
 async function buildWorld(ctx: Context, app: FastifyInstance, clock: TestClock): Promise<World> {
   const alpha = await seedOrganisation(ctx, app, "alpha");
@@ -701,6 +955,11 @@ async function buildWorld(ctx: Context, app: FastifyInstance, clock: TestClock):
     apiKeys: { alpha: "", beta: "" },
     webhooks: { alpha: "", beta: "" },
     runs: { alpha: "", beta: "" },
+    appointments: { own: "", others: "", otherOrg: "" },
+    holds: { alpha: "", beta: "" },
+    scripts: { alpha: "", beta: "" },
+    objections: { alpha: "", beta: "" },
+    callbacks: { alpha: "", beta: "" },
     sessions: { alpha: "", beta: "" },
     keys: { intakeKey: "", readKey: "" },
     serial: 0,
@@ -716,7 +975,13 @@ async function buildWorld(ctx: Context, app: FastifyInstance, clock: TestClock):
     world.webhooks[name] = await newWebhook(world, org);
     world.runs[name] = await newRun(world, org);
     world.sessions[name] = await newSession(world, world.bystanders[name]);
+    world.holds[name] = await newHold(world, org, world.bystanders[name]);
+    world.scripts[name] = await newScript(world, org);
+    world.objections[name] = await newObjection(world, org);
+    world.callbacks[name] = await newCallback(world, org, world.bystanders[name]);
   }
+  for (const relation of ["own", "others", "otherOrg"] as const)
+    world.appointments[relation] = await newAppointment(world, relation);
   const keyOf = async (scope: "intake" | "contacts:read") =>
     must(await createApiKey(ctx, adminOf(alpha), { name: `Caller ${scope}`, scopes: [scope] })).key;
   world.keys = { intakeKey: await keyOf("intake"), readKey: await keyOf("contacts:read") };
@@ -824,6 +1089,22 @@ async function pathParams(
       return { id: fresh ? await newWebhook(world, org) : world.webhooks[side] };
     case "run":
       return { id: fresh ? await newRun(world, org) : world.runs[side] };
+    case "appointment": {
+      const which = relation === "unassigned" ? "others" : relation;
+      return { id: fresh ? await newAppointment(world, which) : world.appointments[which] };
+    }
+    case "hold":
+      return { id: world.holds[side] };
+    case "script":
+      return { campaign: fresh ? await newScript(world, org) : world.scripts[side] };
+    case "objection":
+      return { id: fresh ? await newObjection(world, org) : world.objections[side] };
+    case "callback": {
+      const owner = relation === "own" ? { id: org.userIds.setter, email: "" } : world.bystanders[side];
+      return {
+        id: fresh || relation === "own" ? await newCallback(world, org, owner) : world.callbacks[side],
+      };
+    }
   }
 }
 

@@ -57,6 +57,25 @@ async function refused(
 }
 
 describeEachDatabase("bad input", (env) => {
+  it("refuses a NUL character in a path or a text field with 400, on either database", async () => {
+    const s = await scene(env);
+    const before = await stateOf(env, s.id);
+    const inPath = await s.app.inject({
+      method: "GET",
+      url: "/api/v1/contacts/%00",
+      headers: { cookie: s.cookie },
+    });
+    expect([400, 404]).toContain(inPath.statusCode);
+    const inBody = await s.app.inject({
+      method: "PATCH",
+      url: `/api/v1/contacts/${s.id}`,
+      headers: { cookie: s.cookie },
+      payload: { placeName: "Roma\u0000" },
+    });
+    expect([200, 400]).toContain(inBody.statusCode);
+    if (inBody.statusCode === 400) expect(await stateOf(env, s.id)).toEqual(before);
+  });
+
   it("refuses a body that is not valid JSON", async () => {
     const s = await scene(env);
     const body = await refused(

@@ -1,9 +1,10 @@
-import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { ApiError } from "./api.js";
 import "./i18n/index.js";
+import { UNREAD } from "./notifications/bell.js";
 import { App } from "./shell/app.js";
 import { ErrorBoundary } from "./shell/error-boundary.js";
 import "./styles.css";
@@ -16,6 +17,10 @@ const client: QueryClient = new QueryClient({
         void client.invalidateQueries({ queryKey: ["me"] });
       }
     },
+  }),
+  // Whatever the user just did may have told someone, or answered what they were told: recount the bell.
+  mutationCache: new MutationCache({
+    onSuccess: () => client.invalidateQueries({ queryKey: UNREAD }),
   }),
   defaultOptions: {
     queries: {

@@ -10,7 +10,7 @@ import {
   type LatenessBucket,
   latenessBucket,
 } from "../../core/accountability/deadlines.js";
-import { listOpenDeadlines } from "../../db/deadlines.js";
+import { listOpenDeadlines, overdueCounts } from "../../db/deadlines.js";
 import { canDispatch } from "../../services/offer-contact.js";
 import { answerUpdate, requestUpdate } from "../../services/update-requests.js";
 import { workersHealth } from "../../services/worker-health.js";
@@ -53,6 +53,10 @@ const DeadlineQuery = z.object({
     .describe("only those past due"),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
+
+/** Items fetched for the board (most overdue first), and shown per worker. */
+const BOARD_ITEMS = 2000;
+const ITEMS_PER_WORKER = 50;
 
 const BOARD_BUCKETS = LATENESS_BUCKETS.filter((b): b is Exclude<LatenessBucket, "due"> => b !== "due");
 
@@ -163,27 +167,39 @@ export function accountabilityRoutes(app: FastifyInstance, ctx: Context): void {
         });
       }
       const now = ctx.clock.now().toISOString();
-      const rows = await listOpenDeadlines(ctx.db.kysely, caller.organisationId, { overdueAt: now }, 20_000);
-      const groups = new Map<string, ReturnType<typeof toDeadline>[]>();
+      const counts = await overdueCounts(ctx.db.kysely, caller.organisationId, now);
+      // The items: the most overdue first, enough to show each worker's worst; the counts are exact.
+      const rows = await listOpenDeadlines(
+        ctx.db.kysely,
+        caller.organisationId,
+        { overdueAt: now },
+        BOARD_ITEMS,
+      );
+      const items = new Map<string, ReturnType<typeof toDeadline>[]>();
       for (const row of rows) {
         const key = row.worker_id ?? "";
-        groups.set(key, [...(groups.get(key) ?? []), toDeadline(row, now)]);
+        const list = items.get(key) ?? [];
+        if (list.length === 0) items.set(key, list);
+        if (list.length < ITEMS_PER_WORKER) list.push(toDeadline(row, now));
       }
-      const workers = [...groups.values()].map((items) => {
-        const counts: Record<string, number> = Object.fromEntries(BOARD_BUCKETS.map((b) => [b, 0]));
-        for (const item of items) counts[item.bucket] = (counts[item.bucket] ?? 0) + 1;
-        return {
-          workerId: items[0]?.workerId ?? null,
-          workerName: items[0]?.workerName ?? null,
-          total: items.length,
-          counts,
-          items: items.slice(0, 50),
-        };
-      });
-      workers.sort(
-        (a, b) => b.total - a.total || (a.items[0]?.dueAt ?? "").localeCompare(b.items[0]?.dueAt ?? ""),
-      );
-      return { generatedAt: now, buckets: [...BOARD_BUCKETS], total: rows.length, workers };
+      const workers = counts
+        .map((c) => ({
+          workerId: c.worker_id,
+          workerName: c.worker_name ?? null,
+          total: Number(c.total),
+          oldest: String(c.oldest),
+          counts: {
+            under_1d: Number(c.under_1d),
+            "1_3d": Number(c.d1_3),
+            "3_7d": Number(c.d3_7),
+            over_7d: Number(c.over_7d),
+          },
+          items: items.get(c.worker_id ?? "") ?? [],
+        }))
+        .sort((a, b) => b.total - a.total || a.oldest.localeCompare(b.oldest))
+        .map(({ oldest: _oldest, ...worker }) => worker);
+      const total = workers.reduce((sum, w) => sum + w.total, 0);
+      return { generatedAt: now, buckets: [...BOARD_BUCKETS], total, workers };
     },
   );
 

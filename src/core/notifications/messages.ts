@@ -15,6 +15,7 @@ export interface NotificationData {
   reason?: string | null;
   note?: string | null;
   answer?: string | null;
+  placeName?: string | null;
 }
 
 export interface MessageItem {
@@ -72,6 +73,16 @@ export function notificationLine(item: MessageItem, nouns: Nouns, zone: string):
       return `${d.requesterName ?? `The ${nouns.dispatcher}`} asks for an update on ${name}${d.note ? `: "${d.note}"` : ""}. Please answer by ${due}.`;
     case "update_answered":
       return `${worker} answered your update request on ${name}: "${d.answer ?? ""}"`;
+    case "callback_due":
+      return `Time to call ${name} back: you agreed on ${due}${d.note ? ` ("${d.note}")` : ""}.`;
+    case "appointment_booked":
+      return `A meeting with ${name} was booked for you: ${due}${d.placeName ? `, ${d.placeName}` : ""}.`;
+    case "appointment_changed":
+      return `Your meeting with ${name} moved to ${due}${d.reason ? ` (${d.reason})` : ""}.`;
+    case "appointment_cancelled":
+      return `Your meeting with ${name} on ${due} is cancelled${d.reason ? `: ${d.reason}` : ""}.`;
+    case "appointment_reminder":
+      return `Reminder: you meet ${name} ${due}${d.placeName ? `, ${d.placeName}` : ""}.`;
   }
 }
 
@@ -85,6 +96,11 @@ const SUBJECTS: Record<NotificationKind, string> = {
   contact_taken_back: "A {contact} was taken back",
   update_requested: "Update requested",
   update_answered: "Your update request was answered",
+  appointment_booked: "A meeting was booked for you",
+  appointment_changed: "A meeting moved",
+  appointment_cancelled: "A meeting was cancelled",
+  appointment_reminder: "Reminder: a meeting soon",
+  callback_due: "A callback is due",
 };
 
 export interface Email {

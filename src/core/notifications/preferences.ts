@@ -16,6 +16,11 @@ export const NOTIFICATION_KINDS = [
   "contact_taken_back",
   "update_requested",
   "update_answered",
+  "appointment_booked",
+  "appointment_changed",
+  "appointment_cancelled",
+  "appointment_reminder",
+  "callback_due",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -49,6 +54,11 @@ export const DEFAULT_CHANNELS: Record<NotificationKind, Channel> = {
   contact_taken_back: "immediate",
   update_requested: "immediate",
   update_answered: "digest",
+  appointment_booked: "immediate",
+  appointment_changed: "immediate",
+  appointment_cancelled: "immediate",
+  appointment_reminder: "immediate",
+  callback_due: "immediate",
 };
 
 export const DEFAULT_PREFERENCES: NotificationPreferences = {

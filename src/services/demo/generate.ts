@@ -321,6 +321,8 @@ class Generator {
       time_zone: COUNTRIES[w.city.country].timeZone,
       created_at: iso(createdAt),
       updated_at: iso(updatedAt),
+      availability: null,
+      calendar_token_hash: null,
     };
     this.workers.push({
       row,
@@ -1102,6 +1104,9 @@ class Generator {
       first_attempt_at: firstAttemptAt === null ? null : iso(firstAttemptAt),
       first_meeting_at: firstMeetingAt === null ? null : iso(firstMeetingAt),
       last_update_at: lastUpdateAt === null ? null : iso(lastUpdateAt),
+      script_answers: null,
+      call_attempts: 0,
+      time_zone: null,
     };
   }
 }

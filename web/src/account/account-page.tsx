@@ -1,7 +1,8 @@
-/** /account, for every role: password, second factor and recovery codes, and the sessions signed in. */
+/** /account, for every role: password, second factor and recovery codes, notifications, and the sessions signed in. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, type Session } from "../api.js";
+import { NotificationSettingsCard } from "../notifications/notification-settings.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useMe } from "../shell/me.js";
 import { PasswordForm } from "./password-form.js";
@@ -26,6 +27,7 @@ export function AccountPage() {
       </dl>
       <PasswordForm />
       <TwoFactorCard />
+      <NotificationSettingsCard />
       <MySessions />
     </section>
   );

@@ -9,6 +9,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { STATUSES } from "../../../src/core/lifecycle/states.js";
 import { api, type Contact, type Page, query, type Worker } from "../api.js";
+import { useDebounced } from "../shell/debounced.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useFormat } from "../shell/format.js";
 import { useMe } from "../shell/me.js";
@@ -18,16 +19,6 @@ const PAGE = 100;
 const ROW_HEIGHT = 56;
 const SORTS = ["createdAt", "updatedAt", "displayName", "lastActivityAt"] as const;
 const LANGUAGE_CODES = ["it", "el", "en", "es", "pt", "sq", "ar", "fa", "uk", "fr", "de"] as const;
-
-/** Waits until typing pauses before the value changes. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 export function ContactList() {
   const { t } = useTranslation();

@@ -1,8 +1,9 @@
-/** One contact: every field, the moves allowed next as buttons, and the timeline with a comment box. */
+/** One contact: every field, the moves allowed next as buttons, what is due on it, and the timeline with a comment box. */
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
+import { ContactDeadlines } from "../accountability/contact-deadlines.js";
 import { api, type ContactDetail } from "../api.js";
 import { ContactDispatch } from "../dispatch/contact-dispatch.js";
 import { ErrorBox } from "../shell/error-box.js";
@@ -109,6 +110,9 @@ export function ContactPage() {
           <StatusActions contact={c} />
           <ProgressActions contact={c} />
         </section>
+        {(me.user.role === "admin" || me.user.role === "dispatcher" || me.user.role === "worker") && (
+          <ContactDeadlines contact={c} />
+        )}
         {(me.user.role === "admin" || me.user.role === "dispatcher") && <ContactDispatch contact={c} />}
         <section aria-labelledby="timeline-title" className="card wide">
           <h2 id="timeline-title">{t("timeline.title")}</h2>

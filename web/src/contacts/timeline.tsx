@@ -6,8 +6,18 @@ import { type Activity, api, type Page, query } from "../api.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useFormat } from "../shell/format.js";
 
-function describe(t: (key: string, options?: Record<string, unknown>) => string, a: Activity): string {
-  const data = a.data as { from?: string; to?: string; reason?: string | null; fields?: string[] };
+function describe(
+  t: (key: string, options?: Record<string, unknown>) => string,
+  a: Activity,
+  dateTime: (iso: string) => string,
+): string {
+  const data = a.data as {
+    from?: string;
+    to?: string;
+    reason?: string | null;
+    fields?: string[];
+    dueAt?: string;
+  };
   switch (a.kind) {
     case "status":
       return t("timeline.status", {
@@ -19,6 +29,10 @@ function describe(t: (key: string, options?: Record<string, unknown>) => string,
       return t("timeline.progress", { to: t(`progress.${data.to}`) });
     case "updated":
       return t("timeline.updated", { fields: (data.fields ?? []).join(", ") });
+    case "update_request":
+      return data.dueAt
+        ? t("timeline.updateRequest", { due: dateTime(data.dueAt) })
+        : t("timeline.kinds.update_request");
     default:
       return t(`timeline.kinds.${a.kind}`);
   }
@@ -84,7 +98,7 @@ export function Timeline({ contactId }: { contactId: string }) {
         {entries.map((a) => (
           <li key={a.id} className={`entry kind-${a.kind}`}>
             <div className="entry-head">
-              <strong>{describe(t, a)}</strong>
+              <strong>{describe(t, a, format.dateTime)}</strong>
               <time dateTime={a.createdAt} title={format.dateTime(a.createdAt)}>
                 {format.ago(a.createdAt)}
               </time>

@@ -1,4 +1,4 @@
-/** A contact's best workers with one-click assign, and on demand the why: every score term, every exclusion. */
+/** A contact's best workers with one-click assign (urgent or not), and on demand the why: every score term, every exclusion. */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -45,10 +45,11 @@ export function SuggestionList({
   const { t } = useTranslation();
   const client = useQueryClient();
   const [open, setOpen] = useState<string | null>(null);
+  const [urgent, setUrgent] = useState(false);
   const contactId = suggestions.contact.id;
   const assign = useMutation({
     mutationFn: (workerId: string) =>
-      api.post<ContactDetail>(`/api/v1/contacts/${contactId}/assign`, { workerId }),
+      api.post<ContactDetail>(`/api/v1/contacts/${contactId}/assign`, { workerId, urgent }),
     onSuccess: (updated) => {
       client.setQueryData(["contact", contactId], updated);
       void client.invalidateQueries({ queryKey: ["contacts"] });
@@ -61,6 +62,12 @@ export function SuggestionList({
   return (
     <div className="suggestions">
       {suggestions.ranked.length === 0 && <p className="muted">{t("dispatch.noneCanServe")}</p>}
+      {suggestions.ranked.length > 0 && (
+        <label className="chip urgent-offer" title={t("dispatch.urgentHelp")}>
+          <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} />
+          {t("dispatch.urgent")}
+        </label>
+      )}
       <ol>
         {suggestions.ranked.map((w) => (
           <li key={w.workerId}>

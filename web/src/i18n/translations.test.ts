@@ -14,9 +14,9 @@ function flatten(tree: Tree, prefix = ""): Map<string, string> {
   return out;
 }
 
-/** Placeholders and nested nouns that a translation must keep: {{count}}, $t(nouns:contacts). */
+/** Placeholders, nested nouns and the tags of <Trans> that a translation must keep: {{count}}, $t(nouns:contacts), <name/>. */
 function tokens(text: string): string[] {
-  return [...text.matchAll(/\{\{\w+\}\}|\$t\([^)]+\)/g)].map((m) => m[0]).sort();
+  return [...text.matchAll(/\{\{\w+\}\}|\$t\([^)]+\)|<\/?\w+\/?>/g)].map((m) => m[0]).sort();
 }
 
 const english = flatten(en);
@@ -31,7 +31,7 @@ describe.each([
     expect([...strings.keys()].sort()).toEqual([...english.keys()].sort());
   });
 
-  it("keep every placeholder and nested noun", () => {
+  it("keep every placeholder, nested noun and tag", () => {
     for (const [key, text] of english) {
       expect(tokens(strings.get(key) ?? ""), key).toEqual(tokens(text));
     }

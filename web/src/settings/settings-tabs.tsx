@@ -1,4 +1,4 @@
-/** The settings screens: everyone's own, and for admins the integrations, users, security and the audit log. */
+/** The settings screens: everyone's own, and for admins the integrations, users, deadlines, security and the audit log. */
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router";
 import { useMe } from "../shell/me.js";
@@ -25,6 +25,9 @@ export function SettingsTabs() {
           </NavLink>
           <NavLink className="tab" to="/settings/users">
             {t("users.title")}
+          </NavLink>
+          <NavLink className="tab" to="/settings/deadlines">
+            {t("deadlineSettings.tab")}
           </NavLink>
           <NavLink className="tab" to="/settings/security">
             {t("security.title")}

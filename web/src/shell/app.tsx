@@ -4,16 +4,21 @@ import { useTranslation } from "react-i18next";
 import { Navigate, Route, Routes } from "react-router";
 import { AccountPage } from "../account/account-page.js";
 import { EnrolmentPage } from "../account/enrolment-page.js";
+import { OffersPage } from "../accountability/offers-page.js";
 import { ApiError, api, type Me } from "../api.js";
 import { ContactList } from "../contacts/contact-list.js";
 import { ContactPage } from "../contacts/contact-page.js";
 import { BatchPage } from "../dispatch/batch-page.js";
 import { GapsPage } from "../dispatch/gaps-page.js";
+import { HealthPage } from "../dispatch/health-page.js";
+import { OverduePage } from "../dispatch/overdue-page.js";
 import { QueuePage } from "../dispatch/queue-page.js";
 import { changeLanguage, loadVocabulary } from "../i18n/index.js";
+import { InboxPage } from "../notifications/inbox-page.js";
 import { SignIn } from "../session/sign-in.js";
 import { ApiKeysPage } from "../settings/api-keys-page.js";
 import { AuditPage } from "../settings/audit-page.js";
+import { DeadlinesPage } from "../settings/deadlines-page.js";
 import { IntakePage } from "../settings/intake-page.js";
 import { SecurityPage } from "../settings/security-page.js";
 import { SettingsPage } from "../settings/settings-page.js";
@@ -81,11 +86,16 @@ export function App() {
           {dispatches && <Route path="/dispatch" element={<QueuePage />} />}
           {dispatches && <Route path="/dispatch/batch" element={<BatchPage />} />}
           {dispatches && <Route path="/dispatch/gaps" element={<GapsPage />} />}
+          {dispatches && <Route path="/dispatch/overdue" element={<OverduePage />} />}
+          {dispatches && <Route path="/dispatch/health" element={<HealthPage />} />}
+          {me.data.user.role === "worker" && <Route path="/offers" element={<OffersPage />} />}
+          <Route path="/inbox" element={<InboxPage />} />
           <Route path="/settings" element={<SettingsPage />} />
           {me.data.user.role === "admin" && <Route path="/settings/api-keys" element={<ApiKeysPage />} />}
           {me.data.user.role === "admin" && <Route path="/settings/intake" element={<IntakePage />} />}
           {me.data.user.role === "admin" && <Route path="/settings/webhooks" element={<WebhooksPage />} />}
           {me.data.user.role === "admin" && <Route path="/settings/users" element={<UsersPage />} />}
+          {me.data.user.role === "admin" && <Route path="/settings/deadlines" element={<DeadlinesPage />} />}
           {me.data.user.role === "admin" && <Route path="/settings/security" element={<SecurityPage />} />}
           {me.data.user.role === "admin" && <Route path="/settings/audit" element={<AuditPage />} />}
           <Route path="/account" element={<AccountPage />} />

@@ -1,9 +1,10 @@
-/** The frame of every screen: the organisation, navigation by role, the language switcher, the account, sign-out. */
+/** The frame of every screen: the organisation, navigation by role, the inbox bell, the language switcher, the account, sign-out. */
 import { useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router";
 import { api } from "../api.js";
+import { NotificationBell } from "../notifications/bell.js";
 import { LanguageSwitcher } from "../settings/language-switcher.js";
 import { useMe } from "./me.js";
 
@@ -35,6 +36,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {(role === "admin" || role === "dispatcher") && (
             <NavLink to="/dispatch">{t("dispatch.title")}</NavLink>
           )}
+          {role === "worker" && <NavLink to="/offers">{t("offers.title")}</NavLink>}
           {role !== "marketer" && (
             <NavLink to="/contacts">
               {role === "worker" ? t("nav.myContacts") : t("nouns:contacts_cap")}
@@ -46,6 +48,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <NavLink to="/settings">{t("nav.settings")}</NavLink>
         </nav>
         <div className="user">
+          <NotificationBell />
           <LanguageSwitcher />
           <NavLink className="who" to="/account" title={t("account.linkTitle", { email: me.user.email })}>
             {me.user.name} · {t(`roles.${role}`)}
