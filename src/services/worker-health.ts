@@ -7,6 +7,9 @@ import { listWorkers } from "../db/workers.js";
 import { canDispatch } from "./offer-contact.js";
 import type { Caller } from "./record.js";
 
+/** Offers that ended by the worker's answer or silence: a lapsed offer counts as its full time. */
+const ANSWERED: ReadonlySet<string> = new Set(["met", "declined", "expired"]);
+
 /** Answers to offers older than this no longer say how a worker is doing. */
 const ANSWER_WINDOW_DAYS = 30;
 
@@ -47,8 +50,7 @@ export async function workersHealth(
     .execute();
   const answers = new Map<string, number[]>();
   for (const offer of offers) {
-    if (!offer.worker_id || !offer.closed_at || (offer.outcome !== "met" && offer.outcome !== "declined"))
-      continue;
+    if (!offer.worker_id || !offer.closed_at || !ANSWERED.has(offer.outcome ?? "")) continue;
     const hours = (Date.parse(offer.closed_at) - Date.parse(offer.created_at)) / 3_600_000;
     answers.set(offer.worker_id, [...(answers.get(offer.worker_id) ?? []), hours]);
   }
