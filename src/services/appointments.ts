@@ -59,6 +59,13 @@ function mayBook(caller: Caller): boolean {
 const SCHEDULED_STEP = { ministry: "scheduled", sales: "meeting_set" } as const;
 const MET_STEP = "met";
 
+/** The appointment as just written in this transaction. */
+async function reread(trx: Kysely<Database>, organisationId: string, id: string): Promise<Appointment> {
+  const row = await findAppointment(trx, organisationId, id);
+  if (!row) throw new Error(`appointment ${id}, just written, is missing`);
+  return toAppointment(row);
+}
+
 function meetingPlace(contact: Contact, request: Pick<BookingRequest, "mode" | "lat" | "lon" | "placeName">) {
   if (request.mode !== "in_person") return { place: null, placeName: request.placeName ?? null };
   const given =
@@ -136,9 +143,7 @@ export async function bookAppointment(
       // A contact nobody holds is handed to the worker with the meeting: offered, with its deadlines.
       contact = await handOver(trx, ctx, organisation, contact, request.workerId);
       await moveProgress(trx, ctx, caller, organisation, contact, SCHEDULED_STEP[organisation.kind]);
-      const row = await findAppointment(trx, caller.organisationId, id);
-      if (!row) throw new Error("the appointment just written is missing");
-      const appointment = toAppointment(row);
+      const appointment = await reread(trx, caller.organisationId, id);
       await afterChange(trx, ctx, caller, { organisation, appointment, contact, event: "booked" });
       await enqueueEvent(trx, ctx, caller.organisationId, "appointment.booked", {
         appointmentId: id,
@@ -353,9 +358,7 @@ export async function rescheduleAppointment(
         .where("id", "=", id)
         .execute();
       if (request.holdId) await trx.deleteFrom("slot_holds").where("id", "=", request.holdId).execute();
-      const after = await findAppointment(trx, caller.organisationId, id);
-      if (!after) throw new Error("the appointment just written is missing");
-      const appointment = toAppointment(after);
+      const appointment = await reread(trx, caller.organisationId, id);
       await afterChange(trx, ctx, caller, {
         organisation,
         appointment,
@@ -395,9 +398,7 @@ export async function cancelAppointment(
       })
       .where("id", "=", id)
       .execute();
-    const after = await findAppointment(trx, caller.organisationId, id);
-    if (!after) throw new Error("the appointment just written is missing");
-    const appointment = toAppointment(after);
+    const appointment = await reread(trx, caller.organisationId, id);
     await afterChange(trx, ctx, caller, {
       organisation,
       appointment,
@@ -434,9 +435,7 @@ export async function recordOutcome(
       .set({ status: request.outcome, note: request.note ?? row.note, updated_at: now })
       .where("id", "=", id)
       .execute();
-    const after = await findAppointment(trx, caller.organisationId, id);
-    if (!after) throw new Error("the appointment just written is missing");
-    const appointment = toAppointment(after);
+    const appointment = await reread(trx, caller.organisationId, id);
     if (request.outcome === "completed") {
       await recordDeed(trx, ctx, organisation, contact, {
         kind: "meeting",
