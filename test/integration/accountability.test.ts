@@ -4,13 +4,12 @@
  * one by one or gathered in a digest at the person's own local time.
  */
 import type { FastifyInstance } from "fastify";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { Context } from "../../src/context.js";
 import { DEFAULT_ACCOUNTABILITY } from "../../src/core/accountability/deadlines.js";
 import { DEFAULT_DISPATCH } from "../../src/core/model.js";
 import { deliverDue } from "../../src/jobs/outbox.js";
 import { sweep } from "../../src/jobs/sweeper.js";
-import { createMailer } from "../../src/notify/mailer.js";
 import { systemCaller } from "../../src/services/record.js";
 import { createUser } from "../../src/services/save-user.js";
 import { createWorker } from "../../src/services/save-worker.js";
@@ -24,7 +23,7 @@ import {
   seedOrganisation,
   signInAs,
 } from "../support/seed.js";
-import { startSmtp, type TestSmtp } from "../support/smtp.js";
+import { mailEachTest, type TestSmtp } from "../support/smtp.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -131,19 +130,10 @@ function mailTo(smtp: TestSmtp, address: string) {
 }
 
 describeEachDatabase("accountability", (env) => {
-  let smtp: TestSmtp;
-
-  beforeEach(async () => {
-    smtp = await startSmtp();
-    env().ctx.mailer = createMailer(smtp.url, "Handoff <handoff@alpha.test>");
-  });
-
-  afterEach(async () => {
-    env().ctx.mailer?.close();
-    await smtp.close();
-  });
+  const mail = mailEachTest(() => env().ctx);
 
   it("walks a contact through offer, expiry, re-offer, acceptance, an overdue update, reminder, escalation and take-back", async () => {
+    const smtp = mail();
     const { app, ctx, clock } = env();
     const org = await seedOrganisation(ctx, app, "alpha");
     const three = await addWorkerThree(ctx, app, org);
@@ -322,6 +312,7 @@ describeEachDatabase("accountability", (env) => {
   });
 
   it("gathers the notifications chosen for the digest into one e-mail at the person's own local time", async () => {
+    const smtp = mail();
     const { app, ctx, clock } = env();
     const org = await seedOrganisation(ctx, app, "alpha");
     const saved = await send(app, org.cookies.worker, {
@@ -362,6 +353,7 @@ describeEachDatabase("accountability", (env) => {
   });
 
   it("holds an e-mail through the person's quiet hours, but sends an urgent offer at once", async () => {
+    const smtp = mail();
     const { app, ctx, clock } = env();
     // 22:30 in Rome; the default quiet hours run 21:00 to 07:00.
     clock.set("2026-03-02T21:30:00.000Z");
@@ -392,6 +384,7 @@ describeEachDatabase("accountability", (env) => {
   });
 
   it("never e-mails a worker about a contact taken from them before the e-mail went out", async () => {
+    const smtp = mail();
     const { app, ctx } = env();
     const org = await seedOrganisation(ctx, app, "alpha");
     const id = await addContact(app, org.cookies.dispatcher, { displayName: "Withdrawn Walter" });

@@ -7,11 +7,10 @@
 import type { FastifyInstance } from "fastify";
 import ICAL from "ical.js";
 import { DateTime } from "luxon";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { buildApp } from "../../src/api/app.js";
 import { deliverDue } from "../../src/jobs/outbox.js";
 import { sweep } from "../../src/jobs/sweeper.js";
-import { createMailer } from "../../src/notify/mailer.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { send } from "../support/http.js";
 import {
@@ -21,7 +20,7 @@ import {
   seedOrganisation,
   signInAs,
 } from "../support/seed.js";
-import { startSmtp, type TestSmtp } from "../support/smtp.js";
+import { mailEachTest, type TestSmtp } from "../support/smtp.js";
 
 const ROME = { lat: 41.9028, lon: 12.4964 };
 
@@ -82,17 +81,7 @@ function localHour(iso: string, zone: string): string {
 }
 
 describeEachDatabase("appointments", (env) => {
-  let smtp: TestSmtp;
-
-  beforeEach(async () => {
-    smtp = await startSmtp();
-    env().ctx.mailer = createMailer(smtp.url, "Handoff <handoff@alpha.test>");
-  });
-
-  afterEach(async () => {
-    env().ctx.mailer?.close();
-    await smtp.close();
-  });
+  const mail = mailEachTest(() => env().ctx);
 
   it("finds slots at the worker's local hours on both sides of a daylight-saving change", async () => {
     const { app, ctx, clock } = env();
@@ -113,6 +102,7 @@ describeEachDatabase("appointments", (env) => {
   });
 
   it("books a meeting, hands the contact over, and sends an invitation whose SEQUENCE rises with each change", async () => {
+    const smtp = mail();
     const { app, ctx } = env();
     const org = await seedOrganisation(ctx, app, "alpha");
     await setWeek(app, org);

@@ -2,6 +2,9 @@
 import type { AddressInfo } from "node:net";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { afterEach, beforeEach } from "vitest";
+import type { Context } from "../../src/context.js";
+import { createMailer } from "../../src/notify/mailer.js";
 
 export interface TestSmtp {
   /** smtp://127.0.0.1:PORT, for createMailer or HANDOFF_SMTP_URL. */
@@ -41,5 +44,25 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
       return messages;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * For each test of a suite: a fresh SMTP server, and the test's context sending mail to it.
+ * Returns the server of the test under way.
+ */
+export function mailEachTest(ctx: () => Context): () => TestSmtp {
+  let smtp: TestSmtp | undefined;
+  beforeEach(async () => {
+    smtp = await startSmtp();
+    ctx().mailer = createMailer(smtp.url, "Handoff <handoff@alpha.test>");
+  });
+  afterEach(async () => {
+    ctx().mailer?.close();
+    await smtp?.close();
+  });
+  return () => {
+    if (!smtp) throw new Error("no SMTP server: call inside a test");
+    return smtp;
   };
 }
