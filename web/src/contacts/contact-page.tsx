@@ -1,10 +1,12 @@
-/** One contact: every field, the moves allowed next as buttons, what is due on it, and the timeline with a comment box. */
+/** One contact: every field, the moves allowed next as buttons, a call and meetings, what is due on it, and the timeline with a comment box. */
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ContactDeadlines } from "../accountability/contact-deadlines.js";
 import { api, type ContactDetail } from "../api.js";
+import { ContactMeetings } from "../appointments/contact-meetings.js";
+import { CALLABLE } from "../appointments/lists.js";
 import { ContactDispatch } from "../dispatch/contact-dispatch.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useFormat } from "../shell/format.js";
@@ -37,6 +39,8 @@ export function ContactPage() {
   }
   const c = contact.data;
   const dash = "—";
+  const role = me.user.role;
+  const calls = role === "setter" || role === "dispatcher" || role === "admin";
   return (
     <article className="contact">
       <Link to="/contacts" className="back">
@@ -47,6 +51,11 @@ export function ContactPage() {
         <StatusBadge status={c.status} />
         {c.statusReason && <span className="muted">({c.statusReason})</span>}
         {c.inbound && <span className="badge inbound">{t("contacts.inbound")}</span>}
+        {calls && CALLABLE.has(c.status) && (
+          <Link className="button primary call-button" to={`/call/${c.id}`}>
+            {t("call.open")}
+          </Link>
+        )}
       </header>
       <div className="contact-grid">
         <section aria-labelledby="facts-title" className="card">
@@ -114,6 +123,7 @@ export function ContactPage() {
           <ContactDeadlines contact={c} />
         )}
         {(me.user.role === "admin" || me.user.role === "dispatcher") && <ContactDispatch contact={c} />}
+        {role !== "marketer" && <ContactMeetings contact={c} />}
         <section aria-labelledby="timeline-title" className="card wide">
           <h2 id="timeline-title">{t("timeline.title")}</h2>
           <Timeline contactId={c.id} />

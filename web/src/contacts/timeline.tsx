@@ -17,6 +17,10 @@ function describe(
     reason?: string | null;
     fields?: string[];
     dueAt?: string;
+    outcome?: string;
+    callback?: { dueAt: string };
+    event?: string;
+    start?: string;
   };
   switch (a.kind) {
     case "status":
@@ -33,6 +37,20 @@ function describe(
       return data.dueAt
         ? t("timeline.updateRequest", { due: dateTime(data.dueAt) })
         : t("timeline.kinds.update_request");
+    case "call":
+      // A call logged by hand has no outcome; one from the call screen says how it ended.
+      if (!data.outcome) return t("timeline.kinds.call");
+      return t(
+        `timeline.calls.${data.outcome}${data.outcome === "no_answer" && data.callback ? "WithCallback" : ""}`,
+        {
+          reason: data.reason ?? "",
+          due: data.callback ? dateTime(data.callback.dueAt) : "",
+        },
+      );
+    case "appointment":
+      return data.event && data.start
+        ? t(`timeline.meetings.${data.event}`, { when: dateTime(data.start) })
+        : t("timeline.kinds.appointment");
     default:
       return t(`timeline.kinds.${a.kind}`);
   }

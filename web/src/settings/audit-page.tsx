@@ -36,8 +36,35 @@ const ACTIONS = [
   "webhook.create",
   "webhook.update",
   "webhook.delete",
+  "contact.call",
+  "callback.done",
+  "script.create",
+  "script.update",
+  "script.delete",
+  "objection.create",
+  "objection.update",
+  "objection.delete",
+  "worker.availability",
+  "worker.calendar_feed",
+  "appointment.booked",
+  "appointment.rescheduled",
+  "appointment.cancelled",
+  "appointment.completed",
+  "appointment.no_show",
 ];
-const ENTITIES = ["user", "organisation", "contact", "worker", "dispatch_run", "api_key", "webhook"];
+const ENTITIES = [
+  "user",
+  "organisation",
+  "contact",
+  "worker",
+  "dispatch_run",
+  "api_key",
+  "webhook",
+  "appointment",
+  "callback",
+  "script",
+  "objection",
+];
 
 interface Filters {
   action: string;

@@ -1,4 +1,4 @@
-/** The settings screens: everyone's own, and for admins the integrations, users, deadlines, security and the audit log. */
+/** The settings screens: everyone's own; for admins the integrations, users, deadlines, appointments, scripts, security and the audit log; for dispatchers the scripts. */
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router";
 import { useMe } from "../shell/me.js";
@@ -9,6 +9,16 @@ export function SettingsTabs() {
   return (
     <div className="list-head">
       <h1>{t("settings.title")}</h1>
+      {me.user.role === "dispatcher" && (
+        <nav className="tabs" aria-label={t("settings.title")}>
+          <NavLink className="tab" to="/settings" end>
+            {t("settings.general")}
+          </NavLink>
+          <NavLink className="tab" to="/settings/scripts">
+            {t("scripts.tab")}
+          </NavLink>
+        </nav>
+      )}
       {me.user.role === "admin" && (
         <nav className="tabs" aria-label={t("settings.title")}>
           <NavLink className="tab" to="/settings" end>
@@ -28,6 +38,12 @@ export function SettingsTabs() {
           </NavLink>
           <NavLink className="tab" to="/settings/deadlines">
             {t("deadlineSettings.tab")}
+          </NavLink>
+          <NavLink className="tab" to="/settings/appointments">
+            {t("appointmentSettings.tab")}
+          </NavLink>
+          <NavLink className="tab" to="/settings/scripts">
+            {t("scripts.tab")}
           </NavLink>
           <NavLink className="tab" to="/settings/security">
             {t("security.title")}

@@ -6,6 +6,9 @@ import { AccountPage } from "../account/account-page.js";
 import { EnrolmentPage } from "../account/enrolment-page.js";
 import { OffersPage } from "../accountability/offers-page.js";
 import { ApiError, api, type Me } from "../api.js";
+import { AgendaPage } from "../appointments/agenda-page.js";
+import { CallPage } from "../calls/call-page.js";
+import { CallbacksPage } from "../calls/callbacks-page.js";
 import { ContactList } from "../contacts/contact-list.js";
 import { ContactPage } from "../contacts/contact-page.js";
 import { BatchPage } from "../dispatch/batch-page.js";
@@ -17,9 +20,11 @@ import { changeLanguage, loadVocabulary } from "../i18n/index.js";
 import { InboxPage } from "../notifications/inbox-page.js";
 import { SignIn } from "../session/sign-in.js";
 import { ApiKeysPage } from "../settings/api-keys-page.js";
+import { AppointmentsPage } from "../settings/appointments-page.js";
 import { AuditPage } from "../settings/audit-page.js";
 import { DeadlinesPage } from "../settings/deadlines-page.js";
 import { IntakePage } from "../settings/intake-page.js";
+import { ScriptsPage } from "../settings/scripts-page.js";
 import { SecurityPage } from "../settings/security-page.js";
 import { SettingsPage } from "../settings/settings-page.js";
 import { UsersPage } from "../settings/users-page.js";
@@ -73,7 +78,9 @@ export function App() {
     );
   }
   const canSeeWorkers = me.data.user.role !== "marketer";
-  const dispatches = me.data.user.role === "admin" || me.data.user.role === "dispatcher";
+  const role = me.data.user.role;
+  const dispatches = role === "admin" || role === "dispatcher";
+  const calls = dispatches || role === "setter";
   return (
     <MeContext.Provider value={me.data}>
       <Layout>
@@ -89,6 +96,9 @@ export function App() {
           {dispatches && <Route path="/dispatch/overdue" element={<OverduePage />} />}
           {dispatches && <Route path="/dispatch/health" element={<HealthPage />} />}
           {me.data.user.role === "worker" && <Route path="/offers" element={<OffersPage />} />}
+          {(dispatches || role === "worker") && <Route path="/agenda" element={<AgendaPage />} />}
+          {calls && <Route path="/call/:contactId" element={<CallPage />} />}
+          {calls && <Route path="/callbacks" element={<CallbacksPage />} />}
           <Route path="/inbox" element={<InboxPage />} />
           <Route path="/settings" element={<SettingsPage />} />
           {me.data.user.role === "admin" && <Route path="/settings/api-keys" element={<ApiKeysPage />} />}
@@ -96,6 +106,10 @@ export function App() {
           {me.data.user.role === "admin" && <Route path="/settings/webhooks" element={<WebhooksPage />} />}
           {me.data.user.role === "admin" && <Route path="/settings/users" element={<UsersPage />} />}
           {me.data.user.role === "admin" && <Route path="/settings/deadlines" element={<DeadlinesPage />} />}
+          {me.data.user.role === "admin" && (
+            <Route path="/settings/appointments" element={<AppointmentsPage />} />
+          )}
+          {dispatches && <Route path="/settings/scripts" element={<ScriptsPage />} />}
           {me.data.user.role === "admin" && <Route path="/settings/security" element={<SecurityPage />} />}
           {me.data.user.role === "admin" && <Route path="/settings/audit" element={<AuditPage />} />}
           <Route path="/account" element={<AccountPage />} />

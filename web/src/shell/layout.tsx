@@ -37,6 +37,10 @@ export function Layout({ children }: { children: ReactNode }) {
             <NavLink to="/dispatch">{t("dispatch.title")}</NavLink>
           )}
           {role === "worker" && <NavLink to="/offers">{t("offers.title")}</NavLink>}
+          {role === "worker" && <NavLink to="/agenda">{t("agenda.title")}</NavLink>}
+          {(role === "setter" || role === "admin" || role === "dispatcher") && (
+            <NavLink to="/callbacks">{t("callbacks.title")}</NavLink>
+          )}
           {role !== "marketer" && (
             <NavLink to="/contacts">
               {role === "worker" ? t("nav.myContacts") : t("nouns:contacts_cap")}

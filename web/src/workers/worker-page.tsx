@@ -1,10 +1,11 @@
-/** One worker: languages, travel radius, time zone, status and load; editable by dispatchers and by the worker. */
+/** One worker: languages, travel radius, time zone, status, load and availability; editable by dispatchers and by the worker. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { WORKER_STATUSES } from "../../../src/core/worker-status.js";
 import { api, type Worker } from "../api.js";
+import { AvailabilityCard } from "../appointments/availability-editor.js";
 import { EditorActions } from "../shell/editor-actions.js";
 import { useEditorForm } from "../shell/editor-form.js";
 import { ErrorBox } from "../shell/error-box.js";
@@ -187,9 +188,11 @@ export function WorkerPage() {
       {(me.user.role === "admin" || me.user.role === "dispatcher" || me.user.workerId === w.id) && (
         <TrackRecordCard workerId={w.id} />
       )}
+      {canEdit && <AvailabilityCard worker={w} editable={canEdit} />}
       {(me.user.role === "admin" || me.user.role === "dispatcher") && (
-        <p>
+        <p className="buttons">
           <Link to={`/contacts?workerId=${w.id}`}>{t("workers.theirContacts")}</Link>
+          <Link to={`/agenda?workerId=${w.id}`}>{t("workers.theirAgenda")}</Link>
         </p>
       )}
     </article>
