@@ -1,10 +1,12 @@
 /** On /account: per kind of notification, e-mail at once, in the digest or never; digest times; quiet hours. */
+
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api, type NotificationPreferences, type NotificationSettings } from "../api.js";
 import { ErrorBox, fieldError } from "../shell/error-box.js";
+import { SaveBar } from "../shell/save-bar.js";
 import { CHANNELS, NOTIFICATION_KINDS } from "./kinds.js";
 
 const SETTINGS = ["notification-settings"];
@@ -170,17 +172,7 @@ function NotificationSettingsForm({ saved }: { saved: NotificationSettings }) {
         {t("notifications.timeZone", { zone: saved.timeZone })}{" "}
         <Link to="/settings">{t("notifications.changeZone")}</Link>
       </p>
-      {save.error && <ErrorBox error={save.error} fields={false} />}
-      {save.isSuccess && (
-        <p className="ok" role="status">
-          {t("settings.saved")}
-        </p>
-      )}
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={save.isPending}>
-          {t("notifications.save")}
-        </button>
-      </div>
+      <SaveBar save={save} label={t("notifications.save")} />
     </form>
   );
 }

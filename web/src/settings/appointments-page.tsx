@@ -1,10 +1,12 @@
 /** /settings/appointments: how the organisation books meetings: their length, the slot grid, notice, buffers, travel, holds and reminders. */
+
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type AppointmentSettings, api, type Organisation } from "../api.js";
-import { ErrorBox, fieldError } from "../shell/error-box.js";
+import { fieldError } from "../shell/error-box.js";
 import { useMe } from "../shell/me.js";
+import { SaveBar } from "../shell/save-bar.js";
 import { TextField } from "../shell/text-field.js";
 import { SettingsTabs } from "./settings-tabs.js";
 
@@ -135,17 +137,7 @@ export function AppointmentsPage() {
           </div>
           {remindersError && <small className="field-error">{remindersError}</small>}
         </fieldset>
-        {save.error && <ErrorBox error={save.error} fields={false} />}
-        {save.isSuccess && (
-          <p className="ok" role="status">
-            {t("settings.saved")}
-          </p>
-        )}
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={save.isPending}>
-            {t("common.save")}
-          </button>
-        </div>
+        <SaveBar save={save} />
       </form>
     </section>
   );

@@ -1,10 +1,12 @@
 /** /settings/deadlines: how long each stage may take, when dispatchers hear of a late one, and the health flags. */
+
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type AccountabilitySettings, api, type Organisation } from "../api.js";
-import { ErrorBox, fieldError } from "../shell/error-box.js";
+import { fieldError } from "../shell/error-box.js";
 import { useMe } from "../shell/me.js";
+import { SaveBar } from "../shell/save-bar.js";
 import { TextField } from "../shell/text-field.js";
 import { SettingsTabs } from "./settings-tabs.js";
 
@@ -98,17 +100,7 @@ export function DeadlinesPage() {
           {field("starvedDays")}
           {field("slowResponseHours")}
         </fieldset>
-        {save.error && <ErrorBox error={save.error} fields={false} />}
-        {save.isSuccess && (
-          <p className="ok" role="status">
-            {t("settings.saved")}
-          </p>
-        )}
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={save.isPending}>
-            {t("common.save")}
-          </button>
-        </div>
+        <SaveBar save={save} />
       </form>
     </section>
   );

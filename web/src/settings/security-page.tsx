@@ -1,11 +1,13 @@
 /** /settings/security: who needs a second factor, when idle sessions end, how long closed contacts are kept. */
+
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { TWO_FACTOR_POLICIES } from "../../../src/core/access/sign-in.js";
 import { api, type Organisation, type SecuritySettings } from "../api.js";
-import { ErrorBox, fieldError } from "../shell/error-box.js";
+import { fieldError } from "../shell/error-box.js";
 import { useMe } from "../shell/me.js";
+import { SaveBar } from "../shell/save-bar.js";
 import { TextField } from "../shell/text-field.js";
 import { SettingsTabs } from "./settings-tabs.js";
 
@@ -102,17 +104,7 @@ export function SecurityPage() {
           )}
           <small className="muted">{t("security.retentionHelp")}</small>
         </fieldset>
-        {save.error && <ErrorBox error={save.error} fields={false} />}
-        {save.isSuccess && (
-          <p className="ok" role="status">
-            {t("settings.saved")}
-          </p>
-        )}
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={save.isPending}>
-            {t("common.save")}
-          </button>
-        </div>
+        <SaveBar save={save} />
       </form>
     </section>
   );
