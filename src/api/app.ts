@@ -23,6 +23,7 @@ import { contactRoutes } from "./routes/contacts.js";
 import { dispatchRoutes } from "./routes/dispatch.js";
 import { intakeRoutes } from "./routes/intake.js";
 import { notificationRoutes } from "./routes/notifications.js";
+import { reportRoutes } from "./routes/reports.js";
 import { sessionRoutes } from "./routes/session.js";
 import { webhookRoutes } from "./routes/webhooks.js";
 import { workerRoutes } from "./routes/workers.js";
@@ -152,6 +153,7 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   callRoutes(app, ctx);
   notificationRoutes(app, ctx);
   appointmentRoutes(app, ctx);
+  reportRoutes(app, ctx);
   await app.ready();
   return app;
 }

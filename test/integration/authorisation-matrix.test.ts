@@ -151,6 +151,15 @@ const DISPATCHERS = {
   marketer: 403,
 } as const satisfies RoleColumns;
 
+/** Supply and demand reports: aggregates for those who dispatch and for marketing; not for setters or the field. */
+const REPORTS = {
+  admin: "allow",
+  dispatcher: "allow",
+  setter: 403,
+  worker: 403,
+  marketer: "allow",
+} as const satisfies RoleColumns;
+
 /** A user's own account records; anyone's in the organisation for an admin. */
 const SELF = { own: "allow", others: 403 } as const;
 const SELF_OR_ADMIN = {
@@ -586,6 +595,12 @@ const TABLE: Record<string, Rule> = {
     ...DISPATCHERS,
   },
   "DELETE /api/v1/objections/{id}": { target: "objection", fresh: true, ...DISPATCHERS },
+
+  // Supply and demand reports.
+  "GET /api/v1/reports/demand": { target: "none", ...REPORTS },
+  "GET /api/v1/reports/supply": { target: "none", ...REPORTS },
+  "GET /api/v1/reports/flow": { target: "none", ...REPORTS },
+  "GET /api/v1/reports/backlog": { target: "none", ...REPORTS },
 
   // Users, the organisation and the audit log.
   "GET /api/v1/users": { target: "none", ...ADMINS },

@@ -121,3 +121,13 @@ export function canEditOrganisation(actor: Actor): boolean {
 export function canHandlePersonalData(actor: Actor): boolean {
   return actor.role === "admin";
 }
+
+/** Supply and demand reports hold aggregates only: for those who dispatch, and for marketing (suppressed). */
+export function canReadReports(actor: Actor): boolean {
+  return actor.role === "admin" || actor.role === "dispatcher" || actor.role === "marketer";
+}
+
+/** Marketers see small counts as "<5", so that no group points at a person. */
+export function seesSuppressedCounts(actor: Actor): boolean {
+  return actor.role === "marketer";
+}

@@ -1,0 +1,309 @@
+/**
+ * Query functions for the supply and demand reports: counts and sums grouped in SQL on both
+ * databases; the times that medians are taken over are selected as rows (fine at today's scale; a
+ * rollup kept by the sweeper is the plan for 10^6 contacts). Weeks and months are grouped by day here
+ * (ISO weeks are not portable SQL) and rolled up by the core.
+ */
+import { type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
+import type { Dimension } from "../core/reports/measures.js";
+import type { Database } from "./schema.js";
+
+export interface ReportFilter {
+  /** Inclusive lower bound on created_at (UTC ISO). */
+  from?: string | undefined;
+  /** Exclusive upper bound on created_at (UTC ISO). */
+  to?: string | undefined;
+  country?: string | undefined;
+  /** A city (place_name). */
+  place?: string | undefined;
+  campaign?: string | undefined;
+  source?: string | undefined;
+}
+
+/** Where a query finds the columns a report groups and filters by. */
+interface Columns {
+  country: string;
+  region: string;
+  city: string;
+  source: string;
+  campaign: string;
+  createdAt: string;
+}
+
+const CONTACT_COLUMNS: Columns = {
+  country: "contacts.country",
+  region: "contacts.region",
+  city: "contacts.place_name",
+  source: "contacts.source",
+  campaign: "contacts.campaign",
+  createdAt: "contacts.created_at",
+};
+
+/** A shortage has its own place and time; region, source and campaign come from its contact, if any. */
+const SHORTAGE_COLUMNS: Columns = {
+  ...CONTACT_COLUMNS,
+  country: "supply_shortages.country",
+  city: "supply_shortages.place_name",
+  createdAt: "supply_shortages.created_at",
+};
+
+function column(name: string): RawBuilder<string | null> {
+  return sql<string | null>`${sql.ref(name)}`;
+}
+
+/** The value a row is grouped under: the place, source or campaign, or the day it arrived. */
+function keyOf(by: Dimension, c: Columns): RawBuilder<string | null> {
+  switch (by) {
+    case "country":
+      return column(c.country);
+    case "region":
+      return column(c.region);
+    case "city":
+      return column(c.city);
+    case "source":
+      return column(c.source);
+    case "campaign":
+      return column(c.campaign);
+    case "week":
+    case "month":
+      return sql<string | null>`substr(${sql.ref(c.createdAt)}, 1, 10)`;
+  }
+}
+
+/**
+ * The country a region or city lies in, grouped beside it so that two places of one name stay apart;
+ * for other dimensions the key itself (grouping by it twice changes nothing, and PostgreSQL refuses a
+ * constant in GROUP BY).
+ */
+function qualifierOf(by: Dimension, c: Columns): RawBuilder<string | null> {
+  return by === "region" || by === "city" ? column(c.country) : keyOf(by, c);
+}
+
+function conditions(filter: ReportFilter, c: Columns): Array<RawBuilder<SqlBool>> {
+  const out: Array<RawBuilder<SqlBool>> = [];
+  const eq = (name: string, value: string | undefined) => {
+    if (value !== undefined) out.push(sql<SqlBool>`${sql.ref(name)} = ${value}`);
+  };
+  if (filter.from !== undefined) out.push(sql<SqlBool>`${sql.ref(c.createdAt)} >= ${filter.from}`);
+  if (filter.to !== undefined) out.push(sql<SqlBool>`${sql.ref(c.createdAt)} < ${filter.to}`);
+  eq(c.country, filter.country);
+  eq(c.city, filter.place);
+  eq(c.campaign, filter.campaign);
+  eq(c.source, filter.source);
+  return out;
+}
+
+function contactsOf(db: Kysely<Database>, organisationId: string, filter: ReportFilter) {
+  let q = db.selectFrom("contacts").where("contacts.organisation_id", "=", organisationId);
+  for (const condition of conditions(filter, CONTACT_COLUMNS)) q = q.where(condition);
+  return q;
+}
+
+const n = (value: unknown) => Number(value ?? 0);
+
+/** New contacts per group, and those of them no worker could serve. */
+export async function contactCounts(
+  db: Kysely<Database>,
+  organisationId: string,
+  by: Dimension,
+  filter: ReportFilter,
+) {
+  const key = keyOf(by, CONTACT_COLUMNS);
+  const qualifier = qualifierOf(by, CONTACT_COLUMNS);
+  const rows = await contactsOf(db, organisationId, filter)
+    .select((eb) => [
+      key.as("k"),
+      qualifier.as("c"),
+      eb.fn.countAll().as("contacts"),
+      eb.fn
+        .sum(eb.case().when("contacts.status", "=", "unassignable").then(1).else(0).end())
+        .as("unassignable"),
+      eb.fn.sum(eb.case().when("contacts.accepted_at", "is not", null).then(1).else(0).end()).as("accepted"),
+      eb.fn
+        .sum(
+          eb
+            .case()
+            .when(
+              eb.and([
+                eb("contacts.accepted_at", "is not", null),
+                eb("contacts.first_meeting_at", "is not", null),
+              ]),
+            )
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as("met"),
+    ])
+    .groupBy([key, qualifier])
+    .execute();
+  return rows.map((r) => ({
+    k: r.k,
+    c: r.c,
+    contacts: n(r.contacts),
+    unassignable: n(r.unassignable),
+    accepted: n(r.accepted),
+    met: n(r.met),
+  }));
+}
+
+/** Unassignable contacts per group and reason. */
+export async function unassignableReasons(
+  db: Kysely<Database>,
+  organisationId: string,
+  by: Dimension,
+  filter: ReportFilter,
+) {
+  const key = keyOf(by, CONTACT_COLUMNS);
+  const qualifier = qualifierOf(by, CONTACT_COLUMNS);
+  const rows = await contactsOf(db, organisationId, filter)
+    .where("contacts.status", "=", "unassignable")
+    .select((eb) => [key.as("k"), qualifier.as("c"), "contacts.status_reason", eb.fn.countAll().as("n")])
+    .groupBy([key, qualifier, "contacts.status_reason"])
+    .execute();
+  return rows.map((r) => ({ k: r.k, c: r.c, reason: r.status_reason ?? "unknown", n: n(r.n) }));
+}
+
+/** Supply shortages (a booking found no worker with a free slot) per group, by when and where they were met. */
+export async function shortageCounts(
+  db: Kysely<Database>,
+  organisationId: string,
+  by: Dimension,
+  filter: ReportFilter,
+) {
+  const key = keyOf(by, SHORTAGE_COLUMNS);
+  const qualifier = qualifierOf(by, SHORTAGE_COLUMNS);
+  let q = db
+    .selectFrom("supply_shortages")
+    .leftJoin("contacts", "contacts.id", "supply_shortages.contact_id")
+    .where("supply_shortages.organisation_id", "=", organisationId);
+  for (const condition of conditions(filter, SHORTAGE_COLUMNS)) q = q.where(condition);
+  const rows = await q
+    .select((eb) => [key.as("k"), qualifier.as("c"), eb.fn.countAll().as("n")])
+    .groupBy([key, qualifier])
+    .execute();
+  return rows.map((r) => ({ k: r.k, c: r.c, n: n(r.n) }));
+}
+
+/**
+ * Available workers (active, or away with the away period over) per place, with their free capacity:
+ * capacity less the contacts they hold, never below zero for one worker.
+ */
+export async function availableWorkers(
+  db: Kysely<Database>,
+  organisationId: string,
+  by: "country" | "city",
+  filter: Pick<ReportFilter, "country" | "place">,
+  now: string,
+) {
+  let inner = db
+    .selectFrom("workers")
+    .select((eb) => [
+      "workers.country",
+      "workers.place_name",
+      "workers.capacity",
+      eb
+        .selectFrom("contacts")
+        .select(sql<number>`count(*)`.as("n"))
+        .whereRef("contacts.assigned_worker_id", "=", "workers.id")
+        .where("contacts.organisation_id", "=", organisationId)
+        .where("contacts.status", "in", ["offered", "active", "paused"])
+        .as("load"),
+    ])
+    .where("workers.organisation_id", "=", organisationId)
+    .where((eb) =>
+      eb.or([
+        eb("workers.status", "=", "active"),
+        eb.and([
+          eb("workers.status", "=", "away"),
+          eb("workers.away_until", "is not", null),
+          eb("workers.away_until", "<=", now),
+        ]),
+      ]),
+    );
+  if (filter.country !== undefined) inner = inner.where("workers.country", "=", filter.country);
+  if (filter.place !== undefined) inner = inner.where("workers.place_name", "=", filter.place);
+  const key = by === "country" ? sql<string | null>`w.country` : sql<string | null>`w.place_name`;
+  const rows = await db
+    .selectFrom(inner.as("w"))
+    .select([
+      key.as("k"),
+      sql<string | null>`w.country`.as("c"),
+      sql<number>`count(*)`.as("workers"),
+      sql<number>`sum(case when w.capacity > w.load then w.capacity - w.load else 0 end)`.as("free"),
+    ])
+    .groupBy([key, sql`w.country`])
+    .execute();
+  return rows.map((r) => ({ k: r.k, c: r.c, workers: n(r.workers), free: n(r.free) }));
+}
+
+/** Offers answered (accepted, declined or lapsed) per group of the contact offered. */
+export async function offerAnswers(
+  db: Kysely<Database>,
+  organisationId: string,
+  by: Dimension,
+  filter: ReportFilter,
+) {
+  const key = keyOf(by, CONTACT_COLUMNS);
+  const qualifier = qualifierOf(by, CONTACT_COLUMNS);
+  let q = db
+    .selectFrom("deadlines")
+    .innerJoin("contacts", "contacts.id", "deadlines.contact_id")
+    .where("deadlines.organisation_id", "=", organisationId)
+    .where("contacts.organisation_id", "=", organisationId)
+    .where("deadlines.kind", "=", "accept")
+    .where("deadlines.outcome", "in", ["met", "declined", "expired"]);
+  for (const condition of conditions(filter, CONTACT_COLUMNS)) q = q.where(condition);
+  const rows = await q
+    .select((eb) => [
+      key.as("k"),
+      qualifier.as("c"),
+      eb.fn.countAll().as("answered"),
+      eb.fn.sum(eb.case().when("deadlines.outcome", "=", "met").then(1).else(0).end()).as("accepted"),
+    ])
+    .groupBy([key, qualifier])
+    .execute();
+  return rows.map((r) => ({ k: r.k, c: r.c, answered: n(r.answered), accepted: n(r.accepted) }));
+}
+
+/** The times of every assigned or accepted contact, for the medians of the flow. */
+export async function flowTimes(
+  db: Kysely<Database>,
+  organisationId: string,
+  by: Dimension,
+  filter: ReportFilter,
+) {
+  return contactsOf(db, organisationId, filter)
+    .where((eb) =>
+      eb.or([eb("contacts.assigned_at", "is not", null), eb("contacts.accepted_at", "is not", null)]),
+    )
+    .select([
+      keyOf(by, CONTACT_COLUMNS).as("k"),
+      qualifierOf(by, CONTACT_COLUMNS).as("c"),
+      "contacts.created_at",
+      "contacts.assigned_at",
+      "contacts.accepted_at",
+      "contacts.first_attempt_at",
+    ])
+    .execute();
+}
+
+/** Statuses in which a contact waits for a worker. */
+export const WAITING_STATUSES = ["new", "qualifying", "ready"] as const;
+
+/** When each waiting contact arrived, for the backlog's ages. */
+export async function waitingSince(
+  db: Kysely<Database>,
+  organisationId: string,
+  by: Dimension,
+  filter: ReportFilter,
+) {
+  return contactsOf(db, organisationId, filter)
+    .where("contacts.status", "in", WAITING_STATUSES)
+    .select([
+      keyOf(by, CONTACT_COLUMNS).as("k"),
+      qualifierOf(by, CONTACT_COLUMNS).as("c"),
+      "contacts.created_at",
+    ])
+    .execute();
+}
