@@ -231,6 +231,7 @@ try {
       script_answers: null,
       call_attempts: 0,
       time_zone: null,
+      merged_into_id: null,
     };
     contacts.push(contact);
     const wanted = wantedDeadlines(

@@ -153,6 +153,7 @@ for (let i = 0; i < CONTACTS; i++) {
     script_answers: null,
     call_attempts: 0,
     time_zone: null,
+    merged_into_id: null,
   });
 }
 await ctx.db.kysely.transaction().execute(async (trx) => {

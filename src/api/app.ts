@@ -21,6 +21,7 @@ import { appointmentRoutes } from "./routes/appointments.js";
 import { callRoutes } from "./routes/calls.js";
 import { contactRoutes } from "./routes/contacts.js";
 import { dispatchRoutes } from "./routes/dispatch.js";
+import { duplicateRoutes } from "./routes/duplicates.js";
 import { intakeRoutes } from "./routes/intake.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { reportRoutes } from "./routes/reports.js";
@@ -150,6 +151,7 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   apiKeyRoutes(app, ctx);
   webhookRoutes(app, ctx);
   accountabilityRoutes(app, ctx);
+  duplicateRoutes(app, ctx);
   callRoutes(app, ctx);
   notificationRoutes(app, ctx);
   appointmentRoutes(app, ctx);

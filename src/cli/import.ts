@@ -132,11 +132,14 @@ async function runImport(file: string, options: ImportCommandOptions): Promise<v
       );
     }
     const seconds = (performance.now() - started) / 1000;
-    const { created, alreadyImported } = imported.value;
+    const { created, alreadyImported, linkedDuplicates, mergedDuplicates } = imported.value;
+    const duplicates = options.dryRun
+      ? ""
+      : `; ${mergedDuplicates} merged into a stored duplicate, ${linkedDuplicates} linked to one for review`;
     process.stderr.write(
       `import contacts${options.dryRun ? " (dry run, nothing written)" : ""}: ${table.rows.length} rows, ` +
         `${options.dryRun ? "would create" : "created"} ${created}, already imported ${alreadyImported}, ` +
-        `bad ${badLines.size}; ${seconds.toFixed(2)} s\n`,
+        `bad ${badLines.size}${duplicates}; ${seconds.toFixed(2)} s\n`,
     );
     // Bad rows are bad input (exit 2), though the good ones were imported.
     if (badLines.size > 0) process.exitCode = 2;

@@ -8,6 +8,7 @@ import { ROLES } from "./access/roles.js";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, TWO_FACTOR_POLICIES } from "./access/sign-in.js";
 import { AccountabilitySettingsSchema, DEFAULT_ACCOUNTABILITY } from "./accountability/deadlines.js";
 import { AppointmentSettingsSchema, DEFAULT_APPOINTMENTS } from "./appointments/settings.js";
+import { DEFAULT_THRESHOLD } from "./dedupe/cluster.js";
 import { DEFAULT_TRACK_RECORD, TrackRecordSettingsSchema } from "./dispatch/track-record.js";
 import { DEFAULT_REASONS, STATUSES } from "./lifecycle/states.js";
 import { isWebhookUrl, WEBHOOK_EVENTS } from "./webhooks.js";
@@ -70,6 +71,10 @@ export const ContactSchema = z.object({
   assignedAt: isoTime.nullable(),
   lastActivityAt: isoTime,
   erasedAt: isoTime.nullable().describe("when the personal data was erased; the record stays for counts"),
+  mergedIntoId: z
+    .string()
+    .nullable()
+    .describe("the contact this one was merged into as a duplicate (it is then closed); null otherwise"),
 });
 export type Contact = z.infer<typeof ContactSchema>;
 
@@ -303,6 +308,25 @@ export const DEFAULT_SECURITY: SecuritySettings = {
   retentionMonths: null,
 };
 
+export const DuplicateSettingsSchema = z.object({
+  reviewAbove: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe("an arriving contact this alike to a stored one (0–1) is linked to it for review"),
+  autoMergeAbove: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .describe(
+      "at or above this certainty an arriving contact is merged into the stored one at once (undoable); null never",
+    ),
+});
+export type DuplicateSettings = z.infer<typeof DuplicateSettingsSchema>;
+
+export const DEFAULT_DUPLICATES: DuplicateSettings = { reviewAbove: DEFAULT_THRESHOLD, autoMergeAbove: 0.99 };
+
 export const OrganisationSettingsSchema = z.object({
   defaultCountry: countryCode.nullable().default(null),
   timeZone: timeZone.default("UTC"),
@@ -314,6 +338,9 @@ export const OrganisationSettingsSchema = z.object({
   ),
   appointments: AppointmentSettingsSchema.default(DEFAULT_APPOINTMENTS).describe(
     "meeting length, the slot grid, notice, buffers, travel speed, holds and reminders",
+  ),
+  duplicates: DuplicateSettingsSchema.default(DEFAULT_DUPLICATES).describe(
+    "when an arriving contact is linked to a likely duplicate, and when it is merged at once",
   ),
 });
 export type OrganisationSettings = z.infer<typeof OrganisationSettingsSchema>;
@@ -351,6 +378,7 @@ export const OrganisationPatchSchema = z
         security: SecuritySettingsSchema,
         accountability: AccountabilitySettingsSchema,
         appointments: AppointmentSettingsSchema,
+        duplicates: DuplicateSettingsSchema,
       })
       .partial()
       .strict(),
@@ -377,6 +405,7 @@ export const ACTIVITY_KINDS = [
   "update_request",
   "update",
   "appointment",
+  "merge",
 ] as const;
 
 export const ActivitySchema = z.object({

@@ -39,6 +39,7 @@ export function toContact(row: ContactWithWorker): Contact {
     assignedAt: row.assigned_at,
     lastActivityAt: row.last_activity_at,
     erasedAt: row.erased_at,
+    mergedIntoId: row.merged_into_id,
   };
 }
 

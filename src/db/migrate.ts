@@ -7,6 +7,7 @@ import * as m0003 from "./migrations/0003-security.js";
 import * as m0004 from "./migrations/0004-intake.js";
 import * as m0005 from "./migrations/0005-accountability.js";
 import * as m0006 from "./migrations/0006-appointments.js";
+import * as m0007 from "./migrations/0007-duplicates.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0004-intake": m0004,
   "0005-accountability": m0005,
   "0006-appointments": m0006,
+  "0007-duplicates": m0007,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

@@ -180,6 +180,8 @@ export interface ContactsTable {
   call_attempts: number;
   /** The person's own IANA time zone, when known (callbacks are agreed in it). */
   time_zone: string | null;
+  /** The contact a merge folded this one into (it is then closed as a duplicate). */
+  merged_into_id: string | null;
 }
 
 export interface ScriptsTable {
@@ -374,6 +376,50 @@ export interface DispatchDecisionsTable {
   created_at: Iso;
 }
 
+export interface ContactMatchKeysTable {
+  organisation_id: string;
+  /** A blocking key (src/core/dedupe/blocking.ts) or a counting key (src/core/dedupe/arrival.ts). */
+  key: string;
+  contact_id: string;
+}
+
+export interface DuplicatePairsTable {
+  id: string;
+  organisation_id: string;
+  /** contact_a < contact_b */
+  contact_a: string;
+  contact_b: string;
+  score: number;
+  /** The fields that matched, as a JSON list ("phone", "email", "name", …). */
+  fields: JsonText;
+  /** open, merged or distinct */
+  status: string;
+  found_at: Iso;
+  /** intake, import, scan or the user id of a manual merge */
+  found_by: string;
+  decided_at: Iso | null;
+  decided_by: string | null;
+}
+
+export interface MergesTable {
+  id: string;
+  organisation_id: string;
+  survivor_id: string;
+  merged_id: string;
+  pair_id: string | null;
+  /** Both contact rows before the merge, and the survivor's after it (JSON). */
+  survivor_before: JsonText;
+  merged_before: JsonText;
+  survivor_after: JsonText;
+  /** Ids of the rows moved from the merged contact to the survivor, per table (JSON). */
+  moved: JsonText;
+  automatic: number;
+  created_at: Iso;
+  created_by: string;
+  undone_at: Iso | null;
+  undone_by: string | null;
+}
+
 export interface DispatchRunsTable {
   id: string;
   organisation_id: string;
@@ -397,6 +443,9 @@ export interface Database {
   declines: DeclinesTable;
   dispatch_decisions: DispatchDecisionsTable;
   dispatch_runs: DispatchRunsTable;
+  contact_match_keys: ContactMatchKeysTable;
+  duplicate_pairs: DuplicatePairsTable;
+  merges: MergesTable;
   recovery_codes: RecoveryCodesTable;
   sign_in_failures: SignInFailuresTable;
   api_keys: ApiKeysTable;
@@ -423,3 +472,5 @@ export type NewContactRow = Insertable<ContactsTable>;
 export type ContactUpdate = Updateable<ContactsTable>;
 export type ActivityRow = Selectable<ActivitiesTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type DuplicatePairRow = Selectable<DuplicatePairsTable>;
+export type MergeRow = Selectable<MergesTable>;

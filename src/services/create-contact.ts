@@ -4,13 +4,15 @@ import type { Kysely } from "kysely";
 import type { Context } from "../context.js";
 import { canCreateContact } from "../core/access/roles.js";
 import { normalisePhones, searchText } from "../core/contacts/normalise.js";
-import type { Contact, ContactCreate } from "../core/model.js";
+import type { Contact, ContactCreate, DuplicateSettings } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { contactEventData } from "../core/webhooks.js";
-import { insertContact, toContact } from "../db/contacts.js";
+import { findContact, insertContact, toContact } from "../db/contacts.js";
 import { loadSettings } from "../db/organisations.js";
 import type { ContactRow, Database } from "../db/schema.js";
 import { autoDispatch } from "./auto-dispatch.js";
+import { fileAndLinkDuplicates, type LinkedDuplicate } from "./find-duplicates.js";
+import { mergeInTransaction } from "./merge-contacts.js";
 import { addToTimeline, audit, type Caller } from "./record.js";
 import { enqueueEvent } from "./webhooks.js";
 
@@ -24,6 +26,16 @@ export interface CreateOptions {
    * both or neither. The caller has checked that the key is new.
    */
   idempotency?: { key: string; requestHash: string };
+  /**
+   * Look for stored records of the same person: link each for review, and merge into the most
+   * certain at once when the organisation's settings say so. `foundBy`: intake, import, manual.
+   */
+  duplicates?: {
+    settings: DuplicateSettings;
+    foundBy: string;
+    /** Told what was found: the linked contacts, and whether the new one was merged into the first. */
+    onFound?: (linked: LinkedDuplicate[], merged: boolean) => void;
+  };
 }
 
 export async function createContact(
@@ -38,10 +50,14 @@ export async function createContact(
     defaultCountry: organisation.settings.defaultCountry,
     attribution: options.attribution,
   });
-  const contact = await ctx.db.kysely
-    .transaction()
-    .execute((trx) => storeNewContact(trx, ctx, caller, row, { ...options, action: "contact.create" }));
-  if (organisation.settings.dispatch.mode === "auto") {
+  const contact = await ctx.db.kysely.transaction().execute((trx) =>
+    storeNewContact(trx, ctx, caller, row, {
+      ...options,
+      duplicates: options.duplicates ?? { settings: organisation.settings.duplicates, foundBy: "manual" },
+      action: "contact.create",
+    }),
+  );
+  if (organisation.settings.dispatch.mode === "auto" && contact.mergedIntoId === null) {
     const dispatched = await autoDispatch(ctx, organisation, contact);
     if (dispatched.ok) return ok(dispatched.value);
     ctx.log.warn(
@@ -104,6 +120,7 @@ export function newContactRow(
     script_answers: null,
     call_attempts: 0,
     time_zone: null,
+    merged_into_id: null,
   };
 }
 
@@ -156,5 +173,27 @@ export async function storeNewContact(
     after: contact,
   });
   await enqueueEvent(trx, ctx, caller.organisationId, "contact.created", contactEventData(contact));
+  if (options.duplicates) {
+    const linked = await fileAndLinkDuplicates(trx, ctx, row, options.duplicates);
+    const best = linked[0];
+    const bar = options.duplicates.settings.autoMergeAbove;
+    // A name alone never merges by itself, however rare: a phone or an e-mail must agree too.
+    const merge =
+      best !== undefined &&
+      bar !== null &&
+      best.score >= bar &&
+      (best.fields.includes("phone") || best.fields.includes("email"));
+    options.duplicates.onFound?.(linked, merge);
+    if (best && merge) {
+      const merged = await mergeInTransaction(trx, ctx, caller, {
+        survivorId: best.contactId,
+        mergedId: row.id,
+        automatic: true,
+      });
+      if (!merged.ok) throw new Error(`automatic merge of ${row.id} failed: ${merged.error.message}`);
+      const after = await findContact(trx, caller.organisationId, row.id);
+      if (after) return toContact(after);
+    }
+  }
   return contact;
 }

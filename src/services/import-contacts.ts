@@ -6,6 +6,7 @@ import type { Kysely } from "kysely";
 import type { Context } from "../context.js";
 import { canCreateContact } from "../core/access/roles.js";
 import type { IntakeRecord } from "../core/intake/intake.js";
+import type { DuplicateSettings } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { isUniqueViolation } from "../db/dialect.js";
 import { loadSettings } from "../db/organisations.js";
@@ -28,6 +29,10 @@ export interface ImportSummary {
   created: number;
   /** Records imported before, by an earlier run or earlier in this one. */
   alreadyImported: number;
+  /** New contacts linked to a likely duplicate for review (not counted in a dry run). */
+  linkedDuplicates: number;
+  /** New contacts merged at once into a stored record of the same person. */
+  mergedDuplicates: number;
 }
 
 /** `import:` + SHA-256 of the record's content, whatever its key order: the same row is the same key. */
@@ -48,10 +53,10 @@ export async function importContacts(
   options: ImportOptions = {},
 ): Promise<Result<ImportSummary>> {
   if (!canCreateContact(caller)) return fail("forbidden", `a ${caller.role} cannot create contacts`);
-  const { defaultCountry } = (await loadSettings(ctx.db.kysely, caller.organisationId)).settings;
+  const { defaultCountry, duplicates } = (await loadSettings(ctx.db.kysely, caller.organisationId)).settings;
   const size = options.batchSize ?? 500;
   const seen = new Set<string>();
-  const summary: ImportSummary = { created: 0, alreadyImported: 0 };
+  const summary: ImportSummary = { created: 0, alreadyImported: 0, linkedDuplicates: 0, mergedDuplicates: 0 };
   for (let start = 0; start < records.length; start += size) {
     const batch = records.slice(start, start + size).map((record) => ({ record, ...importKey(record) }));
     // A second import of the same file at the same time takes some keys first: look again, once.
@@ -65,7 +70,8 @@ export async function importContacts(
       const keys = new Set(fresh.map((b) => b.key));
       const unique = fresh.filter((b) => keys.delete(b.key));
       try {
-        if (!options.dryRun && unique.length > 0) await storeBatch(ctx, caller, unique, defaultCountry);
+        if (!options.dryRun && unique.length > 0)
+          await storeBatch(ctx, caller, unique, { defaultCountry, duplicates }, summary);
       } catch (error) {
         if (attempt === 1 && isUniqueViolation(error)) continue;
         throw error;
@@ -84,8 +90,12 @@ async function storeBatch(
   ctx: Context,
   caller: Caller,
   batch: ReadonlyArray<{ record: IntakeRecord; key: string; hash: string }>,
-  defaultCountry: string | null,
+  settings: { defaultCountry: string | null; duplicates: DuplicateSettings },
+  summary: ImportSummary,
 ): Promise<void> {
+  let linked = 0;
+  let merged = 0;
+  const { defaultCountry } = settings;
   const rows: Array<{ row: ContactRow; record: IntakeRecord; key: string; hash: string }> = [];
   for (const b of batch) {
     const contact = { ...b.record.contact };
@@ -100,9 +110,20 @@ async function storeBatch(
         message: record.message,
         idempotency: { key, requestHash: hash },
         action: "contact.import",
+        duplicates: {
+          settings: settings.duplicates,
+          foundBy: "import",
+          onFound: (found, wasMerged) => {
+            if (wasMerged) merged++;
+            else if (found.length > 0) linked++;
+          },
+        },
       });
     }
   });
+  // Counted once the batch is stored: a batch that fails and is retried counts once.
+  summary.linkedDuplicates += linked;
+  summary.mergedDuplicates += merged;
 }
 
 async function importedKeys(

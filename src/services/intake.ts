@@ -91,14 +91,13 @@ export async function intakeContact(
     if (earlier) return earlier;
   }
   const { contact, attribution, message } = read.value;
-  await locateContact(
-    contact,
-    async () => (await loadSettings(ctx.db.kysely, caller.organisationId)).settings.defaultCountry,
-  );
+  const { settings } = await loadSettings(ctx.db.kysely, caller.organisationId);
+  await locateContact(contact, async () => settings.defaultCountry);
   try {
     const created = await createContact(ctx, caller, contact, {
       attribution,
       message,
+      duplicates: { settings: settings.duplicates, foundBy: "intake" },
       ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hash } } : {}),
     });
     return created.ok ? ok({ contact: created.value, replayed: false }) : created;

@@ -12,6 +12,7 @@ import { listActivities } from "../db/activities.js";
 import { toAuditEntry } from "../db/audit.js";
 import { findContact, toContact } from "../db/contacts.js";
 import { listDecisions } from "../db/dispatch.js";
+import { deleteMatchKeys } from "../db/duplicates.js";
 import type { Database } from "../db/schema.js";
 import { eraseCallData } from "./callbacks.js";
 import { audit, type Caller, systemCaller } from "./record.js";
@@ -146,6 +147,46 @@ async function eraseRows(
     .set({ before: null, after: null })
     .where("organisation_id", "=", organisationId)
     .where("entity_id", "=", id)
+    .execute();
+  await eraseMergeSnapshots(trx, organisationId, id);
+}
+
+/**
+ * A merge keeps both records as they were (to be undone) and its audit entry names both: an
+ * erased contact's copies go too, and such a merge can no longer be undone.
+ */
+async function eraseMergeSnapshots(trx: Kysely<Database>, organisationId: string, id: string): Promise<void> {
+  await deleteMatchKeys(trx, id);
+  const merges = await trx
+    .selectFrom("merges")
+    .select(["id", "survivor_id"])
+    .where("organisation_id", "=", organisationId)
+    .where((eb) => eb.or([eb("survivor_id", "=", id), eb("merged_id", "=", id)]))
+    .execute();
+  if (merges.length === 0) return;
+  await trx
+    .updateTable("merges")
+    .set({
+      survivor_before: '{"erased":true}',
+      merged_before: '{"erased":true}',
+      survivor_after: '{"erased":true}',
+    })
+    .where(
+      "id",
+      "in",
+      merges.map((m) => m.id),
+    )
+    .execute();
+  await trx
+    .updateTable("audit_log")
+    .set({ before: null, after: null })
+    .where("organisation_id", "=", organisationId)
+    .where("action", "in", ["contact.merge", "contact.merge.undo"])
+    .where(
+      "entity_id",
+      "in",
+      merges.map((m) => m.survivor_id),
+    )
     .execute();
 }
 

@@ -7,8 +7,12 @@ import type { Contact, ContactPatch } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { updateContact } from "../db/contacts.js";
 import { loadSettings } from "../db/organisations.js";
+import { refileContact } from "./find-duplicates.js";
 import { lockVisibleContact } from "./load-contact.js";
 import { addToTimeline, audit, type Caller, diff } from "./record.js";
+
+/** The fields duplicate detection files a contact by (src/core/dedupe/arrival.ts). */
+const MATCHED_FIELDS = new Set(["displayName", "phones", "emails", "placeName", "country"]);
 
 export async function editContact(
   ctx: Context,
@@ -57,6 +61,17 @@ export async function editContact(
       search_text: searchText(next),
       updated_at: now,
     });
+    if (fields.some((f) => MATCHED_FIELDS.has(f))) {
+      await refileContact(trx, {
+        id,
+        organisation_id: caller.organisationId,
+        display_name: next.displayName,
+        phones: JSON.stringify(next.phones),
+        emails: JSON.stringify(next.emails),
+        place_name: next.placeName,
+        country: next.country,
+      });
+    }
     await addToTimeline(trx, ctx, caller, { contactId: id, kind: "updated", data: { fields } });
     await audit(trx, ctx, caller, { action: "contact.update", entity: "contact", entityId: id, ...changed });
     return ok(next);

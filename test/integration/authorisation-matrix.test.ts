@@ -13,6 +13,7 @@ import type { ScriptInput } from "../../src/core/appointments/scripts.js";
 import { DEFAULT_AVAILABILITY } from "../../src/core/schedule/availability.js";
 import { createApiKey } from "../../src/services/api-keys.js";
 import { recordCall } from "../../src/services/calls.js";
+import { mergeContactPair } from "../../src/services/merge-contacts.js";
 import { type Caller, systemCaller } from "../../src/services/record.js";
 import { createUser } from "../../src/services/save-user.js";
 import { editWorker } from "../../src/services/save-worker.js";
@@ -91,7 +92,9 @@ type Target =
   | "hold"
   | "script"
   | "objection"
-  | "callback";
+  | "callback"
+  | "pair"
+  | "merge";
 
 interface BodyContext {
   world: World;
@@ -596,6 +599,21 @@ const TABLE: Record<string, Rule> = {
   },
   "DELETE /api/v1/objections/{id}": { target: "objection", fresh: true, ...DISPATCHERS },
 
+  // Duplicates: the review queue, merges and their undoing.
+  "GET /api/v1/duplicates": { target: "none", ...DISPATCHERS },
+  "POST /api/v1/duplicates/{id}/distinct": { target: "pair", fresh: true, ...DISPATCHERS },
+  "POST /api/v1/duplicates/scan": { target: "none", ...DISPATCHERS },
+  "GET /api/v1/merges": { target: "none", ...DISPATCHERS },
+  "POST /api/v1/merges": {
+    target: "none",
+    body: async ({ world }) => ({
+      survivorId: await newContact(world, "unassigned"),
+      mergedId: await newContact(world, "unassigned"),
+    }),
+    ...DISPATCHERS,
+  },
+  "POST /api/v1/merges/{id}/undo": { target: "merge", fresh: true, ...DISPATCHERS },
+
   // Supply and demand reports.
   "GET /api/v1/reports/demand": { target: "none", ...REPORTS },
   "GET /api/v1/reports/supply": { target: "none", ...REPORTS },
@@ -675,6 +693,8 @@ function relationsFor(target: Target, caller: CallerName): Array<Relation | null
     case "hold":
     case "script":
     case "objection":
+    case "pair":
+    case "merge":
       return ["others", "otherOrg"];
     case "callback":
       return caller === "setter" ? ["own", "others", "otherOrg"] : ["others", "otherOrg"];
@@ -790,6 +810,9 @@ interface World {
   objections: Record<"alpha" | "beta", string>;
   /** A callback each organisation's bystander (a setter) agreed. */
   callbacks: Record<"alpha" | "beta", string>;
+  /** A pair of likely duplicates waiting for review, and a merge, in each organisation. */
+  pairs: Record<"alpha" | "beta", string>;
+  merges: Record<"alpha" | "beta", string>;
   /** A session of each bystander that cells expected to be refused name. */
   sessions: Record<"alpha" | "beta", string>;
   /** The secrets the API-key callers present: alpha's keys of each scope. */
@@ -950,6 +973,47 @@ async function newCallback(world: World, org: SeededOrganisation, user: UserRef)
   return callback.id;
 }
 
+/** Two new contacts nobody holds in the organisation. */
+async function twoContacts(world: World, org: SeededOrganisation): Promise<[string, string]> {
+  const relation = org === world.beta ? "otherOrg" : "unassigned";
+  return [await newContact(world, relation), await newContact(world, relation)];
+}
+
+/** A pair of the organisation's contacts queued for review, as intake would queue it. */
+async function newPair(world: World, org: SeededOrganisation): Promise<string> {
+  const [one, other] = await twoContacts(world, org);
+  const [a, b] = one < other ? [one, other] : [other, one];
+  const id = `pair-${next(world)}`;
+  // Intake may have linked the two already (their names are alike): this pair replaces that one.
+  await world.ctx.db.kysely
+    .deleteFrom("duplicate_pairs")
+    .where("contact_a", "=", a)
+    .where("contact_b", "=", b)
+    .execute();
+  await world.ctx.db.kysely
+    .insertInto("duplicate_pairs")
+    .values({
+      id,
+      organisation_id: org.id,
+      contact_a: a,
+      contact_b: b,
+      score: 0.9,
+      fields: '["name"]',
+      status: "open",
+      found_at: world.clock.now().toISOString(),
+      found_by: "intake",
+      decided_at: null,
+      decided_by: null,
+    })
+    .execute();
+  return id;
+}
+
+async function newMerge(world: World, org: SeededOrganisation): Promise<string> {
+  const [survivorId, mergedId] = await twoContacts(world, org);
+  return must(await mergeContactPair(world.ctx, adminOf(org), { survivorId, mergedId })).id;
+}
+
 /** Two organisations with a user of every role, a bystander user, contacts in every relation and integrations. */
 async function buildWorld(ctx: Context, app: FastifyInstance, clock: TestClock): Promise<World> {
   const alpha = await seedOrganisation(ctx, app, "alpha");
@@ -975,6 +1039,8 @@ async function buildWorld(ctx: Context, app: FastifyInstance, clock: TestClock):
     scripts: { alpha: "", beta: "" },
     objections: { alpha: "", beta: "" },
     callbacks: { alpha: "", beta: "" },
+    pairs: { alpha: "", beta: "" },
+    merges: { alpha: "", beta: "" },
     sessions: { alpha: "", beta: "" },
     keys: { intakeKey: "", readKey: "" },
     serial: 0,
@@ -994,6 +1060,8 @@ async function buildWorld(ctx: Context, app: FastifyInstance, clock: TestClock):
     world.scripts[name] = await newScript(world, org);
     world.objections[name] = await newObjection(world, org);
     world.callbacks[name] = await newCallback(world, org, world.bystanders[name]);
+    world.pairs[name] = await newPair(world, org);
+    world.merges[name] = await newMerge(world, org);
   }
   for (const relation of ["own", "others", "otherOrg"] as const)
     world.appointments[relation] = await newAppointment(world, relation);
@@ -1114,6 +1182,10 @@ async function pathParams(
       return { campaign: fresh ? await newScript(world, org) : world.scripts[side] };
     case "objection":
       return { id: fresh ? await newObjection(world, org) : world.objections[side] };
+    case "pair":
+      return { id: fresh ? await newPair(world, org) : world.pairs[side] };
+    case "merge":
+      return { id: fresh ? await newMerge(world, org) : world.merges[side] };
     case "callback": {
       const owner = relation === "own" ? { id: org.userIds.setter, email: "" } : world.bystanders[side];
       return {

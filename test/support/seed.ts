@@ -104,16 +104,21 @@ export async function seedOrganisation(
 }
 
 /** Creates a contact through the API as the dispatcher and returns its id. */
+/** Each contact added gets a phone of its own, so that no two are taken for one person and merged. */
+let phoneSerial = 0;
+
 export async function addContact(
   app: FastifyInstance,
   cookie: string,
   body: Record<string, unknown> = {},
 ): Promise<string> {
+  phoneSerial = (phoneSerial + 1) % 10_000;
+  const phone = `333 123 ${String(phoneSerial).padStart(4, "0")}`;
   const response = await app.inject({
     method: "POST",
     url: "/api/v1/contacts",
     headers: { cookie },
-    payload: { displayName: "Maria Rossi", phones: ["333 123 4567"], languages: ["it"], ...body },
+    payload: { displayName: "Maria Rossi", phones: [phone], languages: ["it"], ...body },
   });
   if (response.statusCode !== 201) throw new Error(`creating a contact failed: ${response.body}`);
   return response.json().id;

@@ -131,3 +131,8 @@ export function canReadReports(actor: Actor): boolean {
 export function seesSuppressedCounts(actor: Actor): boolean {
   return actor.role === "marketer";
 }
+
+/** Reviewing duplicates shows both records side by side: for those who see every contact. */
+export function canMergeContacts(actor: Actor): boolean {
+  return actor.role === "admin" || actor.role === "dispatcher";
+}

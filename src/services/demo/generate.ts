@@ -1107,6 +1107,7 @@ class Generator {
       script_answers: null,
       call_attempts: 0,
       time_zone: null,
+      merged_into_id: null,
     };
   }
 }

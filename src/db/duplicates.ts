@@ -1,0 +1,220 @@
+/** Query functions for duplicate detection: contacts' match keys, the pairs found, and merges. */
+import type { Kysely } from "kysely";
+import type { Database, DuplicatePairRow, MergeRow } from "./schema.js";
+
+/** Files a contact under its match keys, in place of any it had. */
+export async function replaceMatchKeys(
+  trx: Kysely<Database>,
+  organisationId: string,
+  contactId: string,
+  keys: readonly string[],
+): Promise<void> {
+  await trx.deleteFrom("contact_match_keys").where("contact_id", "=", contactId).execute();
+  await insertMatchKeys(
+    trx,
+    organisationId,
+    keys.map((key) => ({ key, contactId })),
+  );
+}
+
+/** Adds match keys in chunks small enough for either database's parameter limit. */
+export async function insertMatchKeys(
+  trx: Kysely<Database>,
+  organisationId: string,
+  rows: ReadonlyArray<{ key: string; contactId: string }>,
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += 2000) {
+    const chunk = rows.slice(start, start + 2000);
+    await trx
+      .insertInto("contact_match_keys")
+      .values(chunk.map((r) => ({ organisation_id: organisationId, key: r.key, contact_id: r.contactId })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+export async function deleteMatchKeys(trx: Kysely<Database>, contactId: string): Promise<void> {
+  await trx.deleteFrom("contact_match_keys").where("contact_id", "=", contactId).execute();
+}
+
+/** How many contacts are filed under each of `keys` (keys nobody holds are absent). */
+export async function matchKeyCounts(
+  db: Kysely<Database>,
+  organisationId: string,
+  keys: readonly string[],
+): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("contact_match_keys")
+    .select(["key", (eb) => eb.fn.countAll<number | string>().as("n")])
+    .where("organisation_id", "=", organisationId)
+    .where("key", "in", keys)
+    .groupBy("key")
+    .execute();
+  return new Map(rows.map((row) => [row.key, Number(row.n)]));
+}
+
+/** Contacts filed under any of `keys`, besides `exceptId`: the candidates to compare. */
+export async function contactsUnderKeys(
+  db: Kysely<Database>,
+  organisationId: string,
+  keys: readonly string[],
+  exceptId: string,
+) {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom("contacts")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .where("id", "in", (eb) =>
+      eb
+        .selectFrom("contact_match_keys")
+        .select("contact_id")
+        .where("organisation_id", "=", organisationId)
+        .where("key", "in", keys),
+    )
+    .where("id", "!=", exceptId)
+    .where("merged_into_id", "is", null)
+    .where("erased_at", "is", null)
+    .limit(200)
+    .execute();
+}
+
+/** Stored contacts that count in the population: neither merged away nor erased. */
+export async function liveContactCount(db: Kysely<Database>, organisationId: string): Promise<number> {
+  const row = await db
+    .selectFrom("contacts")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("organisation_id", "=", organisationId)
+    .where("merged_into_id", "is", null)
+    .where("erased_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Records a pair unless it was found before (then its decision, if any, stands). Returns whether it was new. */
+export async function insertPair(trx: Kysely<Database>, row: DuplicatePairRow): Promise<boolean> {
+  const result = await trx
+    .insertInto("duplicate_pairs")
+    .values(row)
+    .onConflict((oc) => oc.columns(["organisation_id", "contact_a", "contact_b"]).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function findPair(
+  db: Kysely<Database>,
+  organisationId: string,
+  id: string,
+): Promise<DuplicatePairRow | undefined> {
+  return db
+    .selectFrom("duplicate_pairs")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function findPairOf(
+  db: Kysely<Database>,
+  organisationId: string,
+  one: string,
+  other: string,
+): Promise<DuplicatePairRow | undefined> {
+  const [a, b] = one < other ? [one, other] : [other, one];
+  return db
+    .selectFrom("duplicate_pairs")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .where("contact_a", "=", a)
+    .where("contact_b", "=", b)
+    .executeTakeFirst();
+}
+
+export async function decidePair(
+  trx: Kysely<Database>,
+  id: string,
+  decision: { status: "open" | "merged" | "distinct"; at: string | null; by: string | null },
+): Promise<void> {
+  await trx
+    .updateTable("duplicate_pairs")
+    .set({ status: decision.status, decided_at: decision.at, decided_by: decision.by })
+    .where("id", "=", id)
+    .execute();
+}
+
+/**
+ * Open pairs whose two contacts are both still live, most certain first, with the total. A pair
+ * one of whose contacts was merged away waits for the merge to be undone.
+ */
+export async function openPairs(
+  db: Kysely<Database>,
+  organisationId: string,
+  page: { limit: number; offset: number },
+): Promise<{ rows: DuplicatePairRow[]; total: number }> {
+  const base = db
+    .selectFrom("duplicate_pairs as p")
+    .innerJoin("contacts as a", "a.id", "p.contact_a")
+    .innerJoin("contacts as b", "b.id", "p.contact_b")
+    .where("p.organisation_id", "=", organisationId)
+    .where("p.status", "=", "open")
+    .where("a.merged_into_id", "is", null)
+    .where("b.merged_into_id", "is", null)
+    .where("a.erased_at", "is", null)
+    .where("b.erased_at", "is", null);
+  const rows = await base
+    .selectAll("p")
+    .orderBy("p.score", "desc")
+    .orderBy("p.id")
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  const total = await base
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(total.n) };
+}
+
+export async function insertMerge(trx: Kysely<Database>, row: MergeRow): Promise<void> {
+  await trx.insertInto("merges").values(row).execute();
+}
+
+export async function findMerge(
+  db: Kysely<Database>,
+  organisationId: string,
+  id: string,
+): Promise<MergeRow | undefined> {
+  return db
+    .selectFrom("merges")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function recentMerges(
+  db: Kysely<Database>,
+  organisationId: string,
+  limit: number,
+): Promise<MergeRow[]> {
+  return db
+    .selectFrom("merges")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+export async function markMergeUndone(
+  trx: Kysely<Database>,
+  id: string,
+  undo: { at: string; by: string },
+): Promise<void> {
+  await trx
+    .updateTable("merges")
+    .set({ undone_at: undo.at, undone_by: undo.by })
+    .where("id", "=", id)
+    .execute();
+}

@@ -1,0 +1,103 @@
+/**
+ * Duplicates of a contact as it is stored: file it under its match keys, compare it with the
+ * stored contacts that share one, and link each likely twin for review.
+ */
+import type { Kysely } from "kysely";
+import type { Context } from "../context.js";
+import { lookupKeys, matchKeys, scoreArrival } from "../core/dedupe/arrival.js";
+import type { DedupeRecord } from "../core/dedupe/records.js";
+import type { DuplicateSettings } from "../core/model.js";
+import {
+  contactsUnderKeys,
+  insertMatchKeys,
+  insertPair,
+  liveContactCount,
+  matchKeyCounts,
+  replaceMatchKeys,
+} from "../db/duplicates.js";
+import type { ContactRow, Database } from "../db/schema.js";
+
+/** What duplicate detection reads of a contact: its name, phones, e-mails, place and country. */
+export type MatchableRow = Pick<
+  ContactRow,
+  "id" | "organisation_id" | "display_name" | "phones" | "emails" | "place_name" | "country"
+>;
+
+export function dedupeRecordOf(row: MatchableRow): DedupeRecord {
+  return {
+    id: row.id,
+    name: row.display_name,
+    phones: JSON.parse(row.phones),
+    emails: JSON.parse(row.emails),
+    city: row.place_name ?? "",
+    country: row.country,
+  };
+}
+
+export interface LinkedDuplicate {
+  contactId: string;
+  pairId: string;
+  score: number;
+  fields: string[];
+}
+
+/**
+ * Files a just-stored contact under its match keys and links it to every stored contact it is
+ * likely the same person as (score above `reviewAbove`), most certain first. A pair decided
+ * before (merged, or "not the same person") keeps its decision.
+ */
+export async function fileAndLinkDuplicates(
+  trx: Kysely<Database>,
+  ctx: Context,
+  row: MatchableRow,
+  options: { settings: DuplicateSettings; foundBy: string },
+): Promise<LinkedDuplicate[]> {
+  const organisationId = row.organisation_id;
+  const record = dedupeRecordOf(row);
+  const keys = matchKeys(record);
+  const counts = await matchKeyCounts(trx, organisationId, keys);
+  const candidates = await contactsUnderKeys(trx, organisationId, lookupKeys(keys, counts), row.id);
+  await insertMatchKeys(
+    trx,
+    organisationId,
+    keys.map((key) => ({ key, contactId: row.id })),
+  );
+  if (candidates.length === 0) return [];
+  const population = { records: await liveContactCount(trx, organisationId), counts };
+  const matches = scoreArrival(
+    record,
+    candidates.map(dedupeRecordOf),
+    population,
+    options.settings.reviewAbove,
+  );
+  const now = ctx.clock.now().toISOString();
+  const linked: LinkedDuplicate[] = [];
+  for (const match of matches) {
+    // Names that clearly differ, with no phone or e-mail shared, are not worth a reviewer's time.
+    const contactShared = match.fields.includes("phone") || match.fields.includes("email");
+    if (match.fields.includes("name_conflict") && !contactShared) continue;
+    const other = candidates[match.index]!.id;
+    const [a, b] = row.id < other ? [row.id, other] : [other, row.id];
+    const pairId = ctx.newId();
+    const isNew = await insertPair(trx, {
+      id: pairId,
+      organisation_id: organisationId,
+      contact_a: a,
+      contact_b: b,
+      score: match.score,
+      fields: JSON.stringify(match.fields),
+      status: "open",
+      found_at: now,
+      found_by: options.foundBy,
+      decided_at: null,
+      decided_by: null,
+    });
+    if (isNew) linked.push({ contactId: other, pairId, score: match.score, fields: match.fields });
+  }
+  return linked;
+}
+
+/** Files a contact again after its name, phones, e-mails or place changed. */
+export async function refileContact(trx: Kysely<Database>, row: MatchableRow): Promise<void> {
+  await replaceMatchKeys(trx, row.organisation_id, row.id, matchKeys(dedupeRecordOf(row)));
+}

@@ -1,0 +1,322 @@
+import { expect, it } from "vitest";
+import type { Contact } from "../../src/core/model.js";
+import { describeEachDatabase, type TestEnv } from "../support/databases.js";
+import { expectProblem, send } from "../support/http.js";
+import { type SeededOrganisation, seedOrganisation } from "../support/seed.js";
+
+interface Pair {
+  id: string;
+  score: number;
+  fields: string[];
+  foundBy: string;
+  a: Contact;
+  b: Contact;
+}
+interface Merge {
+  id: string;
+  survivorId: string;
+  mergedId: string;
+  automatic: boolean;
+  undoneAt: string | null;
+}
+
+async function create(e: TestEnv, org: SeededOrganisation, body: Record<string, unknown>): Promise<Contact> {
+  const response = await send(e.app, org.cookies.dispatcher, {
+    method: "POST",
+    url: "/api/v1/contacts",
+    payload: body,
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json<Contact>();
+}
+
+async function contact(e: TestEnv, org: SeededOrganisation, id: string): Promise<Contact> {
+  const response = await send(e.app, org.cookies.dispatcher, {
+    method: "GET",
+    url: `/api/v1/contacts/${id}`,
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<Contact>();
+}
+
+async function queue(e: TestEnv, org: SeededOrganisation): Promise<Pair[]> {
+  const response = await send(e.app, org.cookies.dispatcher, { method: "GET", url: "/api/v1/duplicates" });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<{ items: Pair[] }>().items;
+}
+
+async function reviewOnly(e: TestEnv, org: SeededOrganisation): Promise<void> {
+  const response = await send(e.app, org.cookies.admin, {
+    method: "PATCH",
+    url: "/api/v1/organisation",
+    payload: { settings: { duplicates: { reviewAbove: 0.5, autoMergeAbove: null } } },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+}
+
+const maria = {
+  displayName: "Maria Rossi",
+  phones: ["333 123 4567"],
+  emails: ["maria.rossi@example.org"],
+  country: "IT",
+  placeName: "Roma",
+};
+const mariaAgain = {
+  displayName: "ROSSI Maria",
+  phones: ["+39 333 123 4567"],
+  emails: ["m.rossi@example.com"],
+  gender: "f",
+  country: "IT",
+};
+
+describeEachDatabase("duplicates", (env) => {
+  it("merges an arrival into the stored record of the same person at once, above the certainty bar", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const first = await create(e, org, maria);
+    const second = await create(e, org, mariaAgain);
+    expect(second.status).toBe("closed");
+    expect(second.statusReason).toBe("duplicate");
+    expect(second.mergedIntoId).toBe(first.id);
+    const survivor = await contact(e, org, first.id);
+    expect(survivor.phones).toEqual(["+393331234567"]);
+    expect(survivor.emails).toEqual(["maria.rossi@example.org", "m.rossi@example.com"]);
+    expect(survivor.gender).toBe("f");
+    expect(survivor.displayName).toBe("Maria Rossi");
+    expect(await queue(e, org)).toEqual([]);
+    const merges = (
+      await send(e.app, org.cookies.dispatcher, { method: "GET", url: "/api/v1/merges" })
+    ).json<{
+      items: Merge[];
+    }>().items;
+    expect(merges).toMatchObject([
+      { survivorId: first.id, mergedId: second.id, automatic: true, undoneAt: null },
+    ]);
+  });
+
+  it("links a likely duplicate for review, with the score and the fields that matched", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    await reviewOnly(e, org);
+    const first = await create(e, org, maria);
+    const second = await create(e, org, mariaAgain);
+    expect(second.status).toBe("new");
+    const pairs = await queue(e, org);
+    expect(pairs).toHaveLength(1);
+    expect([pairs[0]!.a.id, pairs[0]!.b.id].sort()).toEqual([first.id, second.id].sort());
+    expect(pairs[0]!.fields).toEqual(expect.arrayContaining(["phone", "name"]));
+    expect(pairs[0]!.score).toBeGreaterThan(0.5);
+    expect(pairs[0]!.foundBy).toBe("manual");
+  });
+
+  it("calls a shared phone with another given name a household and links nothing", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    await create(e, org, maria);
+    const marco = await create(e, org, { ...maria, displayName: "Marco Rossi", emails: [] });
+    expect(marco.status).toBe("new");
+    expect(await queue(e, org)).toEqual([]);
+  });
+
+  it("merges with the reviewer's choice per field, moves the timeline, and undoes exactly", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    await reviewOnly(e, org);
+    const first = await create(e, org, maria);
+    const second = await create(e, org, mariaAgain);
+    await send(e.app, org.cookies.dispatcher, {
+      method: "POST",
+      url: `/api/v1/contacts/${second.id}/activities`,
+      payload: { kind: "comment", body: "Asked for a call after six" },
+    });
+    const merged = await send(e.app, org.cookies.dispatcher, {
+      method: "POST",
+      url: "/api/v1/merges",
+      payload: { survivorId: first.id, mergedId: second.id, choices: { name: "merged" } },
+    });
+    expect(merged.statusCode, merged.body).toBe(201);
+    const merge = merged.json<Merge>();
+    const survivor = await contact(e, org, first.id);
+    expect(survivor.displayName).toBe("ROSSI Maria");
+    expect(survivor.emails).toHaveLength(2);
+    expect(survivor.placeName).toBe("Roma");
+    const timeline = (
+      await send(e.app, org.cookies.dispatcher, {
+        method: "GET",
+        url: `/api/v1/contacts/${first.id}/activities`,
+      })
+    ).json<{ items: Array<{ kind: string; body: string | null }> }>().items;
+    expect(timeline.map((a) => a.body)).toContain("Asked for a call after six");
+    expect(timeline.map((a) => a.kind)).toContain("merge");
+    expect((await contact(e, org, second.id)).mergedIntoId).toBe(first.id);
+    expect(await queue(e, org)).toEqual([]);
+
+    const undone = await send(e.app, org.cookies.dispatcher, {
+      method: "POST",
+      url: `/api/v1/merges/${merge.id}/undo`,
+    });
+    expect(undone.statusCode, undone.body).toBe(200);
+    expect(undone.json<Merge>().undoneAt).not.toBeNull();
+    const back = await contact(e, org, first.id);
+    expect(back).toMatchObject({
+      displayName: "Maria Rossi",
+      emails: ["maria.rossi@example.org"],
+      gender: null,
+    });
+    const other = await contact(e, org, second.id);
+    expect(other).toMatchObject({ status: "new", mergedIntoId: null, displayName: "ROSSI Maria" });
+    const otherTimeline = (
+      await send(e.app, org.cookies.dispatcher, {
+        method: "GET",
+        url: `/api/v1/contacts/${second.id}/activities`,
+      })
+    ).json<{ items: Array<{ body: string | null }> }>().items;
+    expect(otherTimeline.map((a) => a.body)).toContain("Asked for a call after six");
+    expect(await queue(e, org)).toHaveLength(1);
+    expectProblem(
+      await send(e.app, org.cookies.dispatcher, { method: "POST", url: `/api/v1/merges/${merge.id}/undo` }),
+      409,
+    );
+  });
+
+  it("keeps a change made to the survivor after the merge when the merge is undone", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    await reviewOnly(e, org);
+    const first = await create(e, org, maria);
+    const second = await create(e, org, mariaAgain);
+    const merge = (
+      await send(e.app, org.cookies.dispatcher, {
+        method: "POST",
+        url: "/api/v1/merges",
+        payload: { survivorId: first.id, mergedId: second.id, choices: { name: "merged" } },
+      })
+    ).json<Merge>();
+    const edited = await send(e.app, org.cookies.dispatcher, {
+      method: "PATCH",
+      url: `/api/v1/contacts/${first.id}`,
+      payload: {
+        displayName: "Maria Grazia Rossi",
+        emails: ["maria.rossi@example.org", "m.rossi@example.com", "mg@example.net"],
+      },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    await send(e.app, org.cookies.dispatcher, { method: "POST", url: `/api/v1/merges/${merge.id}/undo` });
+    const back = await contact(e, org, first.id);
+    expect(back.displayName).toBe("Maria Grazia Rossi");
+    expect(back.emails).toEqual(["maria.rossi@example.org", "mg@example.net"]);
+  });
+
+  it("remembers 'not the same person': the pair leaves the queue and a scan does not bring it back", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    await reviewOnly(e, org);
+    await create(e, org, maria);
+    await create(e, org, mariaAgain);
+    const [pair] = await queue(e, org);
+    const distinct = await send(e.app, org.cookies.dispatcher, {
+      method: "POST",
+      url: `/api/v1/duplicates/${pair!.id}/distinct`,
+    });
+    expect(distinct.statusCode, distinct.body).toBe(200);
+    expect(await queue(e, org)).toEqual([]);
+    const scan = await send(e.app, org.cookies.dispatcher, {
+      method: "POST",
+      url: "/api/v1/duplicates/scan",
+    });
+    expect(scan.statusCode, scan.body).toBe(200);
+    expect(scan.json()).toMatchObject({ contacts: 2, found: 1, added: 0 });
+    expect(await queue(e, org)).toEqual([]);
+    expectProblem(
+      await send(e.app, org.cookies.dispatcher, {
+        method: "POST",
+        url: `/api/v1/duplicates/${pair!.id}/distinct`,
+      }),
+      409,
+    );
+  });
+
+  it("scans contacts stored before duplicate detection: files them and queues the pairs", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    await reviewOnly(e, org);
+    const a = await create(e, org, maria);
+    const b = await create(e, org, {
+      ...mariaAgain,
+      phones: ["06 9876 5432"],
+      emails: ["maria.rossi@example.org"],
+    });
+    // As if both had arrived before the match keys existed.
+    await e.ctx.db.kysely.deleteFrom("contact_match_keys").execute();
+    await e.ctx.db.kysely.deleteFrom("duplicate_pairs").execute();
+    const scan = await send(e.app, org.cookies.admin, { method: "POST", url: "/api/v1/duplicates/scan" });
+    expect(scan.json()).toMatchObject({ contacts: 2, filed: 2, found: 1, added: 1 });
+    const pairs = await queue(e, org);
+    expect(pairs).toHaveLength(1);
+    expect([pairs[0]!.a.id, pairs[0]!.b.id].sort()).toEqual([a.id, b.id].sort());
+    expect(pairs[0]!.foundBy).toBe("scan");
+    const keys = await e.ctx.db.kysely.selectFrom("contact_match_keys").select("contact_id").execute();
+    expect(new Set(keys.map((k) => k.contact_id))).toEqual(new Set([a.id, b.id]));
+  });
+
+  it("refuses to merge a contact with itself, an unknown one, or one merged already", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const first = await create(e, org, maria);
+    const second = await create(e, org, mariaAgain);
+    const merge = (body: Record<string, unknown>) =>
+      send(e.app, org.cookies.dispatcher, { method: "POST", url: "/api/v1/merges", payload: body });
+    expectProblem(await merge({ survivorId: first.id, mergedId: first.id }), 409);
+    expectProblem(await merge({ survivorId: first.id, mergedId: "nobody" }), 404);
+    expectProblem(await merge({ survivorId: first.id, mergedId: second.id }), 409);
+    expectProblem(
+      await merge({ survivorId: first.id, mergedId: second.id, choices: { phones: "merged" } }),
+      400,
+      {
+        paths: ["choices.phones"],
+      },
+    );
+  });
+
+  it("erases the merge's copies of an erased contact and refuses to undo that merge", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const first = await create(e, org, maria);
+    const second = await create(e, org, mariaAgain);
+    const merges = (await send(e.app, org.cookies.admin, { method: "GET", url: "/api/v1/merges" })).json<{
+      items: Merge[];
+    }>().items;
+    const erased = await send(e.app, org.cookies.admin, {
+      method: "POST",
+      url: `/api/v1/contacts/${second.id}/erase`,
+      payload: { reason: "asked to be forgotten" },
+    });
+    expect(erased.statusCode, erased.body).toBe(200);
+    const row = await e.ctx.db.kysely.selectFrom("merges").selectAll().executeTakeFirstOrThrow();
+    expect(row.merged_before).not.toContain("Rossi");
+    expect(row.survivor_before).not.toContain("Rossi");
+    expectProblem(
+      await send(e.app, org.cookies.admin, { method: "POST", url: `/api/v1/merges/${merges[0]!.id}/undo` }),
+      409,
+    );
+    expect((await contact(e, org, first.id)).displayName).toBe("Maria Rossi");
+  });
+
+  it("lets only dispatchers and admins review, merge or undo", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    for (const role of ["setter", "worker", "marketer"] as const) {
+      expectProblem(await send(e.app, org.cookies[role], { method: "GET", url: "/api/v1/duplicates" }), 403, {
+        label: role,
+      });
+      expectProblem(await send(e.app, org.cookies[role], { method: "GET", url: "/api/v1/merges" }), 403, {
+        label: role,
+      });
+      expectProblem(
+        await send(e.app, org.cookies[role], { method: "POST", url: "/api/v1/duplicates/scan" }),
+        403,
+        { label: role },
+      );
+    }
+  });
+});
