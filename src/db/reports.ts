@@ -307,3 +307,40 @@ export async function waitingSince(
     ])
     .execute();
 }
+
+/**
+ * The coordinates recorded for contacts and workers in these cities, summed per city and country, for
+ * the map's fallback where the gazetteer does not know a city's name. Every period counts: a city lies
+ * where it lies.
+ */
+export async function recordedCoordinates(
+  db: Kysely<Database>,
+  organisationId: string,
+  cities: readonly string[],
+) {
+  if (cities.length === 0) return [];
+  const sums = (table: "contacts" | "workers") =>
+    db
+      .selectFrom(table)
+      .where("organisation_id", "=", organisationId)
+      .where("place_name", "in", [...cities])
+      .where("lat", "is not", null)
+      .where("lon", "is not", null)
+      .select((eb) => [
+        "place_name",
+        "country",
+        eb.fn.sum<number>("lat").as("lat"),
+        eb.fn.sum<number>("lon").as("lon"),
+        eb.fn.countAll().as("n"),
+      ])
+      .groupBy(["place_name", "country"])
+      .execute();
+  const rows = [...(await sums("contacts")), ...(await sums("workers"))];
+  return rows.map((r) => ({
+    city: r.place_name,
+    country: r.country,
+    lat: n(r.lat),
+    lon: n(r.lon),
+    n: n(r.n),
+  }));
+}

@@ -2,6 +2,7 @@
 import type { Context } from "../context.js";
 import { canReadReports, seesSuppressedCounts } from "../core/access/roles.js";
 import { hoursBetween } from "../core/reports/figures.js";
+import { type CoordinateSum, locationOf } from "../core/reports/locations.js";
 import {
   type BacklogFigures,
   backlogMeasures,
@@ -31,10 +32,12 @@ import {
   flowTimes,
   offerAnswers,
   type ReportFilter,
+  recordedCoordinates,
   shortageCounts,
   unassignableReasons,
   waitingSince,
 } from "../db/reports.js";
+import { locatePlace } from "./gazetteer.js";
 import type { Caller } from "./record.js";
 
 export const REPORTS = ["demand", "supply", "flow", "backlog"] as const;
@@ -46,7 +49,8 @@ export interface ReportQuery<D extends Dimension = Dimension> extends ReportFilt
 
 export interface Report<M> {
   by: Dimension;
-  rows: Array<{ key: string | null; country: string | null } & M>;
+  /** `lat` and `lon`: where a city lies, for the map (by city only; null elsewhere or when not known). */
+  rows: Array<{ key: string | null; country: string | null; lat: number | null; lon: number | null } & M>;
   totals: M;
 }
 
@@ -69,10 +73,37 @@ function finish<F, M>(
     rows: rows.map((row) => ({
       key: row.key,
       country: by === "country" ? row.key : qualified ? row.country : null,
+      lat: null,
+      lon: null,
       ...figures.measures(row.figures, marketer),
     })),
     totals: figures.measures(totalOf(rows, figures.combine), marketer),
   };
+}
+
+/**
+ * Puts each city of a report by city on the map: the gazetteer's point for its name and country, or else
+ * the coarse mean of the coordinates recorded there (a name the gazetteer does not know, such as "Roma").
+ */
+async function located<M>(ctx: Context, organisationId: string, report: Report<M>): Promise<Report<M>> {
+  if (report.by !== "city") return report;
+  const cities = [...new Set(report.rows.flatMap((row) => (row.key === null ? [] : [row.key])))];
+  const recorded = new Map<string, CoordinateSum[]>();
+  for (const r of await recordedCoordinates(ctx.db.kysely, organisationId, cities)) {
+    const id = `${r.country ?? ""}\u0000${r.city ?? ""}`;
+    recorded.set(id, [...(recorded.get(id) ?? []), r]);
+  }
+  const rows = [];
+  for (const row of report.rows) {
+    if (row.key === null) {
+      rows.push(row);
+      continue;
+    }
+    const place = await locatePlace(row.key, row.country);
+    const where = locationOf(place, recorded.get(`${row.country ?? ""}\u0000${row.key}`) ?? []);
+    rows.push({ ...row, lat: where?.lat ?? null, lon: where?.lon ?? null });
+  }
+  return { ...report, rows };
 }
 
 function allowed(caller: Caller): Result<true> {
@@ -94,9 +125,13 @@ export async function demandReport(ctx: Context, caller: Caller, query: ReportQu
     groups.push(keyed(r, { ...EMPTY_DEMAND, reasons: { [r.reason]: r.n } }));
   for (const r of await shortageCounts(db, org, by, filter))
     groups.push(keyed(r, { ...EMPTY_DEMAND, shortages: r.n }));
-  return ok(
-    finish(by, groups, { combine: combineDemand, measures: demandMeasures }, seesSuppressedCounts(caller)),
+  const report = finish(
+    by,
+    groups,
+    { combine: combineDemand, measures: demandMeasures },
+    seesSuppressedCounts(caller),
   );
+  return ok(await located(ctx, org, report));
 }
 
 export async function supplyReport(ctx: Context, caller: Caller, query: ReportQuery<"country" | "city">) {
@@ -111,9 +146,13 @@ export async function supplyReport(ctx: Context, caller: Caller, query: ReportQu
     groups.push(keyed(r, { ...EMPTY_SUPPLY, availableWorkers: r.workers, freeCapacity: r.free }));
   for (const r of await contactCounts(db, org, by, filter))
     groups.push(keyed(r, { ...EMPTY_SUPPLY, contacts: r.contacts }));
-  return ok(
-    finish(by, groups, { combine: combineSupply, measures: supplyMeasures }, seesSuppressedCounts(caller)),
+  const report = finish(
+    by,
+    groups,
+    { combine: combineSupply, measures: supplyMeasures },
+    seesSuppressedCounts(caller),
   );
+  return ok(await located(ctx, org, report));
 }
 
 export async function flowReport(ctx: Context, caller: Caller, query: ReportQuery) {
@@ -136,9 +175,13 @@ export async function flowReport(ctx: Context, caller: Caller, query: ReportQuer
     });
     groups.push(keyed(r, { ...EMPTY_FLOW, ...hours }));
   }
-  return ok(
-    finish(by, groups, { combine: combineFlow, measures: flowMeasures }, seesSuppressedCounts(caller)),
+  const report = finish(
+    by,
+    groups,
+    { combine: combineFlow, measures: flowMeasures },
+    seesSuppressedCounts(caller),
   );
+  return ok(await located(ctx, org, report));
 }
 
 export async function backlogReport(
@@ -153,7 +196,11 @@ export async function backlogReport(
   const groups: Array<Keyed<BacklogFigures>> = (
     await waitingSince(ctx.db.kysely, caller.organisationId, by, filter)
   ).map((r) => keyed(r, { waitingHours: [hoursBetween(r.created_at, now)] }));
-  return ok(
-    finish(by, groups, { combine: combineBacklog, measures: backlogMeasures }, seesSuppressedCounts(caller)),
+  const report = finish(
+    by,
+    groups,
+    { combine: combineBacklog, measures: backlogMeasures },
+    seesSuppressedCounts(caller),
   );
+  return ok(await located(ctx, caller.organisationId, report));
 }

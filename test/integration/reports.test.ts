@@ -507,7 +507,9 @@ describeEachDatabase("supply and demand reports", (env) => {
             // Only regions and cities carry their country beside the key.
             country: by === "country" ? r.key : by === "region" || by === "city" ? r.country : null,
           }));
-          expect(byKey(report.rows), label).toEqual(byKey(want));
+          // Where a city lies has its own test below.
+          const figures = report.rows.map(({ lat: _lat, lon: _lon, ...rest }) => rest as Row);
+          expect(byKey(figures), label).toEqual(byKey(want));
         }
       }
     }
@@ -574,7 +576,11 @@ describeEachDatabase("supply and demand reports", (env) => {
       for (const [i, row] of [...exact.rows, exact.totals].entries()) {
         const shown = (i < exact.rows.length ? seen.rows[i] : seen.totals) as Record<string, unknown>;
         for (const [field, value] of Object.entries(row)) {
-          if (typeof value === "number" && Number.isInteger(value) && !/Hours|Rate|PerWorker/.test(field)) {
+          if (
+            typeof value === "number" &&
+            Number.isInteger(value) &&
+            !/Hours|Rate|PerWorker|^lat$|^lon$/.test(field)
+          ) {
             const want = value > 0 && value < 5 ? "<5" : value;
             if (want === "<5") small += 1;
             expect(shown[field], `${name} ${field}`).toBe(want);
@@ -630,6 +636,62 @@ describeEachDatabase("supply and demand reports", (env) => {
       for (const [field, value] of Object.entries(json.totals)) {
         if (value === null || typeof value !== "object") expect(total[field], field).toBe(cell(value));
       }
+    }
+  }, 120_000);
+
+  it("puts each city on the map: the gazetteer's point, else the coarse mean of the coordinates recorded there", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    const system = systemCaller(world.org.id);
+    // A city the gazetteer knows by this name; its worker lives outside the centre.
+    must(
+      await createWorker(ctx, system, {
+        name: "North",
+        placeName: "Thessaloniki",
+        country: "GR",
+        languages: ["el"],
+        lat: 40.6,
+        lon: 22.95,
+        maxKm: 30,
+        capacity: 2,
+        trust: 0.5,
+        status: "active",
+        timeZone: "Europe/Athens",
+      }),
+    );
+    const raw = await rawRows(ctx, world.org.id);
+    /** The mean of every contact's and worker's coordinates recorded in the city, to a tenth of a degree. */
+    const recordedMean = (city: string, country: string) => {
+      const points = [
+        ...raw.contacts.filter((c) => c.place_name === city && c.country === country),
+        ...raw.workers.filter((w) => w.place_name === city && w.country === country),
+      ].filter((p) => p.lat !== null && p.lon !== null) as Array<{ lat: number; lon: number }>;
+      const mean = (f: (p: { lat: number; lon: number }) => number) =>
+        Math.round((points.reduce((sum, p) => sum + f(p), 0) / points.length) * 10) / 10;
+      return { lat: mean((p) => p.lat), lon: mean((p) => p.lon) };
+    };
+    for (const name of ["demand", "supply", "flow", "backlog"]) {
+      const report = await getReport(app, world.cookies.marketer, name, "by=city");
+      for (const row of report.rows) {
+        if (row.key === "Thessaloniki") {
+          // GeoNames' Thessaloníki, not the worker's home.
+          expect(row.lat).toBeCloseTo(40.64361, 4);
+          expect(row.lon).toBeCloseTo(22.93086, 4);
+        } else if (row.key === null) {
+          expect([row.lat, row.lon]).toEqual([null, null]);
+        } else {
+          expect({ lat: row.lat, lon: row.lon }, `${name} ${row.key}`).toEqual(
+            recordedMean(row.key, row.country as string),
+          );
+        }
+      }
+    }
+    const supply = await getReport(app, world.cookies.dispatcher, "supply", "by=city");
+    expect(supply.rows.map((r) => r.key)).toContain("Thessaloniki");
+    expect(supply.rows.find((r) => r.key === "Roma")).toMatchObject({ lat: 41.9, lon: 12.5 });
+    for (const by of ["country", "campaign", "week"]) {
+      const report = await getReport(app, world.cookies.dispatcher, "demand", `by=${by}`);
+      for (const row of report.rows) expect([row.lat, row.lon], by).toEqual([null, null]);
     }
   }, 120_000);
 

@@ -4,8 +4,13 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Context } from "../../context.js";
-import { SMALL } from "../../core/reports/figures.js";
 import { DIMENSIONS, PLACE_DIMENSIONS, SUPPLY_DIMENSIONS } from "../../core/reports/measures.js";
+import {
+  BacklogReportSchema,
+  DemandReportSchema,
+  FlowReportSchema,
+  SupplyReportSchema,
+} from "../../core/reports/schemas.js";
 import type { Result } from "../../core/result.js";
 import {
   backlogReport,
@@ -19,18 +24,6 @@ import { callerOf } from "../auth.js";
 import { problemResponses, sendFailure } from "../problem.js";
 
 const tags = ["reports"];
-
-const count = z
-  .union([z.number().int(), z.literal(SMALL)])
-  .describe(`a count; "${SMALL}" for a marketer when 1–4`);
-const hours = z
-  .number()
-  .nullable()
-  .describe("hours; null when there is nothing to measure (or too few people)");
-const ratio = z
-  .number()
-  .nullable()
-  .describe("0..1; null when there is nothing to divide by (or too few people)");
 
 /** A day (`2026-03-01`, midnight UTC) or an instant with its zone, as a UTC ISO string to compare with. */
 const bound = z
@@ -61,49 +54,6 @@ function querySchema<const D extends readonly [string, ...string[]]>(dimensions:
       .enum(["json", "csv"])
       .default("json")
       .describe("csv: the same rows and a last total row, as text/csv"),
-  });
-}
-
-const DemandMeasures = z.object({
-  newContacts: count,
-  unassignable: count.describe("contacts no worker can serve (coverage gaps)"),
-  unassignableReasons: z.record(z.string(), count).describe("unassignable contacts by the reason given"),
-  shortages: count.describe("bookings that found no worker with a free slot"),
-});
-const SupplyMeasures = z.object({
-  availableWorkers: count.describe("active, or away with the away period over"),
-  freeCapacity: count.describe("capacity less the contacts held, summed over available workers"),
-  contacts: count.describe("contacts that arrived in the period"),
-  contactsPerWorker: ratio.describe("contacts per available worker; null without workers"),
-});
-const FlowMeasures = z.object({
-  contacts: count,
-  assigned: count,
-  medianHoursToAssignment: hours,
-  offersAnswered: count.describe("offers accepted, declined or lapsed"),
-  offersAccepted: count,
-  acceptanceRate: ratio,
-  accepted: count.describe("contacts their current worker accepted"),
-  medianHoursToFirstContact: hours.describe("from acceptance to the first attempt"),
-  met: count.describe("accepted contacts met in person"),
-  meetingRate: ratio.describe("met / accepted"),
-});
-const BacklogMeasures = z.object({
-  waiting: count.describe("contacts new, qualifying or ready"),
-  oldestHours: hours.describe("how long the oldest has waited since it arrived"),
-  medianHours: hours,
-});
-
-function reportSchema<M extends z.ZodObject>(measures: M) {
-  return z.object({
-    by: z.enum(DIMENSIONS),
-    rows: z.array(
-      measures.extend({
-        key: z.string().nullable().describe("the dimension's value; null: not known"),
-        country: z.string().nullable().describe("the country of a place"),
-      }),
-    ),
-    totals: measures,
   });
 }
 
@@ -156,7 +106,7 @@ export function reportRoutes(app: FastifyInstance, ctx: Context): void {
         description: `${WHO} Shortages are counted by when and where they happened.`,
         querystring: querySchema(DIMENSIONS),
         produces: ["application/json", "text/csv"],
-        response: { 200: reportSchema(DemandMeasures), ...problemResponses },
+        response: { 200: DemandReportSchema, ...problemResponses },
       },
     },
     async (request, res) => {
@@ -175,7 +125,7 @@ export function reportRoutes(app: FastifyInstance, ctx: Context): void {
         description: `${WHO} Workers are counted as they are now; the place filters apply to them too.`,
         querystring: querySchema(SUPPLY_DIMENSIONS),
         produces: ["application/json", "text/csv"],
-        response: { 200: reportSchema(SupplyMeasures), ...problemResponses },
+        response: { 200: SupplyReportSchema, ...problemResponses },
       },
     },
     async (request, res) => {
@@ -193,7 +143,7 @@ export function reportRoutes(app: FastifyInstance, ctx: Context): void {
         description: WHO,
         querystring: querySchema(DIMENSIONS),
         produces: ["application/json", "text/csv"],
-        response: { 200: reportSchema(FlowMeasures), ...problemResponses },
+        response: { 200: FlowReportSchema, ...problemResponses },
       },
     },
     async (request, res) => {
@@ -211,7 +161,7 @@ export function reportRoutes(app: FastifyInstance, ctx: Context): void {
         description: WHO,
         querystring: querySchema(PLACE_DIMENSIONS),
         produces: ["application/json", "text/csv"],
-        response: { 200: reportSchema(BacklogMeasures), ...problemResponses },
+        response: { 200: BacklogReportSchema, ...problemResponses },
       },
     },
     async (request, res) => {

@@ -18,6 +18,7 @@ import { OverduePage } from "../dispatch/overdue-page.js";
 import { QueuePage } from "../dispatch/queue-page.js";
 import { changeLanguage, loadVocabulary } from "../i18n/index.js";
 import { InboxPage } from "../notifications/inbox-page.js";
+import { ReportsPage } from "../reports/reports-page.js";
 import { SignIn } from "../session/sign-in.js";
 import { ApiKeysPage } from "../settings/api-keys-page.js";
 import { AppointmentsPage } from "../settings/appointments-page.js";
@@ -38,7 +39,7 @@ import { MeContext } from "./me.js";
 export function homeFor(me: Me): string {
   switch (me.user.role) {
     case "marketer":
-      return "/settings";
+      return "/reports";
     case "admin":
     case "dispatcher":
       return "/dispatch";
@@ -99,6 +100,7 @@ export function App() {
           {(dispatches || role === "worker") && <Route path="/agenda" element={<AgendaPage />} />}
           {calls && <Route path="/call/:contactId" element={<CallPage />} />}
           {calls && <Route path="/callbacks" element={<CallbacksPage />} />}
+          {(dispatches || role === "marketer") && <Route path="/reports" element={<ReportsPage />} />}
           <Route path="/inbox" element={<InboxPage />} />
           <Route path="/settings" element={<SettingsPage />} />
           {me.data.user.role === "admin" && <Route path="/settings/api-keys" element={<ApiKeysPage />} />}

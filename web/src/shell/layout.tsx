@@ -49,6 +49,9 @@ export function Layout({ children }: { children: ReactNode }) {
           {role !== "marketer" && (
             <NavLink to="/workers">{role === "worker" ? t("nav.myRecord") : t("nouns:workers_cap")}</NavLink>
           )}
+          {(role === "marketer" || role === "admin" || role === "dispatcher") && (
+            <NavLink to="/reports">{t("reports.title")}</NavLink>
+          )}
           <NavLink to="/settings">{t("nav.settings")}</NavLink>
         </nav>
         <div className="user">
