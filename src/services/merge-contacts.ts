@@ -111,14 +111,12 @@ export async function mergeInTransaction(
   await addToTimeline(trx, ctx, caller, {
     contactId: survivor.id,
     kind: "merge",
-    body: merged.display_name,
-    data: { ...data, taken: plan.taken },
+    data: { ...data, otherName: merged.display_name, taken: plan.taken },
   });
   await addToTimeline(trx, ctx, caller, {
     contactId: merged.id,
     kind: "merge",
-    body: survivor.display_name,
-    data,
+    data: { ...data, otherName: survivor.display_name },
   });
   await audit(trx, ctx, caller, {
     action: "contact.merge",
@@ -200,14 +198,12 @@ export async function undoMerge(ctx: Context, caller: Caller, mergeId: string): 
     await addToTimeline(trx, ctx, caller, {
       contactId: survivor.id,
       kind: "merge",
-      body: merged.display_name,
-      data,
+      data: { ...data, otherName: merged.display_name },
     });
     await addToTimeline(trx, ctx, caller, {
       contactId: merged.id,
       kind: "merge",
-      body: survivor.display_name,
-      data,
+      data: { ...data, otherName: survivor.display_name },
     });
     await audit(trx, ctx, caller, {
       action: "contact.merge.undo",

@@ -1,6 +1,7 @@
 /** The console's only door to the server: same-origin fetch with the session cookie, problems as errors. */
 import type { z } from "zod";
 import type { DeadlineSchema } from "../../src/api/routes/accountability.js";
+import type { DuplicatePairSchema, MergeSchema } from "../../src/api/routes/duplicates.js";
 import type { AccountabilitySettings, LatenessBucket } from "../../src/core/accountability/deadlines.js";
 import type { WorkerHealth } from "../../src/core/accountability/health.js";
 import type {
@@ -101,6 +102,8 @@ export type UserCreate = z.input<typeof UserCreateSchema>;
 
 /** An open deadline: what a worker owes on a contact, and by when. */
 export type Deadline = z.infer<typeof DeadlineSchema>;
+export type DuplicatePair = z.infer<typeof DuplicatePairSchema>;
+export type Merge = z.infer<typeof MergeSchema>;
 
 // The shapes below answer routes whose zod schemas are not exported (the console ships no zod); they are
 // built from the server's own parts so that a change there still fails the console's type check.

@@ -57,6 +57,12 @@ export function ContactPage() {
           </Link>
         )}
       </header>
+      {c.mergedIntoId && (
+        <p className="merged-note" role="note">
+          {t("duplicates.mergedInto")}{" "}
+          <Link to={`/contacts/${c.mergedIntoId}`}>{t("duplicates.openSurvivor")}</Link>
+        </p>
+      )}
       <div className="contact-grid">
         <section aria-labelledby="facts-title" className="card">
           <div className="card-head">

@@ -21,6 +21,8 @@ function describe(
     callback?: { dueAt: string };
     event?: string;
     start?: string;
+    undone?: boolean;
+    otherName?: string;
   };
   switch (a.kind) {
     case "status":
@@ -47,6 +49,10 @@ function describe(
           due: data.callback ? dateTime(data.callback.dueAt) : "",
         },
       );
+    case "merge":
+      return t(data.undone ? "duplicates.timelineUndone" : "duplicates.timelineMerged", {
+        name: data.otherName ?? "",
+      });
     case "appointment":
       return data.event && data.start
         ? t(`timeline.meetings.${data.event}`, { when: dateTime(data.start) })

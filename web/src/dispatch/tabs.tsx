@@ -1,4 +1,4 @@
-/** The dispatch screens: queue, batch plan, coverage gaps, the overdue board, worker health. */
+/** The dispatch screens: queue, batch plan, coverage gaps, duplicates, the overdue board, worker health. */
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router";
 
@@ -16,6 +16,9 @@ export function DispatchTabs() {
         </NavLink>
         <NavLink className="tab" to="/dispatch/gaps">
           {t("dispatch.gaps")}
+        </NavLink>
+        <NavLink className="tab" to="/dispatch/duplicates">
+          {t("duplicates.title")}
         </NavLink>
         <NavLink className="tab" to="/dispatch/overdue">
           {t("dispatch.overdue")}

@@ -12,6 +12,7 @@ import { CallbacksPage } from "../calls/callbacks-page.js";
 import { ContactList } from "../contacts/contact-list.js";
 import { ContactPage } from "../contacts/contact-page.js";
 import { BatchPage } from "../dispatch/batch-page.js";
+import { DuplicatesPage } from "../dispatch/duplicates-page.js";
 import { GapsPage } from "../dispatch/gaps-page.js";
 import { HealthPage } from "../dispatch/health-page.js";
 import { OverduePage } from "../dispatch/overdue-page.js";
@@ -94,6 +95,7 @@ export function App() {
           {dispatches && <Route path="/dispatch" element={<QueuePage />} />}
           {dispatches && <Route path="/dispatch/batch" element={<BatchPage />} />}
           {dispatches && <Route path="/dispatch/gaps" element={<GapsPage />} />}
+          {dispatches && <Route path="/dispatch/duplicates" element={<DuplicatesPage />} />}
           {dispatches && <Route path="/dispatch/overdue" element={<OverduePage />} />}
           {dispatches && <Route path="/dispatch/health" element={<HealthPage />} />}
           {me.data.user.role === "worker" && <Route path="/offers" element={<OffersPage />} />}
