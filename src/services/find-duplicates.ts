@@ -4,7 +4,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Context } from "../context.js";
-import { lookupKeys, matchKeys, scoreArrival } from "../core/dedupe/arrival.js";
+import { lookupKeys, matchKeys, scoreArrival, worthReview } from "../core/dedupe/arrival.js";
 import type { DedupeRecord } from "../core/dedupe/records.js";
 import type { DuplicateSettings } from "../core/model.js";
 import {
@@ -73,9 +73,7 @@ export async function fileAndLinkDuplicates(
   const now = ctx.clock.now().toISOString();
   const linked: LinkedDuplicate[] = [];
   for (const match of matches) {
-    // Names that clearly differ, with no phone or e-mail shared, are not worth a reviewer's time.
-    const contactShared = match.fields.includes("phone") || match.fields.includes("email");
-    if (match.fields.includes("name_conflict") && !contactShared) continue;
+    if (!worthReview(match.score, match.fields, options.settings.reviewAbove)) continue;
     const other = candidates[match.index]!.id;
     const [a, b] = row.id < other ? [row.id, other] : [other, row.id];
     const pairId = ctx.newId();

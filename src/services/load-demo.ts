@@ -8,13 +8,14 @@ import type { Role } from "../core/access/roles.js";
 import { firstLookAt, wantedDeadlines } from "../core/accountability/deadlines.js";
 import type { Organisation } from "../core/model.js";
 import { findOrganisationBySlug } from "../db/organisations.js";
-import type { Database } from "../db/schema.js";
+import type { ActivitiesTable, ContactsTable, Database } from "../db/schema.js";
 import { demoCities } from "./demo/cities.js";
 import { type City, type DemoData, type DemoUsers, generateDemo } from "./demo/generate.js";
 import { COUNTRIES } from "./demo/places.js";
 import { type DemoProfile, PASSWORD, PROFILES } from "./demo/profiles.js";
 import { deriveSeed, historicalIds, seededRandom } from "./demo/random.js";
 import { audit, systemCaller } from "./record.js";
+import { scanDuplicates } from "./review-duplicates.js";
 import { createOrganisation } from "./save-organisation.js";
 import { createUser } from "./save-user.js";
 
@@ -76,6 +77,9 @@ async function loadOrganisation(
     users,
   });
 
+  const repeats = repeatArrivals(data.contacts, shared.newId);
+  data.contacts.push(...repeats.contacts);
+  data.activities.push(...repeats.activities);
   await ctx.db.kysely.transaction().execute(async (trx) => {
     await insertAll(trx, "workers", data.workers);
     await insertAll(trx, "contacts", data.contacts);
@@ -92,7 +96,52 @@ async function loadOrganisation(
       after: { seed: shared.seed, users: logins.length, ...counts(data) },
     });
   });
+  // File every contact under its match keys and queue the likely duplicates, as intake would have.
+  const scanned = await scanDuplicates(ctx, systemCaller(organisation.id));
+  if (!scanned.ok) throw new Error(`cannot scan the demo for duplicates: ${scanned.error.message}`);
   return logins;
+}
+
+/**
+ * People who wrote in twice: one new contact in twenty with a phone arrives again a day or two
+ * later, the name typed family name first in capitals, without the e-mail, so the review queue has
+ * work in it.
+ */
+function repeatArrivals(
+  contacts: readonly ContactsTable[],
+  newId: (at: number) => string,
+): { contacts: ContactsTable[]; activities: ActivitiesTable[] } {
+  const twice = contacts
+    .filter((c) => c.status === "new" && c.phones !== "[]")
+    .filter((_, i) => i % 20 === 7);
+  const again = twice.map((c): ContactsTable => {
+    const at = new Date(Date.parse(c.created_at) + 30 * 3_600_000).toISOString();
+    const name = [c.family_name?.toUpperCase(), c.given_name].filter(Boolean).join(" ") || c.display_name;
+    return {
+      ...c,
+      id: newId(Date.parse(at)),
+      display_name: name,
+      emails: "[]",
+      created_at: at,
+      updated_at: at,
+      status_changed_at: at,
+      last_activity_at: at,
+      inbound: 1,
+    };
+  });
+  const activities = again.map(
+    (c): ActivitiesTable => ({
+      id: newId(Date.parse(c.created_at)),
+      organisation_id: c.organisation_id,
+      contact_id: c.id,
+      kind: "created",
+      body: null,
+      data: JSON.stringify({ source: c.source, campaign: c.campaign, inbound: true }),
+      actor_user_id: null,
+      created_at: c.created_at,
+    }),
+  );
+  return { contacts: again, activities };
 }
 
 /** The organisation's staff and its two field workers who sign in, all with the one demo password. */

@@ -4,7 +4,7 @@
  */
 import type { Context } from "../context.js";
 import { canMergeContacts } from "../core/access/roles.js";
-import { matchKeys } from "../core/dedupe/arrival.js";
+import { matchKeys, worthReview } from "../core/dedupe/arrival.js";
 import { clusterDuplicates, DEFAULT_THRESHOLD } from "../core/dedupe/cluster.js";
 import { matchFields } from "../core/dedupe/score.js";
 import type { Contact } from "../core/model.js";
@@ -142,7 +142,8 @@ export async function scanDuplicates(ctx: Context, caller: Caller): Promise<Resu
       unfiled.flatMap((row) => matchKeys(dedupeRecordOf(row)).map((key) => ({ key, contactId: row.id }))),
     );
     for (const pair of result.pairs) {
-      if (!pair.sameCluster) continue;
+      const fields = matchFields(pair.fields);
+      if (!pair.sameCluster || !worthReview(pair.score, fields, settings.reviewAbove)) continue;
       summary.found++;
       const one = rows[pair.a]!.id;
       const other = rows[pair.b]!.id;
@@ -153,7 +154,7 @@ export async function scanDuplicates(ctx: Context, caller: Caller): Promise<Resu
         contact_a: a,
         contact_b: b,
         score: pair.score,
-        fields: JSON.stringify(matchFields(pair.fields)),
+        fields: JSON.stringify(fields),
         status: "open",
         found_at: now,
         found_by: "scan",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lookupKeys, matchKeys, scoreArrival } from "./arrival.js";
+import { lookupKeys, matchKeys, NAME_ONLY_REVIEW, scoreArrival, worthReview } from "./arrival.js";
 import { DEFAULT_BLOCKING } from "./blocking.js";
 import { contact } from "./testing.js";
 
@@ -66,5 +66,16 @@ describe("scoreArrival", () => {
     const shared = scoreArrival(arrival, stored, { records: 100_000, counts: common }, 0);
     expect(shared[0]!.score).toBeLessThan(rare[0]!.score);
     expect(shared[0]!.score).toBeLessThan(0.5);
+  });
+});
+
+describe("worthReview", () => {
+  it("queues a pair sharing a phone or an e-mail above the bar, and a pair on names alone only near-certain", () => {
+    expect(worthReview(0.6, ["phone", "name"], 0.5)).toBe(true);
+    expect(worthReview(0.6, ["email"], 0.5)).toBe(true);
+    expect(worthReview(0.4, ["phone"], 0.5)).toBe(false);
+    expect(worthReview(0.8, ["name", "city"], 0.5)).toBe(false);
+    expect(worthReview(NAME_ONLY_REVIEW, ["name"], 0.5)).toBe(true);
+    expect(worthReview(0.95, ["name_conflict", "city"], 0.5)).toBe(false);
   });
 });

@@ -98,3 +98,18 @@ function widened(profile: RecordProfile, counts: ReadonlyMap<string, number>): R
     cityCount: profile.city === "" ? 0 : held(`y${profile.city}`, profile.cityCount),
   };
 }
+
+/**
+ * Whether a pair goes to the review queue. Above `reviewAbove` the model calls the two one person;
+ * but a pair that shares no phone or e-mail rests on the names alone, and names mislead most
+ * (namesakes, relatives, variants of common names): such a pair is queued only when near-certain,
+ * and never when a name clearly differs.
+ */
+export function worthReview(score: number, fields: readonly string[], reviewAbove: number): boolean {
+  if (score <= reviewAbove) return false;
+  if (fields.includes("phone") || fields.includes("email")) return true;
+  return !fields.includes("name_conflict") && score >= NAME_ONLY_REVIEW;
+}
+
+/** The least certainty at which a pair matched on names alone is worth a reviewer's time. */
+export const NAME_ONLY_REVIEW = 0.9;
