@@ -6,6 +6,7 @@ import { api, type User } from "../api.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useMe } from "../shell/me.js";
 import { DispatchSettingsForm } from "./dispatch-settings.js";
+import { DuplicateSettingsForm } from "./duplicate-settings.js";
 import { LanguageSwitcher } from "./language-switcher.js";
 import { SettingsTabs } from "./settings-tabs.js";
 
@@ -60,6 +61,7 @@ export function SettingsPage() {
       </form>
       {save.error && <ErrorBox error={save.error} />}
       {me.user.role === "admin" && <DispatchSettingsForm />}
+      {me.user.role === "admin" && <DuplicateSettingsForm />}
       <h2>{t("settings.words")}</h2>
       <p className="muted">{t("settings.wordsHelp")}</p>
       <dl className="facts">

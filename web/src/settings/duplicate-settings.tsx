@@ -1,0 +1,71 @@
+/** When an arriving contact is linked to a likely duplicate for review, and when it is merged at once. */
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { DuplicateSettings } from "../../../src/core/model.js";
+import { api, type Organisation } from "../api.js";
+import { ErrorBox } from "../shell/error-box.js";
+import { useMe } from "../shell/me.js";
+
+/** Certainties are edited as percentages, which people read more easily than fractions. */
+const percent = (value: number) => Math.round(value * 1000) / 10;
+
+export function DuplicateSettingsForm() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const client = useQueryClient();
+  const [form, setForm] = useState<DuplicateSettings>(me.organisation.settings.duplicates);
+  const save = useMutation({
+    mutationFn: () => api.patch<Organisation>("/api/v1/organisation", { settings: { duplicates: form } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["me"] }),
+  });
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    save.mutate();
+  }
+  return (
+    <form onSubmit={submit} className="editor card">
+      <h2>{t("settings.duplicates.title")}</h2>
+      <p className="muted">{t("settings.duplicates.help")}</p>
+      <label>
+        {t("settings.duplicates.reviewAbove")}
+        <input
+          type="number"
+          min={0}
+          max={100}
+          step="any"
+          value={percent(form.reviewAbove)}
+          onChange={(e) => setForm({ ...form, reviewAbove: Number(e.target.value) / 100 })}
+        />
+      </label>
+      <label className="chip">
+        <input
+          type="checkbox"
+          checked={form.autoMergeAbove !== null}
+          onChange={(e) => setForm({ ...form, autoMergeAbove: e.target.checked ? 0.99 : null })}
+        />
+        {t("settings.duplicates.autoMerge")}
+      </label>
+      {form.autoMergeAbove !== null && (
+        <label>
+          {t("settings.duplicates.autoMergeAbove")}
+          <input
+            type="number"
+            min={0}
+            max={100}
+            step="any"
+            value={percent(form.autoMergeAbove)}
+            onChange={(e) => setForm({ ...form, autoMergeAbove: Number(e.target.value) / 100 })}
+          />
+        </label>
+      )}
+      {save.error && <ErrorBox error={save.error} />}
+      {save.isSuccess && <p className="muted">{t("settings.saved")}</p>}
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {t("common.save")}
+        </button>
+      </div>
+    </form>
+  );
+}
