@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import type { Context } from "../context.js";
 import { canCreateContact } from "../core/access/roles.js";
 import { normalisePhones, searchText } from "../core/contacts/normalise.js";
-import type { Contact, ContactCreate, DuplicateSettings } from "../core/model.js";
+import type { Contact, ContactCreate, DuplicateSettings, Organisation } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { contactEventData } from "../core/webhooks.js";
 import { findContact, insertContact, toContact } from "../db/contacts.js";
@@ -30,6 +30,8 @@ export interface CreateOptions {
    * Look for stored records of the same person: link each for review, and merge into the most
    * certain at once when the organisation's settings say so. `foundBy`: intake, import, manual.
    */
+  /** The caller's organisation, when the caller has loaded it already (saves a read per intake). */
+  organisation?: Organisation;
   duplicates?: {
     settings: DuplicateSettings;
     foundBy: string;
@@ -45,7 +47,7 @@ export async function createContact(
   options: CreateOptions = {},
 ): Promise<Result<Contact>> {
   if (!canCreateContact(caller)) return fail("forbidden", `a ${caller.role} cannot create contacts`);
-  const organisation = await loadSettings(ctx.db.kysely, caller.organisationId);
+  const organisation = options.organisation ?? (await loadSettings(ctx.db.kysely, caller.organisationId));
   const row = newContactRow(ctx, caller, input, {
     defaultCountry: organisation.settings.defaultCountry,
     attribution: options.attribution,

@@ -91,12 +91,14 @@ export async function intakeContact(
     if (earlier) return earlier;
   }
   const { contact, attribution, message } = read.value;
-  const { settings } = await loadSettings(ctx.db.kysely, caller.organisationId);
+  const organisation = await loadSettings(ctx.db.kysely, caller.organisationId);
+  const { settings } = organisation;
   await locateContact(contact, async () => settings.defaultCountry);
   try {
     const created = await createContact(ctx, caller, contact, {
       attribution,
       message,
+      organisation,
       duplicates: { settings: settings.duplicates, foundBy: "intake" },
       ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hash } } : {}),
     });
