@@ -1,8 +1,8 @@
 /** /settings/audit: who changed what, newest first, filtered, with each change's before and after. */
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type AuditEntry, api, type Page, query, type User } from "../api.js";
+import { type AuditEntry, api, type Merge, type Page, query, type User } from "../api.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useFormat } from "../shell/format.js";
 import { SettingsTabs } from "./settings-tabs.js";
@@ -38,6 +38,10 @@ const ACTIONS = [
   "webhook.delete",
   "contact.call",
   "callback.done",
+  "contact.merge",
+  "contact.merge.undo",
+  "duplicate.distinct",
+  "duplicates.scan",
   "script.create",
   "script.update",
   "script.delete",
@@ -204,8 +208,33 @@ function AuditItem({ entry, names }: { entry: AuditEntry; names: Map<string, str
         ) : (
           <p className="muted">{t("audit.noDetails")}</p>
         )}
+        {entry.action === "contact.merge" && <UndoMerge after={entry.after} />}
       </details>
     </li>
+  );
+}
+
+/** A merge is undone from its audit entry as well as from the duplicates screen. */
+function UndoMerge({ after }: { after: unknown }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const mergeId = (after as { mergeId?: string } | null)?.mergeId;
+  const undo = useMutation({
+    mutationFn: () => api.post<Merge>(`/api/v1/merges/${mergeId}/undo`),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["audit"] }),
+  });
+  if (!mergeId) return null;
+  return (
+    <div className="buttons">
+      {undo.isSuccess ? (
+        <p className="ok">{t("audit.mergeUndone")}</p>
+      ) : (
+        <button type="button" onClick={() => undo.mutate()} disabled={undo.isPending}>
+          {t("duplicates.undo")}
+        </button>
+      )}
+      {undo.error && <ErrorBox error={undo.error} />}
+    </div>
   );
 }
 
