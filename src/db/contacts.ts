@@ -57,6 +57,15 @@ function contactsWithWorker(db: Kysely<Database>) {
     );
 }
 
+/** Several contacts by id, in no particular order (those of other organisations never). */
+export async function findContacts(db: Kysely<Database>, organisationId: string, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return contactsWithWorker(db)
+    .where("organisation_id", "=", organisationId)
+    .where("id", "in", ids)
+    .execute();
+}
+
 export async function findContact(db: Kysely<Database>, organisationId: string, id: string) {
   return contactsWithWorker(db)
     .where("organisation_id", "=", organisationId)

@@ -107,16 +107,12 @@ export async function mergeInTransaction(
     undone_by: null,
   };
   await insertMerge(trx, row);
-  const data = { mergeId, survivorId: survivor.id, mergedId: merged.id, automatic: request.automatic };
-  await addToTimeline(trx, ctx, caller, {
-    contactId: survivor.id,
-    kind: "merge",
-    data: { ...data, otherName: merged.display_name, taken: plan.taken },
-  });
-  await addToTimeline(trx, ctx, caller, {
-    contactId: merged.id,
-    kind: "merge",
-    data: { ...data, otherName: survivor.display_name },
+  await noteOnBoth(trx, ctx, caller, [survivor, merged], {
+    mergeId,
+    survivorId: survivor.id,
+    mergedId: merged.id,
+    automatic: request.automatic,
+    taken: plan.taken,
   });
   await audit(trx, ctx, caller, {
     action: "contact.merge",
@@ -134,6 +130,26 @@ export async function mergeInTransaction(
   await syncDeadlines(trx, ctx, organisation, merged.id);
   await syncDeadlines(trx, ctx, organisation, survivor.id);
   return ok(row);
+}
+
+/** The timeline entry of a merge or its undoing, on both contacts, each naming the other. */
+async function noteOnBoth(
+  trx: Kysely<Database>,
+  ctx: Context,
+  caller: Caller,
+  [survivor, merged]: [ContactRow, ContactRow],
+  data: Record<string, unknown>,
+): Promise<void> {
+  for (const [contact, other] of [
+    [survivor, merged],
+    [merged, survivor],
+  ] as const) {
+    await addToTimeline(trx, ctx, caller, {
+      contactId: contact.id,
+      kind: "merge",
+      data: { ...data, otherName: other.display_name },
+    });
+  }
 }
 
 async function moveRows(trx: Kysely<Database>, from: string, to: string): Promise<Moved> {
@@ -194,16 +210,11 @@ export async function undoMerge(ctx: Context, caller: Caller, mergeId: string): 
     if (merge.pair_id) await decidePair(trx, merge.pair_id, { status: "open", at: null, by: null });
     const actor = caller.userId || "system";
     await markMergeUndone(trx, merge.id, { at: now, by: actor });
-    const data = { mergeId, survivorId: survivor.id, mergedId: merged.id, undone: true };
-    await addToTimeline(trx, ctx, caller, {
-      contactId: survivor.id,
-      kind: "merge",
-      data: { ...data, otherName: merged.display_name },
-    });
-    await addToTimeline(trx, ctx, caller, {
-      contactId: merged.id,
-      kind: "merge",
-      data: { ...data, otherName: survivor.display_name },
+    await noteOnBoth(trx, ctx, caller, [survivor, merged], {
+      mergeId,
+      survivorId: survivor.id,
+      mergedId: merged.id,
+      undone: true,
     });
     await audit(trx, ctx, caller, {
       action: "contact.merge.undo",

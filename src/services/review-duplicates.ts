@@ -9,7 +9,7 @@ import { clusterDuplicates, DEFAULT_THRESHOLD } from "../core/dedupe/cluster.js"
 import { matchFields } from "../core/dedupe/score.js";
 import type { Contact } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
-import { toContact } from "../db/contacts.js";
+import { findContacts, toContact } from "../db/contacts.js";
 import { decidePair, findPair, insertMatchKeys, insertPair, openPairs } from "../db/duplicates.js";
 import { loadSettings } from "../db/organisations.js";
 import type { DuplicatePairRow } from "../db/schema.js";
@@ -35,23 +35,8 @@ export async function listDuplicatePairs(
   if (!canMergeContacts(caller)) return fail("forbidden", `a ${caller.role} does not review duplicates`);
   const { rows, total } = await openPairs(ctx.db.kysely, caller.organisationId, page);
   const ids = [...new Set(rows.flatMap((r) => [r.contact_a, r.contact_b]))];
-  const contacts = new Map<string, Contact>();
-  if (ids.length > 0) {
-    const found = await ctx.db.kysely
-      .selectFrom("contacts")
-      .selectAll("contacts")
-      .select((eb) =>
-        eb
-          .selectFrom("workers")
-          .select("workers.name")
-          .whereRef("workers.id", "=", "contacts.assigned_worker_id")
-          .as("assigned_worker_name"),
-      )
-      .where("organisation_id", "=", caller.organisationId)
-      .where("id", "in", ids)
-      .execute();
-    for (const row of found) contacts.set(row.id, toContact(row));
-  }
+  const found = await findContacts(ctx.db.kysely, caller.organisationId, ids);
+  const contacts = new Map<string, Contact>(found.map((row) => [row.id, toContact(row)]));
   const items = rows.map((row) => ({
     ...pairOf(row),
     a: contacts.get(row.contact_a)!,
