@@ -22,6 +22,7 @@ import { callRoutes } from "./routes/calls.js";
 import { contactRoutes } from "./routes/contacts.js";
 import { dispatchRoutes } from "./routes/dispatch.js";
 import { duplicateRoutes } from "./routes/duplicates.js";
+import { importRoutes } from "./routes/imports.js";
 import { intakeRoutes } from "./routes/intake.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { reportRoutes } from "./routes/reports.js";
@@ -156,6 +157,7 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   notificationRoutes(app, ctx);
   appointmentRoutes(app, ctx);
   reportRoutes(app, ctx);
+  importRoutes(app, ctx);
   await app.ready();
   return app;
 }

@@ -8,6 +8,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = join(import.meta.dirname, "../../bin/handoff.js");
+const FIXTURES = join(import.meta.dirname, "../fixtures");
 
 let dir = "";
 /** A database holding the organisation "acme", made once (a user's password hash takes a while) and copied. */
@@ -67,6 +68,18 @@ function auditActions(folder: string): string[] {
       action: string;
     }>;
     return rows.map((row) => row.action);
+  } finally {
+    db.close();
+  }
+}
+
+function comments(folder: string): string[] {
+  const db = new Database(join(folder, "handoff.db"), { readonly: true });
+  try {
+    const rows = db.prepare("select body from activities where kind = 'comment'").all() as Array<{
+      body: string;
+    }>;
+    return rows.map((row) => row.body);
   } finally {
     db.close();
   }
@@ -156,5 +169,23 @@ describe("handoff import contacts", { timeout: 120_000 }, () => {
     expect(contacts(folder).map((c) => [c.display_name, JSON.parse(c.phones)])).toEqual([
       ["Gino Gialli", ["+393337778888"]],
     ]);
+  });
+
+  it("reads a Disciple.Tools export with --preset disciple-tools, its status and path kept as a note", async () => {
+    const folder = freshOrganisation();
+    copyFileSync(join(FIXTURES, "disciple-tools-contacts.csv"), join(folder, "dt.csv"));
+    const run = await importContacts(folder, "dt.csv", "--preset", "disciple-tools");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('dt.csv:5:8: Email: not an e-mail address ("nasrin.rahimi@")');
+    expect(run.stderr).toMatch(/6 rows, created 5, already imported 0, bad 1/);
+    expect(contacts(folder)).toHaveLength(5);
+    const note = comments(folder).find((body) => body.startsWith("ID: 1042"));
+    expect(note).toContain("Contact Status: Active\nFaith Milestones: Has Bible;Reading Bible");
+    expect(note).toContain("Seeker Path: First Meeting Complete");
+    const unknown = await importContacts(folder, "dt.csv", "--preset", "salesforce");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      '--preset "salesforce": there is no such preset; presets are disciple-tools',
+    );
   });
 });

@@ -116,6 +116,8 @@ interface Rule {
   ownCaller?: true;
   /** The request body (may prepare the caller first); without it, the schema's required fields are sampled. */
   body?: (cell: BodyContext) => unknown;
+  /** The body is sent as it is, with this content type, rather than as JSON. */
+  contentType?: string;
   admin: Expectation;
   dispatcher: Expectation;
   setter: Expectation;
@@ -614,6 +616,26 @@ const TABLE: Record<string, Rule> = {
   },
   "POST /api/v1/merges/{id}/undo": { target: "merge", fresh: true, ...DISPATCHERS },
 
+  // Imports: a file of contacts, for those who may create contacts (as POST /api/v1/contacts).
+  "GET /api/v1/imports/fields": {
+    target: "none",
+    admin: "allow",
+    dispatcher: "allow",
+    setter: "allow",
+    worker: 403,
+    marketer: 403,
+  },
+  "POST /api/v1/imports": {
+    target: "none",
+    contentType: "text/csv",
+    body: ({ world }) => `name,email\nImported ${next(world)},imported-${next(world)}@alpha.test\n`,
+    admin: "allow",
+    dispatcher: "allow",
+    setter: "allow",
+    worker: 403,
+    marketer: 403,
+  },
+
   // Supply and demand reports.
   "GET /api/v1/reports/demand": { target: "none", ...REPORTS },
   "GET /api/v1/reports/supply": { target: "none", ...REPORTS },
@@ -838,13 +860,14 @@ function inject(
   app: FastifyInstance,
   headers: Record<string, string>,
   request: Sent,
+  contentType?: string,
 ): Promise<LightMyRequestResponse> {
   if (request.payload === undefined) return app.inject({ method: request.method, url: request.url, headers });
   return app.inject({
     method: request.method,
     url: request.url,
-    headers: { ...headers, "content-type": "application/json" },
-    payload: JSON.stringify(request.payload),
+    headers: { ...headers, "content-type": contentType ?? "application/json" },
+    payload: contentType ? String(request.payload) : JSON.stringify(request.payload),
   });
 }
 
@@ -1218,7 +1241,7 @@ async function runCell(
     : operation.body === undefined
       ? undefined
       : sampleOf(operation.body, "body", idFor, false);
-  return inject(world.app, identity.headers, { method: operation.method, url, payload });
+  return inject(world.app, identity.headers, { method: operation.method, url, payload }, rule.contentType);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
+import { canCreateContact } from "../../../src/core/access/roles.js";
 import { STATUSES } from "../../../src/core/lifecycle/states.js";
 import { api, type Contact, type Page, query, type Worker } from "../api.js";
 import { useDebounced } from "../shell/debounced.js";
@@ -35,6 +36,12 @@ export function ContactList() {
   const sort = (params.get("sort") as (typeof SORTS)[number] | null) ?? "createdAt";
   const order = params.get("order") === "asc" ? "asc" : "desc";
   const isDispatch = me.user.role === "admin" || me.user.role === "dispatcher";
+  const mayImport = canCreateContact({
+    userId: me.user.id,
+    organisationId: me.organisation.id,
+    role: me.user.role,
+    workerId: me.user.workerId,
+  });
 
   function setParam(key: string, value: string) {
     const next = new URLSearchParams(params);
@@ -109,6 +116,11 @@ export function ContactList() {
         >
           {t("contacts.exportCsv")}
         </a>
+        {mayImport && (
+          <Link className="button" to="/contacts/import">
+            {t("contacts.importFile")}
+          </Link>
+        )}
       </div>
       <search>
         <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t("contacts.filters")}>

@@ -11,6 +11,7 @@ import { CallPage } from "../calls/call-page.js";
 import { CallbacksPage } from "../calls/callbacks-page.js";
 import { ContactList } from "../contacts/contact-list.js";
 import { ContactPage } from "../contacts/contact-page.js";
+import { ImportPage } from "../contacts/import-page.js";
 import { BatchPage } from "../dispatch/batch-page.js";
 import { DuplicatesPage } from "../dispatch/duplicates-page.js";
 import { GapsPage } from "../dispatch/gaps-page.js";
@@ -89,6 +90,7 @@ export function App() {
         <Routes>
           <Route path="/" element={<Navigate to={homeFor(me.data)} replace />} />
           {me.data.user.role !== "marketer" && <Route path="/contacts" element={<ContactList />} />}
+          {calls && <Route path="/contacts/import" element={<ImportPage />} />}
           {me.data.user.role !== "marketer" && <Route path="/contacts/:id" element={<ContactPage />} />}
           {canSeeWorkers && <Route path="/workers" element={<WorkerList />} />}
           {canSeeWorkers && <Route path="/workers/:id" element={<WorkerPage />} />}
