@@ -1,11 +1,10 @@
 /**
  * `npm run bench -- dispatch` or `tsx bench/dispatch.ts [CONTACTS WORKERS]`: planDispatch on
- * generated instances, time and peak memory. Without arguments it runs 20,000 × 2,000 and
+ * generated instances: wall time, CPU time of the process (the reference machine is shared, so
+ * the wall time alone says little) and peak memory. Without arguments it runs 20,000 × 2,000 and
  * 100,000 × 10,000, each in a fresh process so one size's heap does not inflate the other's peak
- * RSS. Both instances are oversubscribed, so they are solved from the places' side. Measured on
- * the shared 2-core machine (load average 5–9): about 4.4 s and 130 MB at 20,000 × 2,000; about
- * 330 s and 350 MB at 100,000 × 10,000 (each new place's shortest-path search still pops dozens
- * of near-tied workers of its city). BENCH_RUNS=n repeats each size n times in its process.
+ * RSS. Figures and what was tried: BENCHMARKS.md, "dispatch". BENCH_RUNS=n repeats each size n
+ * times in its process.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -26,17 +25,21 @@ function measure(contactCount: number, workerCount: number): void {
   global.gc?.();
   const before = process.memoryUsage().rss;
   const times: number[] = [];
+  const cpu: number[] = [];
   let plan = null as ReturnType<typeof planDispatch> | null;
   for (let run = 0; run < RUNS; run++) {
     const start = performance.now();
+    const startCpu = process.cpuUsage();
     plan = planDispatch(contacts, workers, DEFAULT_DISPATCH_CONFIG);
     times.push(performance.now() - start);
+    const used = process.cpuUsage(startCpu);
+    cpu.push((used.user + used.system) / 1000);
   }
   const peak = process.resourceUsage().maxRSS * 1024;
   if (!plan) return;
   process.stdout.write(
     `${contactCount} × ${workerCount}: ${times.map((t) => `${(t / 1000).toFixed(2)} s`).join(", ")}` +
-      ` (first run cold); peak RSS ${mb(peak)}, of which ${mb(before)} before planning;` +
+      ` (first run cold; CPU ${cpu.map((t) => `${(t / 1000).toFixed(2)} s`).join(", ")}); peak RSS ${mb(peak)}, of which ${mb(before)} before planning;` +
       ` assigned ${plan.assigned}, no_eligible_worker ${plan.counts.no_eligible_worker},` +
       ` no_capacity ${plan.counts.no_capacity}, objective ${plan.objective.toFixed(3)}\n`,
   );

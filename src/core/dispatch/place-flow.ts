@@ -1,7 +1,9 @@
 /**
- * The dispatch min-cost flow solved from the workers' side, for instances with fewer places than
- * contacts: each worker place joins as a unit of supply and takes the shortest path to the sink
- * (fill the place with a free contact, possibly moving others between workers, or leave it empty).
+ * The dispatch min-cost flow solved from the workers' side by successive shortest paths: each
+ * worker place joins as a unit of supply and takes the shortest path to the sink (fill the place
+ * with a free contact, possibly moving others between workers, or leave it empty). planDispatch
+ * solves the same network by cost scaling (column-flow.ts), far faster on large instances; this
+ * simpler exact solver stays as the reference the tests compare it with.
  */
 import type { DispatchConfig, DispatchContact, DispatchWorker } from "./model.js";
 import type { WorkerGraph } from "./worker-graph.js";

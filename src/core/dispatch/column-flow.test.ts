@@ -1,0 +1,65 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { generateDispatchInstance } from "../../../bench/dispatch-data.js";
+import { bruteForceObjective } from "./brute.js";
+import { solveByColumns } from "./column-flow.js";
+import { DEFAULT_DISPATCH_CONFIG, eligibility, planObjective } from "./model.js";
+import { solvePlaceFlow } from "./place-flow.js";
+import { smallInstance, unlocatedInstance } from "./testing.js";
+import { workerGraph } from "./worker-graph.js";
+
+const NO_ARCS = { perContact: 0, perWorker: 0, hubPerMember: 0, hubMin: 0 };
+const ONE_ARC = { perContact: 1, perWorker: 1, hubPerMember: 0, hubMin: 1 };
+
+describe("solveByColumns", () => {
+  it("reaches the brute-force optimum when every pair has to be priced in", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(smallInstance, unlocatedInstance),
+        fc.constantFrom(NO_ARCS, ONE_ARC),
+        ({ contacts, workers, config }, startingArcs) => {
+          const graph = workerGraph(contacts, workers, config);
+          const workerOf = solveByColumns(contacts, workers, config, graph, { startingArcs });
+          const given = new Array<number>(workers.length).fill(0);
+          workerOf.forEach((w, c) => {
+            if (w < 0) return;
+            expect(eligibility(contacts[c]!, workers[w]!, config).ok).toBe(true);
+            given[w]!++;
+          });
+          workers.forEach((worker, w) => {
+            expect(given[w]!).toBeLessThanOrEqual(Math.max(0, worker.capacity - worker.active));
+          });
+          const objective = planObjective(contacts, workers, config, workerOf);
+          expect(Math.abs(objective - bruteForceObjective(contacts, workers, config))).toBeLessThanOrEqual(
+            1e-6,
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  for (const [contactCount, workerCount, seed] of [
+    [3000, 300, 5],
+    [4000, 250, 6],
+  ] as const) {
+    it(`matches successive shortest paths on ${contactCount} contacts × ${workerCount} workers (seed ${seed})`, () => {
+      const { contacts, workers } = generateDispatchInstance(contactCount, workerCount, seed);
+      const config = DEFAULT_DISPATCH_CONFIG;
+      const graph = workerGraph(contacts, workers, config);
+      const columns = planObjective(
+        contacts,
+        workers,
+        config,
+        solveByColumns(contacts, workers, config, graph),
+      );
+      const paths = planObjective(
+        contacts,
+        workers,
+        config,
+        solvePlaceFlow(contacts, workers, config, graph),
+      );
+      expect(Math.abs(columns - paths)).toBeLessThanOrEqual(1e-6 * contactCount);
+    });
+  }
+});

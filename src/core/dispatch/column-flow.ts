@@ -1,0 +1,274 @@
+/**
+ * The dispatch min-cost flow on few of its arcs: cost scaling (cost-scaling.ts) over each worker's
+ * and each contact's cheapest pairs, then every other eligible pair is priced at the certified
+ * optimal prices and those that would lower the cost join, until none does (column generation).
+ */
+import { scalingFlow } from "./cost-scaling.js";
+import type { DispatchConfig, DispatchContact, DispatchWorker } from "./model.js";
+import type { WorkerGraph } from "./worker-graph.js";
+
+/**
+ * Which pairs start in the flow: each contact's `perContact` cheapest workers, each worker's
+ * `perWorker` cheapest contacts, and per hub its `hubMin` + `hubPerMember` · members cheapest
+ * workers. Any choice gives the same optimum (pricing adds what is missing); these were measured
+ * to keep the pricing rounds few at 100,000 × 10,000 without slowing the refines.
+ */
+export interface StartingArcs {
+  perContact: number;
+  perWorker: number;
+  hubPerMember: number;
+  hubMin: number;
+}
+export const STARTING_ARCS: StartingArcs = Object.freeze({
+  perContact: 10,
+  perWorker: 40,
+  hubPerMember: 4,
+  hubMin: 16,
+});
+
+export interface ColumnOptions {
+  onProgress?: (done: number, total: number) => void;
+  startingArcs?: StartingArcs;
+}
+
+/** ε is divided by ALPHA between refines. */
+const ALPHA = 8;
+/** Relative to the largest cost: pricing follows each refine below PRICE_BELOW, certificates are tried below CERTIFY_BELOW. */
+const PRICE_BELOW = 1e-3;
+const CERTIFY_BELOW = 1e-8;
+
+/**
+ * Solves the place-side network of place-flow.ts (same arcs and costs) exactly; returns, per
+ * input contact, its worker index or −1.
+ */
+export function solveByColumns(
+  contacts: readonly DispatchContact[],
+  workers: readonly DispatchWorker[],
+  config: DispatchConfig,
+  graph: WorkerGraph,
+  options: ColumnOptions = {},
+): Int32Array {
+  const { onProgress } = options;
+  const starting = options.startingArcs ?? STARTING_ARCS;
+  const CONTACT_ARCS = Math.max(1, starting.perContact);
+  const W = workers.length;
+  const { targets, costs, hubStart, hubMembers, hubOffsets, hubArcHub } = graph;
+  const L = graph.contact.length;
+  const H = hubStart.length - 1;
+  const C = contacts.length;
+
+  const room = new Int32Array(W);
+  const loadActive = new Float64Array(W);
+  const loadStep = new Float64Array(W);
+  for (let w = 0; w < W; w++) {
+    const worker = workers[w]!;
+    // A worker never fills more places than there are contacts.
+    room[w] = worker.status === "active" ? Math.max(0, Math.min(worker.capacity - worker.active, C)) : 0;
+    loadStep[w] = worker.capacity > 0 ? config.weights.load / worker.capacity : 0;
+    loadActive[w] = loadStep[w]! * worker.active;
+  }
+  const value = Float64Array.from(graph.contact, (c) => config.assignValue * contacts[c]!.priority);
+  const memberValue = Float64Array.from(hubMembers, (c) => config.assignValue * contacts[c]!.priority);
+  const flow = scalingFlow({
+    workers: W,
+    contacts: L,
+    hubs: H,
+    room,
+    loadActive,
+    loadStep,
+    value,
+    hubStart,
+    memberValue,
+  });
+
+  // The starting arcs: per contact, its cheapest (the largest kept in a small max-heap per
+  // contact, filled from the workers' lists), per worker its cheapest, then the hubs' below.
+  const kept = new Float64Array(L * CONTACT_ARCS);
+  const keptCount = new Int32Array(L);
+  for (let w = 0; w < W; w++) {
+    const list = targets[w]!;
+    const listCosts = costs[w]!;
+    for (let k = 0; k < list.length; k++)
+      offerCheapest(kept, keptCount, CONTACT_ARCS, list[k]!, listCosts[k]!);
+  }
+  const contactLimit = new Float64Array(L);
+  for (let i = 0; i < L; i++)
+    contactLimit[i] =
+      starting.perContact > 0 && keptCount[i]! > 0 ? kept[i * CONTACT_ARCS]! : Number.NEGATIVE_INFINITY;
+
+  const offsets = new Int32Array(W + 1);
+  for (let w = 0; w < W; w++) offsets[w + 1] = offsets[w]! + targets[w]!.length;
+  const inFlow = new Uint8Array(offsets[W]!);
+  const arcs = arcBuffer();
+  for (let w = 0; w < W; w++) {
+    const list = targets[w]!;
+    const listCosts = costs[w]!;
+    let workerLimit = Number.POSITIVE_INFINITY;
+    if (list.length > starting.perWorker)
+      workerLimit =
+        starting.perWorker > 0
+          ? Float64Array.from(listCosts).sort()[starting.perWorker - 1]!
+          : Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < list.length; k++) {
+      const cost = listCosts[k]!;
+      if (cost <= workerLimit || cost <= contactLimit[list[k]!]!) {
+        inFlow[offsets[w]! + k] = 1;
+        arcs.add(w, list[k]!, cost);
+      }
+    }
+  }
+  // Hub arcs (each costs the worker's trust term): per hub, its cheapest ones.
+  const trustTerm = Float64Array.from(workers, (worker) => config.weights.trust * (1 - worker.trust));
+  const hubArcWorker = new Int32Array(hubArcHub.length);
+  for (let w = 0; w < W; w++) hubArcWorker.fill(w, hubOffsets[w]!, hubOffsets[w + 1]!);
+  const hubInFlow = new Uint8Array(hubArcHub.length);
+  const byHub: number[][] = Array.from({ length: H }, () => []);
+  for (let a = 0; a < hubArcHub.length; a++) byHub[hubArcHub[a]!]!.push(a);
+  for (let h = 0; h < H; h++) {
+    const list = byHub[h]!;
+    const limit = starting.hubMin + starting.hubPerMember * (hubStart[h + 1]! - hubStart[h]!);
+    if (list.length > limit)
+      list.sort((a, b) => trustTerm[hubArcWorker[a]!]! - trustTerm[hubArcWorker[b]!]! || a - b);
+    for (const a of list.slice(0, limit)) {
+      hubInFlow[a] = 1;
+      arcs.add(hubArcWorker[a]!, L + h, trustTerm[hubArcWorker[a]!]!);
+    }
+  }
+
+  /** Adds every eligible pair left out whose reduced cost is below −tolerance; returns the largest such violation, or 0. */
+  const priceIn = (tolerance: number): number => {
+    const price = flow.price;
+    let added = 0;
+    let worst = 0;
+    for (let w = 0; w < W; w++) {
+      const list = targets[w]!;
+      const listCosts = costs[w]!;
+      const pw = price[w]!;
+      const base = offsets[w]!;
+      for (let k = 0; k < list.length; k++) {
+        if (inFlow[base + k] === 1) continue;
+        const reduced = listCosts[k]! + pw - price[W + list[k]!]!;
+        if (reduced < -tolerance) {
+          if (-reduced > worst) worst = -reduced;
+          inFlow[base + k] = 1;
+          arcs.add(w, list[k]!, listCosts[k]!);
+          added++;
+        }
+      }
+    }
+    for (let a = 0; a < hubArcHub.length; a++) {
+      if (hubInFlow[a] === 1) continue;
+      const w = hubArcWorker[a]!;
+      const h = hubArcHub[a]!;
+      const reduced = trustTerm[w]! + price[w]! - price[W + L + h]!;
+      if (reduced < -tolerance) {
+        if (-reduced > worst) worst = -reduced;
+        hubInFlow[a] = 1;
+        arcs.add(w, L + h, trustTerm[w]!);
+        added++;
+      }
+    }
+    if (added > 0) flow.addArcs(arcs.tail, arcs.head, arcs.cost, arcs.size);
+    arcs.size = 0;
+    return worst;
+  };
+
+  flow.addArcs(arcs.tail, arcs.head, arcs.cost, arcs.size);
+  arcs.size = 0;
+  // ε-scaling. Once ε is small enough for prices to mean something, each refine is followed by
+  // pricing at ε (pairs that break ε-optimality join, and the next refine absorbs them), so the
+  // fine refines run once over nearly every arc they need. Below CERTIFY_BELOW, a certificate is
+  // tried: prices under which every residual arc's reduced cost is ≥ 0, so the flow is exactly
+  // optimal on its arcs; then pricing at (almost) zero decides: nothing left out, or resume.
+  const final = flow.finalEpsilon;
+  const certifyBelow = Math.max(1, flow.maxCost()) * CERTIFY_BELOW;
+  const priceBelow = Math.max(1, flow.maxCost()) * PRICE_BELOW;
+  let epsilon = flow.maxCost();
+  let refines = 0;
+  const expected = Math.ceil(Math.log(Math.max(2, epsilon / final)) / Math.log(ALPHA));
+  for (;;) {
+    epsilon = Math.max(final, epsilon / ALPHA);
+    flow.refine(epsilon);
+    onProgress?.(++refines, Math.max(expected, refines + 1));
+    if (epsilon > priceBelow) continue;
+    if (epsilon > certifyBelow) {
+      priceIn(epsilon);
+      continue;
+    }
+    const certified = flow.certify();
+    if (!certified && epsilon > final) {
+      priceIn(epsilon);
+      continue;
+    }
+    // Certified (or ε-optimal at the finest ε): price every pair left out at (almost) zero.
+    const worst = priceIn(final);
+    if (worst === 0) break;
+    epsilon = Math.max(final, certified ? worst : final) * ALPHA;
+  }
+  onProgress?.(refines, refines);
+
+  const workerOf = new Int32Array(C).fill(-1);
+  const located = flow.contactWorkers();
+  for (let i = 0; i < L; i++) if (located[i]! >= 0) workerOf[graph.contact[i]!] = located[i]!;
+  // A hub's used units go to its first members (highest priority); any of them may take any unit.
+  for (let h = 0; h < H; h++) {
+    flow.hubWorkers(h).forEach((w, k) => {
+      workerOf[hubMembers[hubStart[h]! + k]!] = w;
+    });
+  }
+  return workerOf;
+}
+
+/** Keeps, per contact, the `size` smallest costs offered, as a max-heap (largest first). */
+function offerCheapest(kept: Float64Array, count: Int32Array, size: number, i: number, cost: number): void {
+  const base = i * size;
+  const n = count[i]!;
+  if (n < size) {
+    let at = n;
+    while (at > 0) {
+      const up = (at - 1) >> 1;
+      if (kept[base + up]! >= cost) break;
+      kept[base + at] = kept[base + up]!;
+      at = up;
+    }
+    kept[base + at] = cost;
+    count[i] = n + 1;
+    return;
+  }
+  if (cost >= kept[base]!) return;
+  let at = 0;
+  for (;;) {
+    let child = 2 * at + 1;
+    if (child >= size) break;
+    if (child + 1 < size && kept[base + child + 1]! > kept[base + child]!) child++;
+    if (kept[base + child]! <= cost) break;
+    kept[base + at] = kept[base + child]!;
+    at = child;
+  }
+  kept[base + at] = cost;
+}
+
+function arcBuffer() {
+  const buffer = {
+    tail: new Int32Array(1 << 16),
+    head: new Int32Array(1 << 16),
+    cost: new Float64Array(1 << 16),
+    size: 0,
+    add(tail: number, head: number, cost: number): void {
+      if (buffer.size === buffer.tail.length) {
+        const grow = <A extends Int32Array | Float64Array>(array: A, make: (n: number) => A): A => {
+          const next = make(array.length * 2);
+          next.set(array);
+          return next;
+        };
+        buffer.tail = grow(buffer.tail, (n) => new Int32Array(n));
+        buffer.head = grow(buffer.head, (n) => new Int32Array(n));
+        buffer.cost = grow(buffer.cost, (n) => new Float64Array(n));
+      }
+      buffer.tail[buffer.size] = tail;
+      buffer.head[buffer.size] = head;
+      buffer.cost[buffer.size++] = cost;
+    },
+  };
+  return buffer;
+}

@@ -1,0 +1,659 @@
+/**
+ * The dispatch min-cost flow solved by cost scaling (Goldberg's push-relabel refine with
+ * ε-scaling), on a set of arcs that may grow between refines (column generation, column-flow.ts),
+ * with an exact optimality certificate at the end.
+ */
+
+/**
+ * The network. Worker w is a source of `room[w]` units; each unit leaves through an arc to a
+ * contact or a hub, or through one of w's "empty" arcs to the sink t. The j-th empty unit of w
+ * (j = 1 … room) costs −load · (active + room + 1 − j) / capacity: leaving the last places empty
+ * saves their load term, so sending n_w units to contacts costs Σ_{k ≤ n_w} load_k plus a
+ * constant, which is the contract's convex load term. A contact passes its unit to t at cost
+ * −assign_value · priority (capacity 1); a hub (contacts without a location that may take the same
+ * workers, sorted by falling priority) passes its k-th unit at minus its k-th member's value.
+ *
+ *   w → contact   cost distance_per_km · d + trust · (1 − w.trust), capacity 1
+ *   w → hub       cost trust · (1 − w.trust), capacity min(room, members)
+ *   contact → t   cost −value, capacity 1
+ *   hub → t       k-th unit: cost −value of the k-th member
+ *   w → t         j-th unit: cost −load term of place room + 1 − j
+ *
+ * Prices p and reduced costs c(u, v) + p(u) − p(v); a flow is ε-optimal when every residual arc's
+ * reduced cost is ≥ −ε. Refine(ε) saturates every arc whose reduced cost is below −ε, then pushes
+ * excess along admissible arcs (reduced cost < 0) and relabels (lowers the price of) nodes without
+ * one, until no node has excess. A worker's push to a contact is followed at once by the contact's
+ * own discharge (it keeps the better of two units, as in an auction). The sink is a node like the
+ * others: its reverse arcs sit in a lazy heap (keys only fall, since prices only fall) so it never
+ * scans the contacts it holds. Float prices make "ε-optimal" approximate; `certify` then makes it
+ * exact: prices under which no residual arc has a negative reduced cost prove the flow optimal.
+ */
+export interface FlowNetwork {
+  workers: number;
+  contacts: number;
+  hubs: number;
+  room: Int32Array;
+  /** Per worker: load · active / capacity and load / capacity, so place k costs base + k · step. */
+  loadActive: Float64Array;
+  loadStep: Float64Array;
+  /** Per contact: assign_value · priority. */
+  value: Float64Array;
+  /** Members of hub h are hubStart[h] … hubStart[h + 1] − 1, their values falling. */
+  hubStart: Int32Array;
+  memberValue: Float64Array;
+}
+
+export interface ScalingFlow {
+  /** Adds arcs worker → node (node < contacts: a contact, else hub node − contacts). */
+  addArcs(tail: Int32Array, head: Int32Array, cost: Float64Array, count: number): void;
+  /** One refine: from an (α·ε)-optimal flow to an ε-optimal one. */
+  refine(epsilon: number): void;
+  /** Shifts the prices so that every residual arc's reduced cost is ≥ 0, when the flow is optimal on its arcs. */
+  certify(): boolean;
+  /** Prices of workers, contacts and hubs, in node order (workers, contacts, hubs). */
+  price: Float64Array;
+  /** The finest ε worth refining to (10⁻¹⁴ of the largest cost: a few hundred times the prices' rounding). */
+  readonly finalEpsilon: number;
+  /** The largest absolute cost of the network: the ε to start scaling from. */
+  maxCost(): number;
+  /** The worker holding each contact, or −1. */
+  contactWorkers(): Int32Array;
+  /** For each hub, the workers of its used units, in order (one entry per unit). */
+  hubWorkers(h: number): number[];
+}
+
+export function scalingFlow(net: FlowNetwork): ScalingFlow {
+  const W = net.workers;
+  const L = net.contacts;
+  const H = net.hubs;
+  const FIRST_HUB = W + L;
+  const T = W + L + H;
+  const N = T + 1;
+  const { room, loadActive, loadStep, value, hubStart, memberValue } = net;
+
+  // Arcs, in one block per worker (see addArcs).
+  let arcSlots = 0;
+  let arcTail = new Int32Array(0);
+  let arcHead = new Int32Array(0);
+  let arcCost = new Float64Array(0);
+  let arcCap = new Int32Array(0);
+  let arcFlow = new Int32Array(0);
+  /** The arcs carrying flow into each contact or hub, as a doubly linked list. */
+  let inNext = new Int32Array(0);
+  let inPrev = new Int32Array(0);
+  const inHead = new Int32Array(N).fill(-1);
+  const workerStart = new Int32Array(W + 1);
+  const workerEnd = new Int32Array(W);
+  const current = new Int32Array(W);
+
+  const price = new Float64Array(N);
+  const excess = new Float64Array(N);
+  const emptyUsed = new Int32Array(W);
+  const held = new Uint8Array(L);
+  const hubUsed = new Int32Array(H);
+
+  let maxCost = 0;
+  for (let c = 0; c < L; c++) maxCost = Math.max(maxCost, Math.abs(value[c]!));
+  for (let m = 0; m < memberValue.length; m++) maxCost = Math.max(maxCost, Math.abs(memberValue[m]!));
+  for (let w = 0; w < W; w++) {
+    excess[w] = room[w]!;
+    excess[T]! -= room[w]!;
+    if (room[w]! > 0) maxCost = Math.max(maxCost, Math.abs(emptyCost(w, 1)));
+  }
+  // Start from prices under which the empty flow is optimal: every unit of value is visible.
+  for (let c = 0; c < L; c++) price[W + c] = value[c]!;
+  for (let h = 0; h < H; h++)
+    price[FIRST_HUB + h] = hubStart[h + 1]! > hubStart[h]! ? memberValue[hubStart[h]!]! : 0;
+  const finalEpsilon = Math.max(1, maxCost) * 1e-14;
+
+  /** Cost of worker w's j-th empty unit (1-based): minus the load term of place room + 1 − j. */
+  function emptyCost(w: number, j: number): number {
+    return -(loadActive[w]! + loadStep[w]! * (room[w]! + 1 - j));
+  }
+  /** How many of w's empty units cost less than `threshold` (a prefix: their costs rise with j). */
+  function emptiesBelow(w: number, threshold: number): number {
+    const r = room[w]!;
+    if (r === 0) return 0;
+    const step = loadStep[w]!;
+    let j: number;
+    if (step === 0) j = emptyCost(w, 1) < threshold ? r : 0;
+    else {
+      // emptyCost(w, j) < threshold ⇔ j < active/step … solved, then checked exactly.
+      j = Math.ceil((threshold + loadActive[w]!) / step + room[w]! + 1) - 1;
+      j = Number.isNaN(j) ? 0 : Math.max(0, Math.min(r, j));
+      while (j < r && emptyCost(w, j + 1) < threshold) j++;
+      while (j > 0 && !(emptyCost(w, j) < threshold)) j--;
+    }
+    return j;
+  }
+  /** How many members of hub h are worth more than `threshold` (a prefix). */
+  function membersAbove(h: number, threshold: number): number {
+    let k = hubStart[h]!;
+    const end = hubStart[h + 1]!;
+    while (k < end && memberValue[k]! > threshold) k++;
+    return k - hubStart[h]!;
+  }
+
+  // The sink's reverse arcs: held contacts, used hub members, used empty units, keyed by
+  // p(node) − cost of the reverse arc (the sink's relabel takes the largest).
+  let heapKey = new Float64Array(1024);
+  let heapNode = new Int32Array(1024);
+  let heapSize = 0;
+  function heapPush(node: number, key: number): void {
+    if (heapSize === heapKey.length) {
+      const k = new Float64Array(heapSize * 2);
+      k.set(heapKey);
+      heapKey = k;
+      const n = new Int32Array(heapSize * 2);
+      n.set(heapNode);
+      heapNode = n;
+    }
+    let i = heapSize++;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (heapKey[up]! >= key) break;
+      heapKey[i] = heapKey[up]!;
+      heapNode[i] = heapNode[up]!;
+      i = up;
+    }
+    heapKey[i] = key;
+    heapNode[i] = node;
+  }
+  function heapPop(): void {
+    heapSize--;
+    if (heapSize === 0) return;
+    const key = heapKey[heapSize]!;
+    const node = heapNode[heapSize]!;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= heapSize) break;
+      if (child + 1 < heapSize && heapKey[child + 1]! > heapKey[child]!) child++;
+      if (heapKey[child]! <= key) break;
+      heapKey[i] = heapKey[child]!;
+      heapNode[i] = heapNode[child]!;
+      i = child;
+    }
+    heapKey[i] = key;
+    heapNode[i] = node;
+  }
+  /** The key of node's reverse arc from the sink now, or NaN when it has none. */
+  function sinkKey(node: number): number {
+    if (node < W) {
+      const j = emptyUsed[node]!;
+      return j > 0 ? price[node]! + emptyCost(node, j) : Number.NaN;
+    }
+    if (node < FIRST_HUB) return held[node - W] === 1 ? price[node]! - value[node - W]! : Number.NaN;
+    const h = node - FIRST_HUB;
+    const k = hubUsed[h]!;
+    return k > 0 ? price[node]! - memberValue[hubStart[h]! + k - 1]! : Number.NaN;
+  }
+  function noteSinkArc(node: number): void {
+    const key = sinkKey(node);
+    if (!Number.isNaN(key)) heapPush(node, key);
+  }
+
+  // Active nodes, first in first out.
+  const queue = new Int32Array(N);
+  const queued = new Uint8Array(N);
+  let queueHead = 0;
+  let queueLength = 0;
+  function activate(v: number): void {
+    if (queued[v] === 1 || !(excess[v]! > 0)) return;
+    queued[v] = 1;
+    queue[(queueHead + queueLength++) % N] = v;
+  }
+
+  function link(e: number): void {
+    const v = arcHead[e]!;
+    const first = inHead[v]!;
+    inNext[e] = first;
+    inPrev[e] = -1;
+    if (first >= 0) inPrev[first] = e;
+    inHead[v] = e;
+  }
+  function unlink(e: number): void {
+    const next = inNext[e]!;
+    const prev = inPrev[e]!;
+    if (prev >= 0) inNext[prev] = next;
+    else inHead[arcHead[e]!] = next;
+    if (next >= 0) inPrev[next] = prev;
+  }
+  function push(e: number, amount: number): void {
+    if (arcFlow[e] === 0) link(e);
+    arcFlow[e]! += amount;
+    excess[arcTail[e]!]! -= amount;
+    excess[arcHead[e]!]! += amount;
+  }
+  function pushBack(e: number, amount: number): void {
+    arcFlow[e]! -= amount;
+    if (arcFlow[e] === 0) unlink(e);
+    excess[arcHead[e]!]! -= amount;
+    excess[arcTail[e]!]! += amount;
+  }
+
+  /** Writes a new arc into slot `to`. */
+  function placeArc(to: number, w: number, node: number, cost: number): void {
+    arcTail[to] = w;
+    arcCost[to] = cost;
+    arcFlow[to] = 0;
+    inNext[to] = -1;
+    inPrev[to] = -1;
+    if (node < L) {
+      arcHead[to] = W + node;
+      arcCap[to] = 1;
+    } else {
+      const h = node - L;
+      arcHead[to] = FIRST_HUB + h;
+      arcCap[to] = Math.min(room[w]!, hubStart[h + 1]! - hubStart[h]!);
+    }
+    if (Math.abs(cost) > maxCost) maxCost = Math.abs(cost);
+  }
+
+  /**
+   * Each worker's arcs sit in its own block, `workerStart[w] … workerEnd[w] − 1`, with spare
+   * slots up to `workerStart[w + 1]`: new arcs go into the spare slots, and only when some
+   * worker's block is full are all blocks laid out again (arc numbers change, links follow).
+   */
+  function addArcs(tail: Int32Array, head: Int32Array, cost: Float64Array, count: number): void {
+    const wanted = new Int32Array(W);
+    for (let i = 0; i < count; i++) wanted[tail[i]!]!++;
+    let fits = true;
+    for (let w = 0; w < W && fits; w++) {
+      if (workerEnd[w]! + wanted[w]! > workerStart[w + 1]!) fits = false;
+    }
+    if (!fits) {
+      const start = new Int32Array(W + 1);
+      for (let w = 0; w < W; w++) {
+        const used = workerEnd[w]! - workerStart[w]! + wanted[w]!;
+        start[w + 1] = start[w]! + used + (used >> 1) + 4;
+      }
+      const total = start[W]!;
+      const order = new Int32Array(arcSlots);
+      const nTail = new Int32Array(total);
+      const nHead = new Int32Array(total);
+      const nCost = new Float64Array(total);
+      const nCap = new Int32Array(total);
+      const nFlow = new Int32Array(total);
+      const nNext = new Int32Array(total);
+      const nPrev = new Int32Array(total);
+      for (let w = 0; w < W; w++) {
+        for (let e = workerStart[w]!; e < workerEnd[w]!; e++) order[e] = start[w]! + (e - workerStart[w]!);
+      }
+      const moved = (e: number) => (e < 0 ? e : order[e]!);
+      for (let w = 0; w < W; w++) {
+        for (let e = workerStart[w]!; e < workerEnd[w]!; e++) {
+          const to = order[e]!;
+          nTail[to] = arcTail[e]!;
+          nHead[to] = arcHead[e]!;
+          nCost[to] = arcCost[e]!;
+          nCap[to] = arcCap[e]!;
+          nFlow[to] = arcFlow[e]!;
+          nNext[to] = moved(inNext[e]!);
+          nPrev[to] = moved(inPrev[e]!);
+        }
+      }
+      for (let v = W; v < T; v++) inHead[v] = moved(inHead[v]!);
+      for (let w = 0; w < W; w++) {
+        const used = workerEnd[w]! - workerStart[w]!;
+        workerEnd[w] = start[w]! + used;
+      }
+      workerStart.set(start);
+      arcTail = nTail;
+      arcHead = nHead;
+      arcCost = nCost;
+      arcCap = nCap;
+      arcFlow = nFlow;
+      inNext = nNext;
+      inPrev = nPrev;
+      arcSlots = total;
+    }
+    for (let i = 0; i < count; i++) {
+      const w = tail[i]!;
+      placeArc(workerEnd[w]!, w, head[i]!, cost[i]!);
+      workerEnd[w]!++;
+    }
+  }
+
+  /**
+   * The start of a refine: saturates every residual arc whose reduced cost is below −ε, so the
+   * pseudoflow is ε-optimal. (Goldberg saturates every negative arc, which undoes most of the
+   * previous refine's assignments each time; keeping those within ε is as correct and far cheaper.)
+   */
+  function saturate(epsilon: number): void {
+    const pT = price[T]!;
+    for (let w = 0; w < W; w++) {
+      const pw = price[w]!;
+      for (let e = workerStart[w]!; e < workerEnd[w]!; e++) {
+        const rc = arcCost[e]! + pw - price[arcHead[e]!]!;
+        if (rc < -epsilon) {
+          if (arcFlow[e]! < arcCap[e]!) push(e, arcCap[e]! - arcFlow[e]!);
+        } else if (rc > epsilon && arcFlow[e]! > 0) pushBack(e, arcFlow[e]!);
+      }
+      // Empty units: costs rise with j; those below pT − pw − ε must be used, those above pT − pw + ε not.
+      const used = emptyUsed[w]!;
+      const want = emptiesBelow(w, pT - pw - epsilon);
+      let next = used;
+      if (want > used) next = want;
+      else while (next > 0 && emptyCost(w, next) > pT - pw + epsilon) next--;
+      if (next !== used) {
+        excess[w]! += used - next;
+        excess[T]! -= used - next;
+        emptyUsed[w] = next;
+        noteSinkArc(w);
+      }
+    }
+    for (let c = 0; c < L; c++) {
+      const rc = -value[c]! + price[W + c]! - pT;
+      if (held[c] === 0 && rc < -epsilon) {
+        held[c] = 1;
+        excess[W + c]!--;
+        excess[T]!++;
+        noteSinkArc(W + c);
+      } else if (held[c] === 1 && rc > epsilon) {
+        held[c] = 0;
+        excess[W + c]!++;
+        excess[T]!--;
+      }
+    }
+    for (let h = 0; h < H; h++) {
+      const node = FIRST_HUB + h;
+      const threshold = price[node]! - pT;
+      const used = hubUsed[h]!;
+      // Member values fall with k: those above threshold + ε must be used, those below threshold − ε not.
+      const want = membersAbove(h, threshold + epsilon);
+      let next = used;
+      if (want > used) next = want;
+      else while (next > 0 && memberValue[hubStart[h]! + next - 1]! < threshold - epsilon) next--;
+      if (next !== used) {
+        excess[node]! += used - next;
+        excess[T]! -= used - next;
+        hubUsed[h] = next;
+        noteSinkArc(node);
+      }
+    }
+  }
+
+  function relabelTo(v: number, best: number, epsilon: number): void {
+    const old = price[v]!;
+    let next = best - epsilon;
+    // Guard against rounding: a relabel always lowers the price.
+    if (!(next < old)) next = old - epsilon;
+    if (!(next < old)) next = old - Math.abs(old) * 1e-15;
+    price[v] = next;
+  }
+
+  function dischargeWorker(w: number, epsilon: number): void {
+    const end = workerEnd[w]!;
+    while (excess[w]! > 0) {
+      const pw = price[w]!;
+      let e = current[w]!;
+      for (; e < end; e++) {
+        if (arcFlow[e]! < arcCap[e]! && arcCost[e]! + pw - price[arcHead[e]!]! < 0) break;
+      }
+      current[w] = e;
+      if (e < end) {
+        const head = arcHead[e]!;
+        push(e, Math.min(excess[w]!, arcCap[e]! - arcFlow[e]!));
+        // Double push: the contact settles at once (keeps one unit, sends the other back).
+        if (head < FIRST_HUB) dischargeContact(head, epsilon);
+        else activate(head);
+        continue;
+      }
+      const used = emptyUsed[w]!;
+      const pT = price[T]!;
+      if (used < room[w]!) {
+        const want = Math.min(emptiesBelow(w, pT - pw), used + excess[w]!);
+        if (want > used) {
+          excess[w]! -= want - used;
+          excess[T]! += want - used;
+          emptyUsed[w] = want;
+          noteSinkArc(w);
+          activate(T);
+          continue;
+        }
+      }
+      let best = used < room[w]! ? pT - emptyCost(w, used + 1) : Number.NEGATIVE_INFINITY;
+      for (let a = workerStart[w]!; a < end; a++) {
+        if (arcFlow[a]! < arcCap[a]!) {
+          const key = price[arcHead[a]!]! - arcCost[a]!;
+          if (key > best) best = key;
+        }
+      }
+      relabelTo(w, best, epsilon);
+      current[w] = workerStart[w]!;
+    }
+  }
+
+  function dischargeContact(v: number, epsilon: number): void {
+    const c = v - W;
+    while (excess[v]! > 0) {
+      const pv = price[v]!;
+      const pT = price[T]!;
+      if (held[c] === 0 && -value[c]! + pv - pT < 0) {
+        held[c] = 1;
+        excess[v]!--;
+        excess[T]!++;
+        noteSinkArc(v);
+        activate(T);
+        continue;
+      }
+      let e = inHead[v]!;
+      while (e >= 0 && !(-arcCost[e]! + pv - price[arcTail[e]!]! < 0)) e = inNext[e]!;
+      if (e >= 0) {
+        const w = arcTail[e]!;
+        pushBack(e, 1);
+        activate(w);
+        continue;
+      }
+      let best = held[c] === 0 ? pT + value[c]! : Number.NEGATIVE_INFINITY;
+      for (let a = inHead[v]!; a >= 0; a = inNext[a]!) {
+        const key = price[arcTail[a]!]! + arcCost[a]!;
+        if (key > best) best = key;
+      }
+      relabelTo(v, best, epsilon);
+    }
+  }
+
+  function dischargeHub(v: number, epsilon: number): void {
+    const h = v - FIRST_HUB;
+    const first = hubStart[h]!;
+    const members = hubStart[h + 1]! - first;
+    while (excess[v]! > 0) {
+      const pv = price[v]!;
+      const pT = price[T]!;
+      const used = hubUsed[h]!;
+      // (One test decides admissibility, so that rounding cannot make it say yes and push nothing.)
+      const want = used < members ? Math.min(membersAbove(h, pv - pT), used + excess[v]!) : used;
+      if (want > used) {
+        excess[v]! -= want - used;
+        excess[T]! += want - used;
+        hubUsed[h] = want;
+        noteSinkArc(v);
+        activate(T);
+        continue;
+      }
+      let e = inHead[v]!;
+      while (e >= 0 && !(-arcCost[e]! + pv - price[arcTail[e]!]! < 0)) e = inNext[e]!;
+      if (e >= 0) {
+        const w = arcTail[e]!;
+        pushBack(e, Math.min(excess[v]!, arcFlow[e]!));
+        activate(w);
+        continue;
+      }
+      let best = used < members ? pT + memberValue[first + used]! : Number.NEGATIVE_INFINITY;
+      for (let a = inHead[v]!; a >= 0; a = inNext[a]!) {
+        const key = price[arcTail[a]!]! + arcCost[a]!;
+        if (key > best) best = key;
+      }
+      relabelTo(v, best, epsilon);
+    }
+  }
+
+  function dischargeSink(epsilon: number): void {
+    while (excess[T]! > 0) {
+      if (heapSize === 0) throw new Error("dispatch: the sink has excess and no arc back");
+      const node = heapNode[0]!;
+      const stored = heapKey[0]!;
+      const key = sinkKey(node);
+      if (!(key === stored)) {
+        heapPop();
+        if (key < stored) heapPush(node, key);
+        continue;
+      }
+      if (!(key > price[T]!)) {
+        relabelTo(T, key, epsilon);
+        continue;
+      }
+      // Send one unit back along the best reverse arc.
+      if (node < W) emptyUsed[node]!--;
+      else if (node < FIRST_HUB) held[node - W] = 0;
+      else hubUsed[node - FIRST_HUB]!--;
+      excess[node]!++;
+      excess[T]!--;
+      heapPop();
+      noteSinkArc(node);
+      activate(node);
+    }
+  }
+
+  function refine(epsilon: number): void {
+    saturate(epsilon);
+    current.set(workerStart.subarray(0, W));
+    for (let v = 0; v < N; v++) activate(v);
+    while (queueLength > 0) {
+      const v = queue[queueHead]!;
+      queueHead = (queueHead + 1) % N;
+      queueLength--;
+      queued[v] = 0;
+      if (v < W) dischargeWorker(v, epsilon);
+      else if (v < FIRST_HUB) dischargeContact(v, epsilon);
+      else if (v < T) dischargeHub(v, epsilon);
+      else dischargeSink(epsilon);
+    }
+  }
+
+  let started = false;
+  /** Runs one refine at ε; the first call also sets the workers' starting prices. */
+  function refineAt(epsilon: number): void {
+    if (!started) {
+      // Worker prices under which no arc out of a worker is admissible yet: the empty flow is optimal.
+      started = true;
+      for (let w = 0; w < W; w++) {
+        let best = room[w]! > 0 ? -emptyCost(w, 1) : 0;
+        for (let e = workerStart[w]!; e < workerEnd[w]!; e++)
+          best = Math.max(best, price[arcHead[e]!]! - arcCost[e]!);
+        price[w] = best;
+      }
+    }
+    refine(epsilon);
+  }
+
+  /**
+   * Tries to turn the current prices into an exact optimality certificate: shortest distances d
+   * (label-correcting, from a virtual root joined to every node) over the residual graph with
+   * reduced costs as lengths; then every residual arc has c(u, v) + p'(u) − p'(v) ≥ 0 for
+   * p' = p + d, so the flow is optimal on the current arcs. Fails (false, prices unchanged) when
+   * the lengths hold a negative cycle, i.e. the flow is not optimal yet, or after `budget` scans.
+   */
+  function certify(): boolean {
+    const dist = new Float64Array(N);
+    const inList = new Uint8Array(N);
+    const list = new Int32Array(N);
+    let head = 0;
+    let size = 0;
+    const budget = 4 * (arcSlots + N) + 100_000;
+    let work = 0;
+    const offer = (v: number, d: number): void => {
+      if (!(d < dist[v]!)) return;
+      dist[v] = d;
+      if (inList[v] === 0) {
+        inList[v] = 1;
+        list[(head + size++) % N] = v;
+      }
+    };
+    for (let v = 0; v < N; v++) {
+      inList[v] = 1;
+      list[size++] = v;
+    }
+    const pT = () => price[T]!;
+    while (size > 0) {
+      if (++work > budget) return false;
+      const u = list[head]!;
+      head = (head + 1) % N;
+      size--;
+      inList[u] = 0;
+      const du = dist[u]!;
+      const pu = price[u]!;
+      if (u < W) {
+        const end = workerEnd[u]!;
+        work += end - workerStart[u]!;
+        for (let e = workerStart[u]!; e < end; e++) {
+          if (arcFlow[e]! < arcCap[e]!) {
+            const v = arcHead[e]!;
+            offer(v, du + arcCost[e]! + pu - price[v]!);
+          }
+        }
+        if (emptyUsed[u]! < room[u]!) offer(T, du + emptyCost(u, emptyUsed[u]! + 1) + pu - pT());
+      } else if (u < T) {
+        for (let e = inHead[u]!; e >= 0; e = inNext[e]!) {
+          const v = arcTail[e]!;
+          offer(v, du - arcCost[e]! + pu - price[v]!);
+        }
+        if (u < FIRST_HUB) {
+          if (held[u - W] === 0) offer(T, du - value[u - W]! + pu - pT());
+        } else {
+          const h = u - FIRST_HUB;
+          if (hubUsed[h]! < hubStart[h + 1]! - hubStart[h]!)
+            offer(T, du - memberValue[hubStart[h]! + hubUsed[h]!]! + pu - pT());
+        }
+      } else {
+        work += N;
+        for (let w = 0; w < W; w++) {
+          if (emptyUsed[w]! > 0) offer(w, du - emptyCost(w, emptyUsed[w]!) + pu - price[w]!);
+        }
+        for (let c = 0; c < L; c++) {
+          if (held[c] === 1) offer(W + c, du + value[c]! + pu - price[W + c]!);
+        }
+        for (let h = 0; h < H; h++) {
+          const k = hubUsed[h]!;
+          if (k > 0)
+            offer(FIRST_HUB + h, du + memberValue[hubStart[h]! + k - 1]! + pu - price[FIRST_HUB + h]!);
+        }
+      }
+    }
+    for (let v = 0; v < N; v++) price[v]! += dist[v]!;
+    return true;
+  }
+
+  function contactWorkers(): Int32Array {
+    const result = new Int32Array(L).fill(-1);
+    for (let c = 0; c < L; c++) {
+      if (held[c] === 1) {
+        const e = inHead[W + c]!;
+        if (e < 0 || inNext[e]! >= 0) throw new Error("dispatch: a held contact without exactly one worker");
+        result[c] = arcTail[e]!;
+      }
+    }
+    return result;
+  }
+
+  function hubWorkers(h: number): number[] {
+    const list: number[] = [];
+    for (let e = inHead[FIRST_HUB + h]!; e >= 0; e = inNext[e]!) {
+      for (let k = 0; k < arcFlow[e]!; k++) list.push(arcTail[e]!);
+    }
+    return list;
+  }
+
+  return {
+    addArcs,
+    refine: refineAt,
+    certify,
+    price,
+    finalEpsilon,
+    maxCost: () => maxCost,
+    contactWorkers,
+    hubWorkers,
+  };
+}
