@@ -63,7 +63,7 @@ export async function fileAndLinkDuplicates(
     keys.map((key) => ({ key, contactId: row.id })),
   );
   if (candidates.length === 0) return [];
-  const population = { records: await liveContactCount(trx, organisationId), counts };
+  const population = { records: await populationOf(trx, ctx, organisationId), counts };
   const matches = scoreArrival(
     record,
     candidates.map(dedupeRecordOf),
@@ -93,6 +93,24 @@ export async function fileAndLinkDuplicates(
     if (isNew) linked.push({ contactId: other, pairId, score: match.score, fields: match.fields });
   }
   return linked;
+}
+
+/**
+ * The organisation's live contacts, counted at most once a minute per process: the count only sets
+ * the prior odds of a duplicate, which a minute's arrivals hardly move, and counting a large
+ * organisation's rows on every arrival would cost more than the rest of the intake.
+ */
+const populations = new Map<string, { records: number; countedAt: number }>();
+const POPULATION_TTL_MS = 60_000;
+
+async function populationOf(trx: Kysely<Database>, ctx: Context, organisationId: string): Promise<number> {
+  const now = ctx.clock.now().getTime();
+  const key = `${ctx.db.label}\u0000${organisationId}`;
+  const known = populations.get(key);
+  if (known && now - known.countedAt < POPULATION_TTL_MS) return known.records;
+  const records = await liveContactCount(trx, organisationId);
+  populations.set(key, { records, countedAt: now });
+  return records;
 }
 
 /** Files a contact again after its name, phones, e-mails or place changed. */
