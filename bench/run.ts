@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, () => Promise<unknown>> = {
   highs: () => import("./dispatch-highs.js"),
   intake: () => import("./intake.js"),
   online: () => import("./dispatch-online.js"),
+  reports: () => import("./reports.js"),
   slots: () => import("./slots.js"),
 };
 

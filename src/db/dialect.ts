@@ -105,6 +105,57 @@ export function doubleType(dialect: DialectName): "double precision" | "real" {
 }
 
 /**
+ * The ISO week (`2026-W09`) or month (`2026-03`) of a UTC ISO text timestamp, in SQL. Both read the
+ * day only (the first 10 characters), which is cheap, and agree with src/core/reports/periods.ts.
+ */
+export function periodKey(
+  dialect: DialectName,
+  period: "week" | "month",
+  column: string,
+): RawBuilder<string> {
+  if (period === "month") return sql<string>`substr(${sql.ref(column)}, 1, 7)`;
+  return dialect === "postgres"
+    ? sql<string>`to_char(substr(${sql.ref(column)}, 1, 10)::date, 'IYYY-"W"IW')`
+    : sql<string>`strftime('%G-W%V', substr(${sql.ref(column)}, 1, 10))`;
+}
+
+/** Whole milliseconds from one UTC ISO text timestamp to another, in SQL (exact on both). */
+export function millisecondsBetween(
+  dialect: DialectName,
+  from: RawBuilder<unknown>,
+  to: RawBuilder<unknown>,
+): RawBuilder<number> {
+  return dialect === "postgres"
+    ? sql<number>`(extract(epoch from (${to}::timestamptz - ${from}::timestamptz)) * 1000)::bigint`
+    : sql<number>`(cast(round(unixepoch(${to}, 'subsec') * 1000) as integer) - cast(round(unixepoch(${from}, 'subsec') * 1000) as integer))`;
+}
+
+/**
+ * Per group of `source` (a subquery with columns `k`, `c` and a non-null number `v`), and once over all
+ * of them (the row with `total` 1): how many values, the largest and the median (the mean of the two
+ * middle values when their number is even). PostgreSQL reads the rows once (percentile_cont over
+ * grouping sets); SQLite numbers each group's values in order (a window), once grouped and once whole.
+ */
+export function groupMedians(
+  dialect: DialectName,
+  source: RawBuilder<unknown>,
+): RawBuilder<{ k: string | null; c: string | null; total: number; n: number; max: number; median: number }> {
+  if (dialect === "postgres") {
+    return sql`select k, c, case when grouping(k, c) = 0 then 0 else 1 end as total, count(*) as n,
+      max(v) as max, percentile_cont(0.5) within group (order by v) as median
+      from (${source}) s group by grouping sets ((k, c), ())`;
+  }
+  const middle = (keys: RawBuilder<unknown>, partition: RawBuilder<unknown>, total: number) =>
+    sql`select ${keys}, ${sql.lit(total)} as total, max(cnt) as n, max(top) as max, avg(v) as median from (
+      select k, c, v, row_number() over (${partition} order by v) as i, count(*) over (${partition}) as cnt,
+        max(v) over (${partition}) as top
+      from (${source}) s
+    ) o where i in ((cnt + 1) / 2, (cnt + 2) / 2)`;
+  return sql`${middle(sql`k, c`, sql`partition by k, c`, 0)} group by k, c
+    union all ${middle(sql`null as k, null as c`, sql``, 1)}`;
+}
+
+/**
  * Lock the selected rows until the transaction ends. SQLite has one writer at a time,
  * so a transaction there already excludes every other writer.
  */

@@ -8,6 +8,7 @@ import * as m0004 from "./migrations/0004-intake.js";
 import * as m0005 from "./migrations/0005-accountability.js";
 import * as m0006 from "./migrations/0006-appointments.js";
 import * as m0007 from "./migrations/0007-duplicates.js";
+import * as m0008 from "./migrations/0008-reports.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0005-accountability": m0005,
   "0006-appointments": m0006,
   "0007-duplicates": m0007,
+  "0008-reports": m0008,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

@@ -1,12 +1,19 @@
 /**
- * Query functions for the supply and demand reports: counts and sums grouped in SQL on both
- * databases; the times that medians are taken over are selected as rows (fine at today's scale; a
- * rollup kept by the sweeper is the plan for 10^6 contacts). Weeks and months are grouped by day here
- * (ISO weeks are not portable SQL) and rolled up by the core.
+ * Query functions for the supply and demand reports: counts, sums and medians grouped in SQL on both
+ * databases (medians through src/db/dialect.ts), so that no report selects a row per contact. Weeks and
+ * months are keyed in SQL too (the dialect's period key).
  */
 import { type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import type { Dimension } from "../core/reports/measures.js";
+import { type DialectName, groupMedians, millisecondsBetween, periodKey } from "./dialect.js";
 import type { Database } from "./schema.js";
+
+/** Whose rows a report reads, and through which database. */
+export interface ReportScope {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  organisationId: string;
+}
 
 export interface ReportFilter {
   /** Inclusive lower bound on created_at (UTC ISO). */
@@ -51,8 +58,8 @@ function column(name: string): RawBuilder<string | null> {
   return sql<string | null>`${sql.ref(name)}`;
 }
 
-/** The value a row is grouped under: the place, source or campaign, or the day it arrived. */
-function keyOf(by: Dimension, c: Columns): RawBuilder<string | null> {
+/** The value a row is grouped under: the place, source or campaign, or the week or month it arrived. */
+function keyOf(dialect: DialectName, by: Dimension, c: Columns): RawBuilder<string | null> {
   switch (by) {
     case "country":
       return column(c.country);
@@ -66,7 +73,7 @@ function keyOf(by: Dimension, c: Columns): RawBuilder<string | null> {
       return column(c.campaign);
     case "week":
     case "month":
-      return sql<string | null>`substr(${sql.ref(c.createdAt)}, 1, 10)`;
+      return periodKey(dialect, by, c.createdAt);
   }
 }
 
@@ -75,8 +82,8 @@ function keyOf(by: Dimension, c: Columns): RawBuilder<string | null> {
  * for other dimensions the key itself (grouping by it twice changes nothing, and PostgreSQL refuses a
  * constant in GROUP BY).
  */
-function qualifierOf(by: Dimension, c: Columns): RawBuilder<string | null> {
-  return by === "region" || by === "city" ? column(c.country) : keyOf(by, c);
+function qualifierOf(dialect: DialectName, by: Dimension, c: Columns): RawBuilder<string | null> {
+  return by === "region" || by === "city" ? column(c.country) : keyOf(dialect, by, c);
 }
 
 function conditions(filter: ReportFilter, c: Columns): Array<RawBuilder<SqlBool>> {
@@ -93,7 +100,7 @@ function conditions(filter: ReportFilter, c: Columns): Array<RawBuilder<SqlBool>
   return out;
 }
 
-function contactsOf(db: Kysely<Database>, organisationId: string, filter: ReportFilter) {
+function contactsOf({ db, organisationId }: ReportScope, filter: ReportFilter) {
   let q = db.selectFrom("contacts").where("contacts.organisation_id", "=", organisationId);
   for (const condition of conditions(filter, CONTACT_COLUMNS)) q = q.where(condition);
   return q;
@@ -102,15 +109,11 @@ function contactsOf(db: Kysely<Database>, organisationId: string, filter: Report
 const n = (value: unknown) => Number(value ?? 0);
 
 /** New contacts per group, and those of them no worker could serve. */
-export async function contactCounts(
-  db: Kysely<Database>,
-  organisationId: string,
-  by: Dimension,
-  filter: ReportFilter,
-) {
-  const key = keyOf(by, CONTACT_COLUMNS);
-  const qualifier = qualifierOf(by, CONTACT_COLUMNS);
-  const rows = await contactsOf(db, organisationId, filter)
+export async function contactCounts(scope: ReportScope, by: Dimension, filter: ReportFilter) {
+  const { dialect } = scope;
+  const key = keyOf(dialect, by, CONTACT_COLUMNS);
+  const qualifier = qualifierOf(dialect, by, CONTACT_COLUMNS);
+  const rows = await contactsOf(scope, filter)
     .select((eb) => [
       key.as("k"),
       qualifier.as("c"),
@@ -148,15 +151,11 @@ export async function contactCounts(
 }
 
 /** Unassignable contacts per group and reason. */
-export async function unassignableReasons(
-  db: Kysely<Database>,
-  organisationId: string,
-  by: Dimension,
-  filter: ReportFilter,
-) {
-  const key = keyOf(by, CONTACT_COLUMNS);
-  const qualifier = qualifierOf(by, CONTACT_COLUMNS);
-  const rows = await contactsOf(db, organisationId, filter)
+export async function unassignableReasons(scope: ReportScope, by: Dimension, filter: ReportFilter) {
+  const { dialect } = scope;
+  const key = keyOf(dialect, by, CONTACT_COLUMNS);
+  const qualifier = qualifierOf(dialect, by, CONTACT_COLUMNS);
+  const rows = await contactsOf(scope, filter)
     .where("contacts.status", "=", "unassignable")
     .select((eb) => [key.as("k"), qualifier.as("c"), "contacts.status_reason", eb.fn.countAll().as("n")])
     .groupBy([key, qualifier, "contacts.status_reason"])
@@ -165,14 +164,10 @@ export async function unassignableReasons(
 }
 
 /** Supply shortages (a booking found no worker with a free slot) per group, by when and where they were met. */
-export async function shortageCounts(
-  db: Kysely<Database>,
-  organisationId: string,
-  by: Dimension,
-  filter: ReportFilter,
-) {
-  const key = keyOf(by, SHORTAGE_COLUMNS);
-  const qualifier = qualifierOf(by, SHORTAGE_COLUMNS);
+export async function shortageCounts(scope: ReportScope, by: Dimension, filter: ReportFilter) {
+  const { db, dialect, organisationId } = scope;
+  const key = keyOf(dialect, by, SHORTAGE_COLUMNS);
+  const qualifier = qualifierOf(dialect, by, SHORTAGE_COLUMNS);
   let q = db
     .selectFrom("supply_shortages")
     .leftJoin("contacts", "contacts.id", "supply_shortages.contact_id")
@@ -190,8 +185,7 @@ export async function shortageCounts(
  * capacity less the contacts they hold, never below zero for one worker.
  */
 export async function availableWorkers(
-  db: Kysely<Database>,
-  organisationId: string,
+  { db, organisationId }: ReportScope,
   by: "country" | "city",
   filter: Pick<ReportFilter, "country" | "place">,
   now: string,
@@ -238,14 +232,10 @@ export async function availableWorkers(
 }
 
 /** Offers answered (accepted, declined or lapsed) per group of the contact offered. */
-export async function offerAnswers(
-  db: Kysely<Database>,
-  organisationId: string,
-  by: Dimension,
-  filter: ReportFilter,
-) {
-  const key = keyOf(by, CONTACT_COLUMNS);
-  const qualifier = qualifierOf(by, CONTACT_COLUMNS);
+export async function offerAnswers(scope: ReportScope, by: Dimension, filter: ReportFilter) {
+  const { db, dialect, organisationId } = scope;
+  const key = keyOf(dialect, by, CONTACT_COLUMNS);
+  const qualifier = qualifierOf(dialect, by, CONTACT_COLUMNS);
   let q = db
     .selectFrom("deadlines")
     .innerJoin("contacts", "contacts.id", "deadlines.contact_id")
@@ -266,46 +256,83 @@ export async function offerAnswers(
   return rows.map((r) => ({ k: r.k, c: r.c, answered: n(r.answered), accepted: n(r.accepted) }));
 }
 
-/** The times of every assigned or accepted contact, for the medians of the flow. */
-export async function flowTimes(
-  db: Kysely<Database>,
-  organisationId: string,
+export interface Medians {
+  k: string | null;
+  c: string | null;
+  /** How many values the median is taken over. */
+  n: number;
+  /** In hours. */
+  max: number;
+  median: number;
+}
+
+/**
+ * Per group, and over all of them (`total`, undefined when no contact has both times): how many contacts
+ * have both times, and the largest and median hours from one to the other.
+ */
+async function hoursMedians(
+  scope: ReportScope,
   by: Dimension,
   filter: ReportFilter,
-) {
-  return contactsOf(db, organisationId, filter)
-    .where((eb) =>
-      eb.or([eb("contacts.assigned_at", "is not", null), eb("contacts.accepted_at", "is not", null)]),
-    )
-    .select([
-      keyOf(by, CONTACT_COLUMNS).as("k"),
-      qualifierOf(by, CONTACT_COLUMNS).as("c"),
-      "contacts.created_at",
-      "contacts.assigned_at",
-      "contacts.accepted_at",
-      "contacts.first_attempt_at",
-    ])
-    .execute();
+  span: { from: RawBuilder<unknown>; to: RawBuilder<unknown>; where: Array<RawBuilder<SqlBool>> },
+): Promise<{ groups: Medians[]; total: Medians | undefined }> {
+  const { db, dialect } = scope;
+  let q = contactsOf(scope, filter);
+  for (const condition of span.where) q = q.where(condition);
+  const source = q.select([
+    keyOf(dialect, by, CONTACT_COLUMNS).as("k"),
+    qualifierOf(dialect, by, CONTACT_COLUMNS).as("c"),
+    millisecondsBetween(dialect, span.from, span.to).as("v"),
+  ]);
+  const { rows } = await groupMedians(dialect, sql`${source}`).execute(db);
+  const medians = rows
+    .filter((r) => n(r.n) > 0)
+    .map((r) => ({
+      k: r.k,
+      c: r.c,
+      total: n(r.total) === 1,
+      n: n(r.n),
+      max: n(r.max) / HOUR_MS,
+      median: n(r.median) / HOUR_MS,
+    }));
+  const strip = ({ total: _total, ...m }: (typeof medians)[number]): Medians => m;
+  return {
+    groups: medians.filter((m) => !m.total).map(strip),
+    total: medians.filter((m) => m.total).map(strip)[0],
+  };
+}
+
+const HOUR_MS = 3_600_000;
+const set = (name: string) => sql<SqlBool>`${sql.ref(name)} is not null`;
+
+/** Hours from arrival to assignment, over the contacts assigned. */
+export function hoursToAssignment(scope: ReportScope, by: Dimension, filter: ReportFilter) {
+  return hoursMedians(scope, by, filter, {
+    from: sql.ref("contacts.created_at"),
+    to: sql.ref("contacts.assigned_at"),
+    where: [set("contacts.assigned_at")],
+  });
+}
+
+/** Hours from acceptance to the first attempt to reach the contact. */
+export function hoursToFirstContact(scope: ReportScope, by: Dimension, filter: ReportFilter) {
+  return hoursMedians(scope, by, filter, {
+    from: sql.ref("contacts.accepted_at"),
+    to: sql.ref("contacts.first_attempt_at"),
+    where: [set("contacts.accepted_at"), set("contacts.first_attempt_at")],
+  });
 }
 
 /** Statuses in which a contact waits for a worker. */
 export const WAITING_STATUSES = ["new", "qualifying", "ready"] as const;
 
-/** When each waiting contact arrived, for the backlog's ages. */
-export async function waitingSince(
-  db: Kysely<Database>,
-  organisationId: string,
-  by: Dimension,
-  filter: ReportFilter,
-) {
-  return contactsOf(db, organisationId, filter)
-    .where("contacts.status", "in", WAITING_STATUSES)
-    .select([
-      keyOf(by, CONTACT_COLUMNS).as("k"),
-      qualifierOf(by, CONTACT_COLUMNS).as("c"),
-      "contacts.created_at",
-    ])
-    .execute();
+/** How long the waiting contacts have waited since they arrived, until `now`. */
+export function waitingHours(scope: ReportScope, by: Dimension, filter: ReportFilter, now: string) {
+  return hoursMedians(scope, by, filter, {
+    from: sql.ref("contacts.created_at"),
+    to: sql`${now}`,
+    where: [sql<SqlBool>`${sql.ref("contacts.status")} in (${sql.join(WAITING_STATUSES)})`],
+  });
 }
 
 /**
@@ -313,11 +340,7 @@ export async function waitingSince(
  * the map's fallback where the gazetteer does not know a city's name. Every period counts: a city lies
  * where it lies.
  */
-export async function recordedCoordinates(
-  db: Kysely<Database>,
-  organisationId: string,
-  cities: readonly string[],
-) {
+export async function recordedCoordinates({ db, organisationId }: ReportScope, cities: readonly string[]) {
   if (cities.length === 0) return [];
   const sums = (table: "contacts" | "workers") =>
     db

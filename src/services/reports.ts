@@ -1,7 +1,6 @@
 /** The supply and demand reports: load grouped figures, roll them up in the core, suppress for marketers. */
 import type { Context } from "../context.js";
 import { canReadReports, seesSuppressedCounts } from "../core/access/roles.js";
-import { hoursBetween } from "../core/reports/figures.js";
 import { type CoordinateSum, locationOf } from "../core/reports/locations.js";
 import {
   type BacklogFigures,
@@ -10,16 +9,19 @@ import {
   combineDemand,
   combineFlow,
   combineSupply,
-  type DemandFigures,
   type Dimension,
   demandMeasures,
+  EMPTY_BACKLOG,
   EMPTY_DEMAND,
   EMPTY_FLOW,
   EMPTY_SUPPLY,
   type FlowFigures,
-  flowHours,
   flowMeasures,
+  groupId,
   type Keyed,
+  lastYearMeasures,
+  lastYearOf,
+  type Median,
   rollUp,
   type SupplyFigures,
   supplyMeasures,
@@ -29,13 +31,16 @@ import { fail, ok, type Result } from "../core/result.js";
 import {
   availableWorkers,
   contactCounts,
-  flowTimes,
+  hoursToAssignment,
+  hoursToFirstContact,
+  type Medians,
   offerAnswers,
   type ReportFilter,
+  type ReportScope,
   recordedCoordinates,
   shortageCounts,
   unassignableReasons,
-  waitingSince,
+  waitingHours,
 } from "../db/reports.js";
 import { locatePlace } from "./gazetteer.js";
 import type { Caller } from "./record.js";
@@ -58,11 +63,22 @@ function keyed<F>(row: { k: string | null; c: string | null }, figures: F): Keye
   return { key: row.k, country: row.c, figures };
 }
 
-/** Rolls the groups up, totals them and turns both into measures. */
+function median(m: Medians | undefined): Median {
+  return m ? { n: m.n, hours: m.median } : { n: 0, hours: null };
+}
+
+/**
+ * Rolls the groups up, totals them and turns both into measures; `total` puts in what cannot be summed
+ * from the groups (medians over all of them).
+ */
 function finish<F, M>(
   by: Dimension,
   groups: ReadonlyArray<Keyed<F>>,
-  figures: { combine: (parts: readonly F[]) => F; measures: (f: F, marketer: boolean) => M },
+  figures: {
+    combine: (parts: readonly F[]) => F;
+    measures: (f: F, marketer: boolean) => M;
+    total?: (summed: F) => F;
+  },
   marketer: boolean,
 ): Report<M> {
   const rows = rollUp(groups, by, figures.combine);
@@ -77,7 +93,7 @@ function finish<F, M>(
       lon: null,
       ...figures.measures(row.figures, marketer),
     })),
-    totals: figures.measures(totalOf(rows, figures.combine), marketer),
+    totals: figures.measures((figures.total ?? ((f: F) => f))(totalOf(rows, figures.combine)), marketer),
   };
 }
 
@@ -85,25 +101,38 @@ function finish<F, M>(
  * Puts each city of a report by city on the map: the gazetteer's point for its name and country, or else
  * the coarse mean of the coordinates recorded there (a name the gazetteer does not know, such as "Roma").
  */
-async function located<M>(ctx: Context, organisationId: string, report: Report<M>): Promise<Report<M>> {
+async function located<M>(scope: ReportScope, report: Report<M>): Promise<Report<M>> {
   if (report.by !== "city") return report;
-  const cities = [...new Set(report.rows.flatMap((row) => (row.key === null ? [] : [row.key])))];
-  const recorded = new Map<string, CoordinateSum[]>();
-  for (const r of await recordedCoordinates(ctx.db.kysely, organisationId, cities)) {
-    const id = `${r.country ?? ""}\u0000${r.city ?? ""}`;
-    recorded.set(id, [...(recorded.get(id) ?? []), r]);
-  }
-  const rows = [];
+  const points = new Map<string, Awaited<ReturnType<typeof locatePlace>>>();
+  const id = (city: string | null, country: string | null) => `${country ?? ""}\u0000${city ?? ""}`;
   for (const row of report.rows) {
-    if (row.key === null) {
-      rows.push(row);
-      continue;
-    }
-    const place = await locatePlace(row.key, row.country);
-    const where = locationOf(place, recorded.get(`${row.country ?? ""}\u0000${row.key}`) ?? []);
-    rows.push({ ...row, lat: where?.lat ?? null, lon: where?.lon ?? null });
+    if (row.key !== null) points.set(id(row.key, row.country), await locatePlace(row.key, row.country));
   }
+  // Only the cities the gazetteer does not know need the coordinates recorded there (a scan of their rows).
+  const unknown = [
+    ...new Set(
+      report.rows.flatMap((row) =>
+        row.key === null || points.get(id(row.key, row.country)) ? [] : [row.key],
+      ),
+    ),
+  ];
+  const recorded = new Map<string, CoordinateSum[]>();
+  for (const r of await recordedCoordinates(scope, unknown)) {
+    recorded.set(id(r.city, r.country), [...(recorded.get(id(r.city, r.country)) ?? []), r]);
+  }
+  const rows = report.rows.map((row) => {
+    if (row.key === null) return row;
+    const where = locationOf(
+      points.get(id(row.key, row.country)) ?? null,
+      recorded.get(id(row.key, row.country)) ?? [],
+    );
+    return { ...row, lat: where?.lat ?? null, lon: where?.lon ?? null };
+  });
   return { ...report, rows };
+}
+
+function scopeOf(ctx: Context, caller: Caller): ReportScope {
+  return { db: ctx.db.kysely, dialect: ctx.db.dialect, organisationId: caller.organisationId };
 }
 
 function allowed(caller: Caller): Result<true> {
@@ -112,39 +141,72 @@ function allowed(caller: Caller): Result<true> {
     : fail("forbidden", `a ${caller.role} does not see the supply and demand reports`);
 }
 
-export async function demandReport(ctx: Context, caller: Caller, query: ReportQuery) {
+/** Demand per group: new contacts, those no one can serve (and why), and supply shortages. */
+async function demandGroups(scope: ReportScope, by: Dimension, filter: ReportFilter) {
+  const [counts, reasons, shortages] = await Promise.all([
+    contactCounts(scope, by, filter),
+    unassignableReasons(scope, by, filter),
+    shortageCounts(scope, by, filter),
+  ]);
+  return [
+    ...counts.map((r) =>
+      keyed(r, { ...EMPTY_DEMAND, newContacts: r.contacts, unassignable: r.unassignable }),
+    ),
+    ...reasons.map((r) => keyed(r, { ...EMPTY_DEMAND, reasons: { [r.reason]: r.n } })),
+    ...shortages.map((r) => keyed(r, { ...EMPTY_DEMAND, shortages: r.n })),
+  ];
+}
+
+export interface DemandQuery extends ReportQuery {
+  /** last_year: each row and the totals also hold the demand of the same period a year earlier. */
+  compare?: "last_year" | undefined;
+}
+
+export async function demandReport(ctx: Context, caller: Caller, query: DemandQuery) {
   const may = allowed(caller);
   if (!may.ok) return may;
-  const db = ctx.db.kysely;
-  const org = caller.organisationId;
-  const { by, ...filter } = query;
-  const groups: Array<Keyed<DemandFigures>> = [];
-  for (const r of await contactCounts(db, org, by, filter))
-    groups.push(keyed(r, { ...EMPTY_DEMAND, newContacts: r.contacts, unassignable: r.unassignable }));
-  for (const r of await unassignableReasons(db, org, by, filter))
-    groups.push(keyed(r, { ...EMPTY_DEMAND, reasons: { [r.reason]: r.n } }));
-  for (const r of await shortageCounts(db, org, by, filter))
-    groups.push(keyed(r, { ...EMPTY_DEMAND, shortages: r.n }));
+  const scope = scopeOf(ctx, caller);
+  const { by, compare, ...filter } = query;
+  const marketer = seesSuppressedCounts(caller);
   const report = finish(
     by,
-    groups,
+    await demandGroups(scope, by, filter),
     { combine: combineDemand, measures: demandMeasures },
-    seesSuppressedCounts(caller),
+    marketer,
   );
-  return ok(await located(ctx, org, report));
+  if (compare !== "last_year") return ok(await located(scope, report));
+  const earlier = lastYearOf(
+    by,
+    filter,
+    report.rows.map((row) => row.key),
+  );
+  const then = earlier ? rollUp(await demandGroups(scope, by, earlier.filter), by, combineDemand) : [];
+  const thenById = new Map(then.map((group) => [groupId(by, group), group.figures]));
+  const compared = {
+    ...report,
+    rows: report.rows.map((row) => {
+      const key = earlier?.keyOf(row.key) ?? null;
+      const figures = key === null ? undefined : (thenById.get(groupId(by, { ...row, key })) ?? EMPTY_DEMAND);
+      return { ...row, lastYear: figures ? lastYearMeasures(figures, marketer) : null };
+    }),
+    totals: {
+      ...report.totals,
+      lastYear: earlier ? lastYearMeasures(totalOf(then, combineDemand), marketer) : null,
+    },
+  };
+  return ok(await located(scope, compared));
 }
 
 export async function supplyReport(ctx: Context, caller: Caller, query: ReportQuery<"country" | "city">) {
   const may = allowed(caller);
   if (!may.ok) return may;
-  const db = ctx.db.kysely;
-  const org = caller.organisationId;
+  const scope = scopeOf(ctx, caller);
   const { by, ...filter } = query;
   const now = ctx.clock.now().toISOString();
   const groups: Array<Keyed<SupplyFigures>> = [];
-  for (const r of await availableWorkers(db, org, by, filter, now))
+  for (const r of await availableWorkers(scope, by, filter, now))
     groups.push(keyed(r, { ...EMPTY_SUPPLY, availableWorkers: r.workers, freeCapacity: r.free }));
-  for (const r of await contactCounts(db, org, by, filter))
+  for (const r of await contactCounts(scope, by, filter))
     groups.push(keyed(r, { ...EMPTY_SUPPLY, contacts: r.contacts }));
   const report = finish(
     by,
@@ -152,36 +214,42 @@ export async function supplyReport(ctx: Context, caller: Caller, query: ReportQu
     { combine: combineSupply, measures: supplyMeasures },
     seesSuppressedCounts(caller),
   );
-  return ok(await located(ctx, org, report));
+  return ok(await located(scope, report));
 }
 
 export async function flowReport(ctx: Context, caller: Caller, query: ReportQuery) {
   const may = allowed(caller);
   if (!may.ok) return may;
-  const db = ctx.db.kysely;
-  const org = caller.organisationId;
+  const scope = scopeOf(ctx, caller);
   const { by, ...filter } = query;
-  const groups: Array<Keyed<FlowFigures>> = [];
-  for (const r of await contactCounts(db, org, by, filter))
-    groups.push(keyed(r, { ...EMPTY_FLOW, contacts: r.contacts, accepted: r.accepted, met: r.met }));
-  for (const r of await offerAnswers(db, org, by, filter))
-    groups.push(keyed(r, { ...EMPTY_FLOW, offersAnswered: r.answered, offersAccepted: r.accepted }));
-  for (const r of await flowTimes(db, org, by, filter)) {
-    const hours = flowHours({
-      createdAt: r.created_at,
-      assignedAt: r.assigned_at,
-      acceptedAt: r.accepted_at,
-      firstAttemptAt: r.first_attempt_at,
-    });
-    groups.push(keyed(r, { ...EMPTY_FLOW, ...hours }));
-  }
+  // Independent queries: on PostgreSQL each takes its own connection, so they run side by side.
+  const [counts, answers, toAssign, toFirst] = await Promise.all([
+    contactCounts(scope, by, filter),
+    offerAnswers(scope, by, filter),
+    hoursToAssignment(scope, by, filter),
+    hoursToFirstContact(scope, by, filter),
+  ]);
+  const groups: Array<Keyed<FlowFigures>> = [
+    ...counts.map((r) => keyed(r, { ...EMPTY_FLOW, contacts: r.contacts, accepted: r.accepted, met: r.met })),
+    ...answers.map((r) =>
+      keyed(r, { ...EMPTY_FLOW, offersAnswered: r.answered, offersAccepted: r.accepted }),
+    ),
+    ...toAssign.groups.map((r) => keyed(r, { ...EMPTY_FLOW, toAssignment: median(r) })),
+    ...toFirst.groups.map((r) => keyed(r, { ...EMPTY_FLOW, toFirstContact: median(r) })),
+  ];
+  const toAssignment = median(toAssign.total);
+  const toFirstContact = median(toFirst.total);
   const report = finish(
     by,
     groups,
-    { combine: combineFlow, measures: flowMeasures },
+    {
+      combine: combineFlow,
+      measures: flowMeasures,
+      total: (summed) => ({ ...summed, toAssignment, toFirstContact }),
+    },
     seesSuppressedCounts(caller),
   );
-  return ok(await located(ctx, org, report));
+  return ok(await located(scope, report));
 }
 
 export async function backlogReport(
@@ -193,14 +261,24 @@ export async function backlogReport(
   if (!may.ok) return may;
   const { by, ...filter } = query;
   const now = ctx.clock.now().toISOString();
-  const groups: Array<Keyed<BacklogFigures>> = (
-    await waitingSince(ctx.db.kysely, caller.organisationId, by, filter)
-  ).map((r) => keyed(r, { waitingHours: [hoursBetween(r.created_at, now)] }));
+  const scope = scopeOf(ctx, caller);
+  const figures = (r: Medians): BacklogFigures => ({
+    ...EMPTY_BACKLOG,
+    waiting: median(r),
+    oldestHours: r.n > 0 ? r.max : null,
+  });
+  const waiting = await waitingHours(scope, by, filter, now);
+  const groups = waiting.groups.map((r) => keyed(r, figures(r)));
+  const all = waiting.total;
   const report = finish(
     by,
     groups,
-    { combine: combineBacklog, measures: backlogMeasures },
+    {
+      combine: combineBacklog,
+      measures: backlogMeasures,
+      total: (summed) => (all ? figures(all) : summed),
+    },
     seesSuppressedCounts(caller),
   );
-  return ok(await located(ctx, caller.organisationId, report));
+  return ok(await located(scope, report));
 }

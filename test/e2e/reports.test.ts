@@ -117,7 +117,7 @@ describe("the supply and demand console", { timeout: 120_000 }, () => {
       "Settings",
     ]);
 
-    const demand = await report<DemandReport>("/api/v1/reports/demand?by=month");
+    const demand = await report<DemandReport>("/api/v1/reports/demand?by=month&compare=last_year");
     const supply = await report<SupplyReport>("/api/v1/reports/supply?by=city");
     const flow = await report<FlowReport>("/api/v1/reports/flow?by=month");
     expect(demand.totals.newContacts).not.toBe(0);
@@ -138,13 +138,21 @@ describe("the supply and demand console", { timeout: 120_000 }, () => {
     await expect.poll(async () => (await inkOf(page, "#report-breakdown")).ink).toBeGreaterThan(2_000);
     await expect.poll(async () => (await inkOf(page, "#report-flow")).ink).toBeGreaterThan(2_000);
 
-    // The table under the trends: one line per month, with the API's counts.
+    // The table under the trends: one line per month, with the API's counts, and the same month a year
+    // earlier (the dashed line of the chart).
     const months = page.locator("#report-table tbody tr");
     await expect.poll(() => months.count()).toBe(flow.rows.length);
+    await expect
+      .poll(() => page.locator("#report-table thead th").nth(2).textContent())
+      .toBe("New seekers, a year earlier");
     const last = flow.rows.at(-1);
     const lastLine = months.filter({ hasText: last?.key ?? "" });
-    expect(await lastLine.locator("td").nth(3).innerText()).toBe(shown(last?.accepted ?? 0));
-    expect(await lastLine.locator("td").nth(4).innerText()).toBe(shown(last?.met ?? 0));
+    const lastDemand = demand.rows.find((r) => r.key === last?.key);
+    expect(await lastLine.locator("td").nth(1).innerText()).toBe(
+      shown(lastDemand?.lastYear?.newContacts ?? "—"),
+    );
+    expect(await lastLine.locator("td").nth(4).innerText()).toBe(shown(last?.accepted ?? 0));
+    expect(await lastLine.locator("td").nth(5).innerText()).toBe(shown(last?.met ?? 0));
     // The backlog by place, the most waiting first.
     await expect.poll(() => page.locator("#report-backlog tbody tr").count()).toBeGreaterThan(0);
 

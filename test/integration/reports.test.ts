@@ -510,6 +510,14 @@ describeEachDatabase("supply and demand reports", (env) => {
           // Where a city lies has its own test below.
           const figures = report.rows.map(({ lat: _lat, lon: _lon, ...rest }) => rest as Row);
           expect(byKey(figures), label).toEqual(byKey(want));
+          // Totals: medians over every contact selected, not the groups' (one group keyed by nothing).
+          if (name !== "supply") {
+            const [all] = expected("all", filter);
+            if (all) {
+              const { key: _key, country: _country, ...totals } = all;
+              expect(report.totals, `${label} totals`).toEqual(totals);
+            }
+          }
         }
       }
     }
@@ -601,6 +609,93 @@ describeEachDatabase("supply and demand reports", (env) => {
       acceptanceRate: null,
       medianHoursToAssignment: null,
     });
+  }, 120_000);
+
+  it("puts each period's demand beside the same period a year earlier, for compare=last_year", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    // A year before the seeds: four in March 2025 (two in ISO week 10), one in April.
+    const dispatcher: Caller = {
+      ...systemCaller(world.org.id),
+      userId: world.org.userIds.dispatcher,
+      role: "dispatcher",
+    };
+    for (const [i, at] of [
+      "2025-03-03T10:00:00Z",
+      "2025-03-05T10:00:00Z",
+      "2025-03-20T10:00:00Z",
+      "2025-03-30T10:00:00Z",
+      "2025-04-07T10:00:00Z",
+    ].entries()) {
+      clock.set(at);
+      const input = {
+        displayName: `Earlier ${i}`,
+        phones: [],
+        emails: [],
+        languages: ["it"],
+        inbound: false,
+      };
+      must(await createContact(ctx, dispatcher, { ...input, ...ROMA, ...SPRING } as ContactCreate));
+    }
+    clock.set(NOW);
+    const raw = await rawRows(ctx, world.org.id);
+    const minusYear = (iso: string) => DateTime.fromISO(iso, { zone: "utc" }).minus({ years: 1 }).toISO();
+    const keyAYearEarlier = (key: string) => `${Number(key.slice(0, 4)) - 1}${key.slice(4)}`;
+    for (const by of ["week", "month", "city", "campaign"]) {
+      for (const filter of FILTERS) {
+        const label = `demand ${queryString(by, filter)} compare=last_year`;
+        const report = await getReport(
+          app,
+          world.cookies.dispatcher,
+          "demand",
+          queryString(by, filter, { compare: "last_year" }),
+        );
+        const period = by === "week" || by === "month";
+        const shifted: Filter = {
+          ...filter,
+          ...(filter.from ? { from: minusYear(filter.from) ?? "" } : {}),
+          ...(filter.to ? { to: minusYear(filter.to) ?? "" } : {}),
+        };
+        // A period's namesake a year earlier, with the filters other than from/to; a place the same from/to.
+        const then = period
+          ? expectedDemand(raw, by, { ...filter, from: undefined, to: undefined } as Filter)
+          : expectedDemand(raw, by, shifted);
+        for (const row of report.rows) {
+          if (!period && !filter.from && !filter.to) {
+            expect(row.lastYear, label).toBeNull();
+            continue;
+          }
+          const key = period && row.key !== null ? keyAYearEarlier(row.key) : row.key;
+          const found = then.find((r) => r.key === key && (by !== "city" || r.country === row.country));
+          expect(row.lastYear, `${label} ${row.key}`).toEqual({
+            newContacts: found?.newContacts ?? 0,
+            unassignable: found?.unassignable ?? 0,
+            shortages: found?.shortages ?? 0,
+          });
+        }
+      }
+    }
+    const months = await getReport(app, world.cookies.admin, "demand", "by=month&compare=last_year");
+    expect(
+      months.rows.map((r) => [r.key, r.newContacts, (r.lastYear as { newContacts: number }).newContacts]),
+    ).toEqual([
+      ["2025-03", 4, 0],
+      ["2025-04", 1, 0],
+      ["2026-03", 11, 4],
+      ["2026-04", 3, 1],
+    ]);
+    const weeks = await getReport(
+      app,
+      world.cookies.admin,
+      "demand",
+      "by=week&compare=last_year&from=2026-03-01",
+    );
+    expect(weeks.rows.find((r) => r.key === "2026-W10")?.lastYear).toMatchObject({ newContacts: 2 });
+    expect(weeks.totals.lastYear).toMatchObject({ newContacts: 5 });
+    // Without compare, no lastYear at all.
+    expect((await getReport(app, world.cookies.admin, "demand", "by=month")).rows[0]).not.toHaveProperty(
+      "lastYear",
+    );
   }, 120_000);
 
   it("answers the same rows as CSV, with a total row, for ?format=csv", async () => {

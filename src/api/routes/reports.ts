@@ -104,7 +104,14 @@ export function reportRoutes(app: FastifyInstance, ctx: Context): void {
         tags,
         summary: "Demand: new contacts, coverage gaps with their reasons, and supply shortages",
         description: `${WHO} Shortages are counted by when and where they happened.`,
-        querystring: querySchema(DIMENSIONS),
+        querystring: querySchema(DIMENSIONS).extend({
+          compare: z
+            .enum(["last_year"])
+            .optional()
+            .describe(
+              "last_year: beside each row and the totals, the same figures a year earlier (by week or month: the same month, or the ISO week of the same number; otherwise the same from/to)",
+            ),
+        }),
         produces: ["application/json", "text/csv"],
         response: { 200: DemandReportSchema, ...problemResponses },
       },

@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { SMALL } from "./figures.js";
 import {
   backlogMeasures,
+  combineBacklog,
   combineDemand,
   combineFlow,
   demandMeasures,
   EMPTY_DEMAND,
   EMPTY_FLOW,
-  flowHours,
   flowMeasures,
   rollUp,
   supplyMeasures,
@@ -15,18 +15,22 @@ import {
 } from "./measures.js";
 
 describe("report measures", () => {
-  it("rolls days up into ISO weeks and months, merging the figures of one period", () => {
+  it("merges the figures of one period from several queries, in the order of the periods", () => {
     const rows = [
-      { key: "2026-03-02", country: "2026-03-02", figures: { ...EMPTY_DEMAND, newContacts: 2 } },
-      { key: "2026-03-08", country: "2026-03-08", figures: { ...EMPTY_DEMAND, newContacts: 3 } },
-      { key: "2026-03-09", country: "2026-03-09", figures: { ...EMPTY_DEMAND, newContacts: 4 } },
+      { key: "2026-W11", country: "2026-W11", figures: { ...EMPTY_DEMAND, newContacts: 4 } },
+      { key: "2026-W10", country: "2026-W10", figures: { ...EMPTY_DEMAND, newContacts: 2 } },
+      { key: "2026-W10", country: "2026-W10", figures: { ...EMPTY_DEMAND, shortages: 3 } },
     ];
-    expect(rollUp(rows, "week", combineDemand).map((r) => [r.key, r.figures.newContacts])).toEqual([
-      ["2026-W10", 5],
-      ["2026-W11", 4],
-    ]);
-    expect(rollUp(rows, "month", combineDemand).map((r) => [r.key, r.figures.newContacts])).toEqual([
-      ["2026-03", 9],
+    expect(
+      rollUp(rows, "week", combineDemand).map((r) => [
+        r.key,
+        r.country,
+        r.figures.newContacts,
+        r.figures.shortages,
+      ]),
+    ).toEqual([
+      ["2026-W10", null, 2, 3],
+      ["2026-W11", null, 4, 0],
     ]);
   });
 
@@ -58,7 +62,7 @@ describe("report measures", () => {
   it("suppresses small counts for a marketer, and the rates and medians taken over them", () => {
     const flow = combineFlow([
       { ...EMPTY_FLOW, contacts: 9, accepted: 3, met: 2, offersAnswered: 6, offersAccepted: 3 },
-      { ...EMPTY_FLOW, hoursToAssignment: [1, 2, 3, 4, 5, 6], hoursToFirstContact: [1, 2] },
+      { ...EMPTY_FLOW, toAssignment: { n: 6, hours: 3.5 }, toFirstContact: { n: 2, hours: 1.5 } },
     ]);
     expect(flowMeasures(flow, false)).toMatchObject({
       assigned: 6,
@@ -88,26 +92,27 @@ describe("report measures", () => {
     expect(
       supplyMeasures({ availableWorkers: 6, freeCapacity: 10, contacts: 30 }, true).contactsPerWorker,
     ).toBe(5);
-    expect(backlogMeasures({ waitingHours: [3, 1] }, true)).toEqual({
+    const backlog = combineBacklog([
+      { waiting: { n: 2, hours: 2 }, oldestHours: null },
+      { waiting: { n: 0, hours: null }, oldestHours: 3 },
+    ]);
+    expect(backlogMeasures(backlog, true)).toEqual({
       waiting: SMALL,
       oldestHours: null,
       medianHours: null,
     });
-    expect(backlogMeasures({ waitingHours: [3, 1] }, false)).toEqual({
+    expect(backlogMeasures(backlog, false)).toEqual({
       waiting: 2,
       oldestHours: 3,
       medianHours: 2,
     });
   });
 
-  it("measures only the steps a contact has taken", () => {
-    expect(
-      flowHours({
-        createdAt: "2026-03-02T09:00:00Z",
-        assignedAt: "2026-03-02T11:00:00Z",
-        acceptedAt: null,
-        firstAttemptAt: "2026-03-02T12:00:00Z",
-      }),
-    ).toEqual({ hoursToAssignment: [2], hoursToFirstContact: [] });
+  it("rounds the medians the database took to two decimals, and leaves out a median over nothing", () => {
+    const flow = { ...EMPTY_FLOW, toAssignment: { n: 3, hours: 1.23456 } };
+    expect(flowMeasures(flow, false)).toMatchObject({
+      medianHoursToAssignment: 1.23,
+      medianHoursToFirstContact: null,
+    });
   });
 });

@@ -1,9 +1,10 @@
 /**
- * The supply and demand reports as pure functions: raw figures per group (counts and the hours that
- * medians are taken over) are merged, turned into measures, and suppressed for marketers.
+ * The supply and demand reports as pure functions: raw figures per group (counts, and medians the
+ * database took with how many values each is over) are merged, turned into measures, and suppressed
+ * for marketers.
  */
-import { type Count, hoursBetween, isSmall, median, rate, round2, SMALL, suppressCount } from "./figures.js";
-import { type Period, periodOf } from "./periods.js";
+import { type Count, isSmall, rate, round2, SMALL, suppressCount } from "./figures.js";
+import { aYearEarlier, instantAYearEarlier, type Period, periodBounds } from "./periods.js";
 
 export const DIMENSIONS = ["country", "region", "city", "source", "campaign", "week", "month"] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -22,10 +23,7 @@ export interface Keyed<F> {
   figures: F;
 }
 
-/**
- * Groups keyed by day (`YYYY-MM-DD`, as SQL groups them on both databases) become weeks or months;
- * groups with the same key are merged, and the result is sorted by key (unknown last).
- */
+/** Groups with the same key (and country) are merged, and the result is sorted by key (unknown last). */
 export function rollUp<F>(
   rows: ReadonlyArray<Keyed<F>>,
   by: Dimension,
@@ -33,7 +31,7 @@ export function rollUp<F>(
 ): Keyed<F>[] {
   const groups = new Map<string, { key: string | null; country: string | null; parts: F[] }>();
   for (const row of rows) {
-    const key = isPeriod(by) && row.key !== null ? periodOf(by, `${row.key}T00:00:00Z`) : row.key;
+    const key = row.key;
     const country = isPeriod(by) ? null : row.country;
     const id = `${country ?? ""}\u0000${key ?? "\u0001"}`;
     const group = groups.get(id) ?? { key, country, parts: [] };
@@ -60,13 +58,23 @@ function sumOf<F>(parts: readonly F[], field: (f: F) => number): number {
   return sum;
 }
 
-function allOf<F>(parts: readonly F[], field: (f: F) => readonly number[]): number[] {
-  return parts.flatMap(field);
+/** A median the database took, with how many values it is over (null: none). */
+export interface Median {
+  n: number;
+  /** In hours; null over no values. */
+  hours: number | null;
+}
+
+export const NO_MEDIAN: Median = { n: 0, hours: null };
+
+/** The one median among the parts of a group (each group's median comes from one query row). */
+function medianOf(parts: readonly Median[]): Median {
+  return parts.find((m) => m.n > 0) ?? NO_MEDIAN;
 }
 
 /** A median only over enough values: a marketer never sees one taken over fewer than five people. */
-function medianFor(values: readonly number[], marketer: boolean): number | null {
-  return marketer && isSmall(values.length) ? null : median(values);
+function medianFor(m: Median, marketer: boolean): number | null {
+  return (marketer && isSmall(m.n)) || m.hours === null ? null : round2(m.hours);
 }
 
 /** A rate only from counts a marketer may see. */
@@ -116,6 +124,54 @@ export function demandMeasures(f: DemandFigures, marketer: boolean) {
   };
 }
 
+// --- seasonality: demand beside the same period a year earlier ------------------------------------------
+
+/** A group's demand a year earlier, as the comparison shows it. */
+export function lastYearMeasures(f: DemandFigures, marketer: boolean) {
+  return {
+    newContacts: countFor(f.newContacts, marketer),
+    unassignable: countFor(f.unassignable, marketer),
+    shortages: countFor(f.shortages, marketer),
+  };
+}
+
+/** Which group a row of this dimension is, the same way across this year's and last year's rows. */
+export function groupId(by: Dimension, row: { key: string | null; country: string | null }): string {
+  return `${by === "region" || by === "city" ? (row.country ?? "") : ""}\u0000${row.key ?? "\u0001"}`;
+}
+
+/**
+ * What demand is compared with: for weeks and months, each period's namesake a year earlier (the filter
+ * spans them whole); for places, sources and campaigns, the same from/to a year earlier. Null when there is
+ * nothing to compare: no period shown, or no from/to to shift.
+ */
+export function lastYearOf<F extends { from?: string | undefined; to?: string | undefined }>(
+  by: Dimension,
+  filter: F,
+  keys: ReadonlyArray<string | null>,
+): { filter: F; keyOf: (key: string | null) => string | null } | null {
+  if (isPeriod(by)) {
+    const earlier = keys.flatMap((key) => {
+      const then = key === null ? null : aYearEarlier(by, key);
+      return then === null ? [] : [periodBounds(by, then)];
+    });
+    if (earlier.length === 0) return null;
+    // ISO instants of one format sort as text.
+    const from = earlier.map((b) => b.from).sort()[0];
+    const to = earlier.map((b) => b.to).sort()[earlier.length - 1];
+    return { filter: { ...filter, from, to }, keyOf: (key) => (key === null ? null : aYearEarlier(by, key)) };
+  }
+  if (filter.from === undefined && filter.to === undefined) return null;
+  return {
+    filter: {
+      ...filter,
+      from: filter.from === undefined ? undefined : instantAYearEarlier(filter.from),
+      to: filter.to === undefined ? undefined : instantAYearEarlier(filter.to),
+    },
+    keyOf: (key) => key,
+  };
+}
+
 // --- supply ---------------------------------------------------------------------------------------------
 
 export interface SupplyFigures {
@@ -151,66 +207,50 @@ export function supplyMeasures(f: SupplyFigures, marketer: boolean) {
 
 export interface FlowFigures {
   contacts: number;
-  /** Hours from arrival to assignment, one per assigned contact. */
-  hoursToAssignment: number[];
+  /** Hours from arrival to assignment, over the assigned contacts. */
+  toAssignment: Median;
   offersAccepted: number;
   /** Offers that ended by the worker: accepted, declined or lapsed. */
   offersAnswered: number;
   accepted: number;
   /** Hours from acceptance to the first attempt to reach the contact. */
-  hoursToFirstContact: number[];
+  toFirstContact: Median;
   met: number;
 }
 
 export const EMPTY_FLOW: FlowFigures = {
   contacts: 0,
-  hoursToAssignment: [],
+  toAssignment: NO_MEDIAN,
   offersAccepted: 0,
   offersAnswered: 0,
   accepted: 0,
-  hoursToFirstContact: [],
+  toFirstContact: NO_MEDIAN,
   met: 0,
 };
 
+/** Sums the counts; the medians come from the one part that holds each (totals have their own). */
 export function combineFlow(parts: readonly FlowFigures[]): FlowFigures {
   return {
     contacts: sumOf(parts, (f) => f.contacts),
-    hoursToAssignment: allOf(parts, (f) => f.hoursToAssignment),
+    toAssignment: medianOf(parts.map((f) => f.toAssignment)),
     offersAccepted: sumOf(parts, (f) => f.offersAccepted),
     offersAnswered: sumOf(parts, (f) => f.offersAnswered),
     accepted: sumOf(parts, (f) => f.accepted),
-    hoursToFirstContact: allOf(parts, (f) => f.hoursToFirstContact),
+    toFirstContact: medianOf(parts.map((f) => f.toFirstContact)),
     met: sumOf(parts, (f) => f.met),
-  };
-}
-
-/** The times a contact's flow is measured from (null where the step has not happened). */
-export interface FlowTimes {
-  createdAt: string;
-  assignedAt: string | null;
-  acceptedAt: string | null;
-  firstAttemptAt: string | null;
-}
-
-/** One contact's contribution to the medians. */
-export function flowHours(t: FlowTimes): Pick<FlowFigures, "hoursToAssignment" | "hoursToFirstContact"> {
-  return {
-    hoursToAssignment: t.assignedAt ? [hoursBetween(t.createdAt, t.assignedAt)] : [],
-    hoursToFirstContact:
-      t.acceptedAt && t.firstAttemptAt ? [hoursBetween(t.acceptedAt, t.firstAttemptAt)] : [],
   };
 }
 
 export function flowMeasures(f: FlowFigures, marketer: boolean) {
   return {
     contacts: countFor(f.contacts, marketer),
-    assigned: countFor(f.hoursToAssignment.length, marketer),
-    medianHoursToAssignment: medianFor(f.hoursToAssignment, marketer),
+    assigned: countFor(f.toAssignment.n, marketer),
+    medianHoursToAssignment: medianFor(f.toAssignment, marketer),
     offersAnswered: countFor(f.offersAnswered, marketer),
     offersAccepted: countFor(f.offersAccepted, marketer),
     acceptanceRate: rateFor(f.offersAccepted, f.offersAnswered, marketer),
     accepted: countFor(f.accepted, marketer),
-    medianHoursToFirstContact: medianFor(f.hoursToFirstContact, marketer),
+    medianHoursToFirstContact: medianFor(f.toFirstContact, marketer),
     met: countFor(f.met, marketer),
     meetingRate: rateFor(f.met, f.accepted, marketer),
   };
@@ -219,23 +259,29 @@ export function flowMeasures(f: FlowFigures, marketer: boolean) {
 // --- backlog --------------------------------------------------------------------------------------------
 
 export interface BacklogFigures {
-  /** Hours each waiting contact has waited since it arrived. */
-  waitingHours: number[];
+  /** How long the waiting contacts have waited since they arrived: how many, the median. */
+  waiting: Median;
+  /** The longest wait, in hours (null: no one waits). */
+  oldestHours: number | null;
 }
 
+export const EMPTY_BACKLOG: BacklogFigures = { waiting: NO_MEDIAN, oldestHours: null };
+
 export function combineBacklog(parts: readonly BacklogFigures[]): BacklogFigures {
-  return { waitingHours: allOf(parts, (f) => f.waitingHours) };
+  let oldest: number | null = null;
+  for (const part of parts) {
+    if (part.oldestHours !== null && (oldest === null || part.oldestHours > oldest))
+      oldest = part.oldestHours;
+  }
+  return { waiting: medianOf(parts.map((f) => f.waiting)), oldestHours: oldest };
 }
 
 export function backlogMeasures(f: BacklogFigures, marketer: boolean) {
-  const hidden = marketer && isSmall(f.waitingHours.length);
-  // A loop, not Math.max(...values): a spread of a million values overflows the stack.
-  let oldest: number | null = null;
-  for (const h of f.waitingHours) if (oldest === null || h > oldest) oldest = h;
+  const hidden = marketer && isSmall(f.waiting.n);
   return {
-    waiting: countFor(f.waitingHours.length, marketer),
-    oldestHours: hidden || oldest === null ? null : round2(oldest),
-    medianHours: medianFor(f.waitingHours, marketer),
+    waiting: countFor(f.waiting.n, marketer),
+    oldestHours: hidden || f.oldestHours === null ? null : round2(f.oldestHours),
+    medianHours: medianFor(f.waiting, marketer),
   };
 }
 

@@ -23,6 +23,13 @@ const DemandMeasures = z.object({
   unassignable: count.describe("contacts no worker can serve (coverage gaps)"),
   unassignableReasons: z.record(z.string(), count).describe("unassignable contacts by the reason given"),
   shortages: count.describe("bookings that found no worker with a free slot"),
+  lastYear: z
+    .object({ newContacts: count, unassignable: count, shortages: count })
+    .nullable()
+    .optional()
+    .describe(
+      "with compare=last_year only: the same figures a year earlier (the same month, the ISO week of the same number, or the same from/to); null when there is nothing to compare with",
+    ),
 });
 const SupplyMeasures = z.object({
   availableWorkers: count.describe("active, or away with the away period over"),

@@ -1,6 +1,7 @@
 /**
- * The breakdown as a chart: trends over weeks or months as lines (new contacts, assigned, met), or the
- * busiest places, sources or campaigns as bars. Contacts count in the period they arrived in.
+ * The breakdown as a chart: trends over weeks or months as lines (new contacts, assigned, met, and a
+ * dashed line for new contacts in the same period a year earlier), or the busiest places, sources or
+ * campaigns as bars. Contacts count in the period they arrived in.
  */
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
@@ -31,6 +32,17 @@ export function BreakdownChart({ by, rows }: { by: Grouping; rows: BreakdownRow[
         value: (r: BreakdownRow) => r.flow?.assigned,
       },
       { name: t("reports.series.met"), colour: COLOURS.met, value: (r: BreakdownRow) => r.flow?.met },
+      // Seasonality: the same period a year earlier, where the report has it.
+      ...(period && rows.some((r) => r.demand?.lastYear)
+        ? [
+            {
+              name: t("reports.series.lastYear"),
+              colour: COLOURS.demand,
+              value: (r: BreakdownRow) => r.demand?.lastYear?.newContacts,
+              dashed: true,
+            },
+          ]
+        : []),
     ];
     const category = {
       type: "category",
@@ -63,7 +75,7 @@ export function BreakdownChart({ by, rows }: { by: Grouping; rows: BreakdownRow[
         type: period ? "line" : "bar",
         data: shown.map((r) => countValue(s.value(r) ?? 0)),
         itemStyle: { color: s.colour },
-        lineStyle: { color: s.colour, width: 2 },
+        lineStyle: { color: s.colour, width: 2, type: "dashed" in s ? "dashed" : "solid" },
         symbolSize: 5,
         connectNulls: false,
       })),

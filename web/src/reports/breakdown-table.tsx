@@ -8,6 +8,7 @@ export function BreakdownTable({ by, rows }: { by: Grouping; rows: BreakdownRow[
   const { t } = useTranslation();
   const { count, percent, hours } = useFigures();
   if (rows.length === 0) return <p className="empty">{t("reports.noData")}</p>;
+  const lastYear = rows.some((row) => row.demand?.lastYear !== undefined);
   return (
     <div className="report-table">
       <table className="workers breakdown-table">
@@ -15,6 +16,7 @@ export function BreakdownTable({ by, rows }: { by: Grouping; rows: BreakdownRow[
           <tr>
             <th scope="col">{t(`reports.by.${by}`)}</th>
             <th scope="col">{t("reports.series.contacts")}</th>
+            {lastYear && <th scope="col">{t("reports.series.lastYear")}</th>}
             <th scope="col">{t("reports.figures.unassignable")}</th>
             <th scope="col">{t("reports.series.assigned")}</th>
             <th scope="col">{t("reports.series.accepted")}</th>
@@ -31,6 +33,7 @@ export function BreakdownTable({ by, rows }: { by: Grouping; rows: BreakdownRow[
                 {row.country && by !== "country" && <span className="muted"> · {row.country}</span>}
               </th>
               <td>{count(row.demand?.newContacts ?? 0)}</td>
+              {lastYear && <td>{row.demand?.lastYear ? count(row.demand.lastYear.newContacts) : "—"}</td>}
               <td>{count(row.demand?.unassignable ?? 0)}</td>
               <td>{count(row.flow?.assigned ?? 0)}</td>
               <td>{count(row.flow?.accepted ?? 0)}</td>

@@ -30,8 +30,9 @@ const BreakdownChart = lazy(() =>
 );
 const FlowFunnel = lazy(() => import("./flow-funnel.js").then((m) => ({ default: m.FlowFunnel })));
 
-function useReport<T>(name: ReportName, f: ReportFilters, by: Dimension) {
-  const url = reportUrl(name, f, by);
+function useReport<T>(name: ReportName, f: ReportFilters, by: Dimension, compare = false) {
+  // Trends are drawn beside the same period a year earlier.
+  const url = `${reportUrl(name, f, by)}${compare ? "&compare=last_year" : ""}`;
   return useQuery({
     queryKey: ["reports", url],
     queryFn: () => api.get<T>(url),
@@ -44,7 +45,7 @@ export function ReportsPage() {
   const me = useMe();
   const [params] = useSearchParams();
   const f = filtersFrom(params);
-  const demand = useReport<DemandReport>("demand", f, f.by);
+  const demand = useReport<DemandReport>("demand", f, f.by, isPeriod(f.by));
   const flow = useReport<FlowReport>("flow", f, f.by);
   const supply = useReport<SupplyReport>("supply", f, "city");
   const backlog = useReport<BacklogReport>("backlog", f, "city");
