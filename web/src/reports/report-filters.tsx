@@ -29,8 +29,9 @@ export function ReportFiltersForm() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const f: ReportFilters = filtersFrom(params);
+  // From the latest parameters, not this render's: two quick changes must not undo each other.
   const set = (key: FilterKey | "by", value: string) =>
-    setParams(withFilter(params, key, value), { replace: true });
+    setParams((latest) => withFilter(latest, key, value), { replace: true });
   const choices = {
     country: useChoices("country"),
     place: useChoices("city", f.country),
