@@ -1,13 +1,15 @@
 /**
- * `npm run bench -- dedupe` or `tsx bench/dedupe.ts [RECORDS]`: clusterDuplicates on labelled
- * generated contacts (bench/dedupe-data.ts), pairwise precision, recall and F1 of "same person",
+ * `npm run bench -- dedupe` or `tsx bench/dedupe.ts [RECORDS]`: duplicate clusters of labelled
+ * generated contacts (bench/dedupe-data.ts) as `handoff dedupe` finds them (clusterInThreads), pairwise precision, recall and F1 of "same person",
  * time and peak memory, beside a baseline of exact matching (same normalised e-mail, same E.164
  * phone or same name as typed). Without arguments it runs 100,000 and 1,000,000 records, each in a
  * fresh process so one size's heap does not inflate the other's peak RSS.
  * BENCH_THRESHOLDS=0.3,0.5,0.7 also prints F1 at other thresholds (to choose the default).
  */
 import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { clusterInThreads } from "../src/cli/dedupe.js";
 import { clusterDuplicates, DEFAULT_THRESHOLD } from "../src/core/dedupe/cluster.js";
 import { comparablePhone, normaliseEmail } from "../src/core/dedupe/normalise.js";
 import type { DedupeRecord } from "../src/core/dedupe/records.js";
@@ -64,13 +66,14 @@ function exactMatching(records: readonly DedupeRecord[]): Int32Array {
   return clusterOf;
 }
 
-function measure(count: number): Row[] {
+async function measure(count: number): Promise<Row[]> {
   const { records, person } = generateDedupeData(count);
   global.gc?.();
   const before = process.memoryUsage().rss;
   const start = performance.now();
   const cpuBefore = process.cpuUsage();
-  const result = clusterDuplicates(records);
+  // As `handoff dedupe` runs it: normalisation in one thread per core.
+  const result = await clusterInThreads(records);
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const peak = process.resourceUsage().maxRSS * 1024;
@@ -85,7 +88,8 @@ function measure(count: number): Row[] {
       // CPU time beside wall time: on a shared machine the wall clock also counts others' work.
       note:
         `CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; ${mb(before)} before; ` +
-        `${result.compared} pairs compared; ${result.clusters.length} clusters`,
+        `${result.compared} pairs compared; ${result.clusters.length} clusters; ` +
+        `${availableParallelism()} threads`,
     },
   ];
   for (const threshold of (process.env.BENCH_THRESHOLDS ?? "").split(",").filter(Boolean).map(Number)) {
@@ -141,9 +145,9 @@ function print(rows: Row[]): void {
 
 const [countArg] = process.argv.slice(2).filter((arg) => /^\d+$/.test(arg));
 if (countArg && process.argv.includes("--json")) {
-  process.stdout.write(`${JSON.stringify(measure(Number(countArg)))}\n`);
+  process.stdout.write(`${JSON.stringify(await measure(Number(countArg)))}\n`);
 } else if (countArg) {
-  print(measure(Number(countArg)));
+  print(await measure(Number(countArg)));
 } else {
   const rows: Row[] = [];
   for (const count of SIZES) {

@@ -46,9 +46,9 @@ export function blockingKeys(record: NormalisedRecord): string[] {
 /**
  * 32-bit FNV-1a: blocks are keyed by hash; a collision only adds a few pairs to compare. The
  * lowest two bits tell the kind of key, for the size limits: 0 phone or e-mail, 1 pair of name
- * words, 2 one word.
+ * words, 2 one word. A signed 32-bit integer, so it fits an Int32Array.
  */
-function hash(key: string): number {
+export function blockingHash(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return ((h >>> 0) & ~3) | kindOf(key);
@@ -76,28 +76,51 @@ export function forEachCandidatePair(
   visit: (i: number, j: number) => void,
   onRecord?: (i: number) => void,
 ): CandidateStats {
+  const start = new Int32Array(count + 1);
+  const hashes: number[] = [];
+  for (let i = 0; i < count; i++) {
+    for (const key of keysOf(i)) hashes.push(blockingHash(key));
+    start[i + 1] = hashes.length;
+  }
+  return forEachCandidatePairOfHashes(
+    { count, start, hashes: Int32Array.from(hashes) },
+    options,
+    visit,
+    onRecord,
+  );
+}
+
+/** Every record's blocking keys as hashes (`blockingHash`): record i's are hashes[start[i] … start[i + 1]). */
+export interface BlockingHashes {
+  count: number;
+  start: Int32Array;
+  hashes: Int32Array;
+}
+
+/** forEachCandidatePair over keys already hashed, as typed arrays: no string per key in memory. */
+export function forEachCandidatePairOfHashes(
+  { count, start, hashes }: BlockingHashes,
+  options: BlockingOptions,
+  visit: (i: number, j: number) => void,
+  onRecord?: (i: number) => void,
+): CandidateStats {
   // One float per (key, record): the hash above the record index, so a numeric sort groups each
   // block with its members in index order. Doubles hold 53 bits exactly: the hash gets what the
   // index leaves.
   const indexBits = Math.max(1, Math.ceil(Math.log2(count + 1)));
   const hashBits = Math.min(32, 53 - indexBits);
   const indexSpan = 2 ** indexBits;
-  let entries = new Float64Array(Math.max(16, count * 8));
-  let size = 0;
+  const size = start[count]!;
+  const entries = new Float64Array(size);
   for (let i = 0; i < count; i++) {
-    for (const key of keysOf(i)) {
-      if (size === entries.length) {
-        const grown = new Float64Array(entries.length * 2);
-        grown.set(entries);
-        entries = grown;
-      }
+    for (let k = start[i]!; k < start[i + 1]!; k++) {
       // Shortened hashes keep their lowest (kind) bits.
-      const full = hash(key);
+      const full = hashes[k]!;
       const h = hashBits === 32 ? full : ((full >>> (32 - hashBits)) & ~3) | (full & 3);
-      entries[size++] = h * indexSpan + i;
+      entries[k] = h * indexSpan + i;
     }
   }
-  const sorted = entries.subarray(0, size).sort();
+  const sorted = entries.sort();
   const member = new Int32Array(size);
   const blockOf = new Float64Array(size);
   for (let p = 0; p < size; p++) {

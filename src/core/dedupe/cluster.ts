@@ -2,10 +2,17 @@
  * clusterDuplicates: normalise, count value frequencies, compare blocked pairs, and join matches
  * into clusters without chaining different people together.
  */
-import { type BlockingOptions, blockingKeys, DEFAULT_BLOCKING, forEachCandidatePair } from "./blocking.js";
-import { normaliseRecord } from "./normalise.js";
+import { type BlockingOptions, DEFAULT_BLOCKING, forEachCandidatePairOfHashes } from "./blocking.js";
+import {
+  countValues,
+  type DedupeColumns,
+  normaliseSlice,
+  sliceJoiner,
+  sliceOfNormalised,
+} from "./columns.js";
+import { normaliseCaches } from "./normalise.js";
 import type { DedupeRecord, NormalisedRecord } from "./records.js";
-import { FIELD, fullNameKey, type RecordProfile, type ScoreContext, scorePair } from "./score.js";
+import { columnScorer, FIELD, type RecordProfile } from "./score.js";
 
 /** The threshold with the best F1 on the generated benchmark data (BENCHMARKS.md, dedupe). */
 export const DEFAULT_THRESHOLD = 0.5;
@@ -56,38 +63,67 @@ export function clusterDuplicates(
   records: readonly DedupeRecord[],
   options: DedupeOptions = {},
 ): DuplicateClusters {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const count = records.length;
-  const progress = options.onProgress;
-
-  const normalised: NormalisedRecord[] = new Array(count);
-  const phoneCache = new Map<string, string>();
-  for (let i = 0; i < count; i++) {
-    normalised[i] = normaliseRecord(records[i]!, { phoneCache });
-    if (i % PROGRESS_EVERY === 0) progress?.("normalise", i, count);
+  const joiner = sliceJoiner();
+  const caches = normaliseCaches();
+  for (let from = 0; from < count || from === 0; from += PROGRESS_EVERY) {
+    options.onProgress?.("normalise", from, count);
+    joiner.add(from / PROGRESS_EVERY, normaliseSlice(records.slice(from, from + PROGRESS_EVERY), caches));
   }
-  const profiles = profileRecords(normalised);
-  const context: ScoreContext = { records: count };
+  return clusterColumns(joiner.columns(), options);
+}
 
-  const found: Array<Omit<MatchedPair, "sameCluster">> = [];
+/**
+ * clusterDuplicates of records already normalised into columns (columns.ts): the shell may
+ * normalise slices of a large file in several threads and join them.
+ */
+export function clusterColumns(columns: DedupeColumns, options: DedupeOptions = {}): DuplicateClusters {
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const { count } = columns;
+  const progress = options.onProgress;
+  const scorer = columnScorer(columns, countValues(columns), { records: count });
+
+  // Matched pairs in flat arrays: a million records give half a million of them.
+  let pairA = new Int32Array(1024);
+  let pairB = new Int32Array(1024);
+  let pairScore = new Float64Array(1024);
+  let pairFields = new Int32Array(1024);
+  let found = 0;
   let compared = 0;
-  const { skippedBlocks } = forEachCandidatePair(
-    count,
-    (i) => blockingKeys(normalised[i]!),
+  const { skippedBlocks } = forEachCandidatePairOfHashes(
+    { count, start: columns.blockStart, hashes: columns.blockHashes },
     options.blocking ?? DEFAULT_BLOCKING,
     (i, j) => {
       compared++;
-      const { score, fields } = scorePair(profiles[i]!, profiles[j]!, context);
-      if (score > threshold) found.push({ a: i, b: j, score, fields });
+      const score = scorer.score(i, j);
+      if (score <= threshold) return;
+      if (found === pairA.length) {
+        pairA = grown(pairA);
+        pairB = grown(pairB);
+        pairScore = grown(pairScore);
+        pairFields = grown(pairFields);
+      }
+      pairA[found] = i;
+      pairB[found] = j;
+      pairScore[found] = score;
+      pairFields[found] = scorer.fields();
+      found++;
     },
     (i) => {
       if (i % PROGRESS_EVERY === 0) progress?.("compare", i, count);
     },
   );
+  const matched = {
+    count: found,
+    a: pairA.subarray(0, found),
+    b: pairB.subarray(0, found),
+    score: pairScore.subarray(0, found),
+  };
 
-  const clusterOf = joinClusters(count, found, threshold, (i, j) =>
-    scorePair(profiles[i]!, profiles[j]!, context),
-  );
+  const clusterOf = joinClusters(count, matched, threshold, (i, j) => {
+    const score = scorer.score(i, j);
+    return { score, fields: scorer.fields() };
+  });
   const members = new Map<number, number[]>();
   for (let i = 0; i < count; i++) {
     const first = clusterOf[i]!;
@@ -95,10 +131,25 @@ export function clusterDuplicates(
     if (list) list.push(i);
     else members.set(first, [i]);
   }
-  const pairs = found
-    .sort((x, y) => x.a - y.a || x.b - y.b)
-    .map((pair) => ({ ...pair, sameCluster: clusterOf[pair.a] === clusterOf[pair.b] }));
+  const order = Array.from({ length: found }, (_, k) => k).sort(
+    (x, y) => pairA[x]! - pairA[y]! || pairB[x]! - pairB[y]!,
+  );
+  const pairs = order.map(
+    (k): MatchedPair => ({
+      a: pairA[k]!,
+      b: pairB[k]!,
+      score: pairScore[k]!,
+      fields: pairFields[k]!,
+      sameCluster: clusterOf[pairA[k]!] === clusterOf[pairB[k]!],
+    }),
+  );
   return { clusterOf, clusters: [...members.values()], pairs, compared, skippedBlocks };
+}
+
+function grown<T extends Int32Array | Float64Array>(array: T): T {
+  const next = new (array.constructor as new (length: number) => T)(array.length * 2);
+  next.set(array);
+  return next;
 }
 
 /**
@@ -107,111 +158,38 @@ export function clusterDuplicates(
  * mostly share one); for a phone or an e-mail, by the records' whole names.
  */
 export function profileRecords(normalised: readonly NormalisedRecord[]): RecordProfile[] {
-  const count = normalised.length;
-  const tokens = valueTable();
-  const names = valueTable();
-  const phones = valueTable();
-  const emails = valueTable();
-  const contacts = valueTable();
-  const cities = new Map<string, number>();
-  // The ids found in the first pass, so the second needs no more look-ups.
-  const tokenIds: number[][] = new Array(count);
-  const nameIds = new Int32Array(count);
-  const phoneIds: number[][] = new Array(count);
-  const emailIds: number[][] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const record = normalised[i]!;
-    const contact = record.nationals[0] ?? record.emails[0];
-    // A record without a phone or e-mail is a person of its own (ids past the contacts' range).
-    const holder = contact === undefined ? 2 ** 30 + i : contacts.add(contact, -1);
-    tokenIds[i] = record.tokens.map((token) => tokens.add(token, holder, token === record.first));
-    nameIds[i] = record.tokens.length === 0 ? -1 : names.add(fullNameKey(record.keys), holder);
-    // A record without a name could be anyone who holds the phone: it adds no holder (-1).
-    phoneIds[i] = record.nationals.map((national) => phones.add(national, nameIds[i]!));
-    emailIds[i] = record.emails.map((email) => emails.add(email, nameIds[i]!));
-    if (record.city !== "") cities.set(record.city, (cities.get(record.city) ?? 0) + 1);
-  }
-  // Every record gets the one shared copy of each word, number and address: fewer strings to
-  // reach in memory while scoring, and equal ones compare at a glance.
+  const joiner = sliceJoiner();
+  joiner.add(0, sliceOfNormalised(normalised));
+  const columns = joiner.columns();
+  const counts = countValues(columns);
+  // Every record gets the one shared copy of each word: equal ones compare at a glance.
   return normalised.map((record, i): RecordProfile => {
-    const ownTokens = tokenIds[i]!;
+    const tokenIds = columns.tokenIds.subarray(columns.tokenStart[i]!, columns.tokenStart[i + 1]!);
+    const nationalIds = Array.from(
+      columns.phoneIds.subarray(columns.phoneStart[i]!, columns.phoneStart[i + 1]!),
+      (id) => columns.phoneNationals[id]!,
+    );
+    const emailIds = Array.from(
+      columns.emailIds.subarray(columns.emailStart[i]!, columns.emailStart[i + 1]!),
+    );
+    const name = columns.nameIds[i]!;
+    const city = columns.cityIds[i]!;
     return {
-      tokens: ownTokens.map(tokens.value),
+      tokens: Array.from(tokenIds, (id) => columns.tokens[id]!),
       first: record.first,
       keys: record.keys,
       phones: record.phones,
-      nationals: phoneIds[i]!.map(phones.value),
-      emails: emailIds[i]!.map(emails.value),
+      nationals: record.nationals,
+      emails: record.emails,
       city: record.city,
-      tokenHolders: ownTokens.map(tokens.holders),
-      tokenFirstRates: ownTokens.map((id) => (tokens.marked(id) + 1) / (tokens.records(id) + 2)),
-      nameHolders: nameIds[i]! < 0 ? 0 : names.holders(nameIds[i]!),
-      phoneHolders: phoneIds[i]!.map(phones.holders),
-      emailHolders: emailIds[i]!.map(emails.holders),
-      cityCount: record.city === "" ? 0 : (cities.get(record.city) ?? 0),
+      tokenHolders: Array.from(tokenIds, (id) => counts.tokenHolders[id]!),
+      tokenFirstRates: Array.from(tokenIds, (id) => counts.tokenFirstRates[id]!),
+      nameHolders: name < 0 ? 0 : counts.nameHolders[name]!,
+      phoneHolders: nationalIds.map((id) => counts.nationalHolders[id]!),
+      emailHolders: emailIds.map((id) => counts.emailHolders[id]!),
+      cityCount: city < 0 ? 0 : counts.cityCounts[city]!,
     };
   });
-}
-
-/** Past this many distinct holders a value is common, and its record count is used instead. */
-const HOLDERS_TRACKED = 8;
-
-/**
- * Distinct values with dense ids; per id its records and up to HOLDERS_TRACKED distinct holders
- * (integers), in flat typed arrays: a million phones would otherwise be a million small objects.
- */
-function valueTable() {
-  const ids = new Map<string, number>();
-  const values: string[] = [];
-  let records = new Int32Array(1024);
-  let marks = new Int32Array(1024);
-  let distinct = new Int32Array(1024);
-  let holders = new Int32Array(1024 * HOLDERS_TRACKED);
-  const grow = () => {
-    const size = records.length * 2;
-    const more = (old: Int32Array, length: number) => {
-      const next = new Int32Array(length);
-      next.set(old);
-      return next;
-    };
-    records = more(records, size);
-    marks = more(marks, size);
-    distinct = more(distinct, size);
-    holders = more(holders, size * HOLDERS_TRACKED);
-  };
-  return {
-    /**
-     * Counts one record holding `value` (holder −1: unknown; `mark`: count it apart too, such as
-     * "typed first"); returns the value's id.
-     */
-    add(value: string, holder: number, mark = false): number {
-      let id = ids.get(value);
-      if (id === undefined) {
-        id = values.length;
-        ids.set(value, id);
-        values.push(value);
-        if (id === records.length) grow();
-      }
-      records[id]!++;
-      if (mark) marks[id]!++;
-      const known = distinct[id]!;
-      if (holder >= 0 && known < HOLDERS_TRACKED) {
-        const base = id * HOLDERS_TRACKED;
-        let seen = false;
-        for (let k = 0; k < known && !seen; k++) seen = holders[base + k] === holder;
-        if (!seen) {
-          holders[base + known] = holder;
-          distinct[id] = known + 1;
-        }
-      }
-      return id;
-    },
-    /** The first copy of the value seen, shared by every record. */
-    value: (id: number): string => values[id]!,
-    records: (id: number): number => records[id]!,
-    marked: (id: number): number => marks[id]!,
-    holders: (id: number): number => (distinct[id]! < HOLDERS_TRACKED ? distinct[id]! : records[id]!),
-  };
 }
 
 /** Log-odds are clamped so that one near-certain pair cannot outvote several doubtful ones. */
@@ -219,9 +197,17 @@ const LOGIT_LIMIT = 8;
 /** Largest cluster side checked pair by pair; beyond it only a sample of members is compared. */
 const COHERENCE_SAMPLE = 50;
 
+/** Pairs above the threshold, in parallel arrays. */
+interface Matched {
+  count: number;
+  a: Int32Array;
+  b: Int32Array;
+  score: Float64Array;
+}
+
 function joinClusters(
   count: number,
-  found: ReadonlyArray<Omit<MatchedPair, "sameCluster">>,
+  found: Matched,
   threshold: number,
   score: (i: number, j: number) => { score: number; fields: number },
 ): Int32Array {
@@ -241,14 +227,13 @@ function joinClusters(
   const membersOf = (root: number) => members.get(root) ?? [root];
   const bar = logit(threshold);
 
-  const order = found.map((_, k) => k);
+  const order = Array.from({ length: found.count }, (_, k) => k);
   order.sort(
-    (x, y) => found[y]!.score - found[x]!.score || found[x]!.a - found[y]!.a || found[x]!.b - found[y]!.b,
+    (x, y) => found.score[y]! - found.score[x]! || found.a[x]! - found.a[y]! || found.b[x]! - found.b[y]!,
   );
   for (const k of order) {
-    const pair = found[k]!;
-    const ra = find(pair.a);
-    const rb = find(pair.b);
+    const ra = find(found.a[k]!);
+    const rb = find(found.b[k]!);
     if (ra === rb) continue;
     const left = membersOf(ra);
     const right = membersOf(rb);

@@ -45,19 +45,34 @@ const PARTICLES = new Set([
 ]);
 
 /**
- * `phoneCache` (optional, owned by the caller) remembers numbers already read in a country: one
- * person's records repeat their number in other formats, and reading one costs about 15 µs.
+ * Memos owned by the caller, kept across records: one person's records repeat their number in
+ * other formats (reading one costs about 15 µs), names repeat their words (transliterating one
+ * runs a dozen regular expressions), and a few hundred cities cover most records.
  */
+export interface NormaliseCaches {
+  /** By country and digits (see comparablePhone). */
+  phones: Map<string, string>;
+  /** By word as typed (see nameTokens). */
+  words: Map<string, WordParts>;
+  /** By city as typed. */
+  cities: Map<string, string>;
+}
+
+export function normaliseCaches(): NormaliseCaches {
+  return { phones: new Map(), words: new Map(), cities: new Map() };
+}
+
+/** `phoneCache` or `caches` (optional, owned by the caller) only remember work already done. */
 export function normaliseRecord(
   record: DedupeRecord,
-  { phoneCache }: { phoneCache?: Map<string, string> } = {},
+  { phoneCache, caches }: { phoneCache?: Map<string, string>; caches?: NormaliseCaches } = {},
 ): NormalisedRecord {
-  const { tokens, first } = nameTokens(record.name);
+  const { tokens, first } = nameTokens(record.name, caches?.words);
   const phones: string[] = [];
   const nationals: string[] = [];
   const region = record.country !== null && isSupportedCountry(record.country) ? record.country : null;
   for (const raw of record.phones) {
-    const phone = comparablePhone(raw, region, phoneCache);
+    const phone = comparablePhone(raw, region, caches?.phones ?? phoneCache);
     if (phone === null || phones.includes(phone.phone)) continue;
     phones.push(phone.phone);
     nationals.push(phone.national);
@@ -74,43 +89,86 @@ export function normaliseRecord(
     phones,
     nationals,
     emails,
-    city: record.city === "" ? "" : foldText(record.city),
+    city: comparableCity(record.city, caches?.cities),
   };
+}
+
+function comparableCity(city: string, cache?: Map<string, string>): string {
+  if (city === "") return "";
+  let folded = cache?.get(city);
+  if (folded === undefined) {
+    folded = foldText(city);
+    cache?.set(city, folded);
+  }
+  return folded;
+}
+
+/** What one word of a name gives: an initial (one Latin letter, or none), or Latin parts. */
+export interface WordParts {
+  initial: boolean;
+  parts: readonly string[];
+  /** Whether each part is a particle (PARTICLES), joined to the part after it. */
+  particles: readonly boolean[];
 }
 
 /**
  * Latin tokens of a name, particles joined to the word they belong to, sorted and unique. A word
  * of one letter in any script is an initial and stays one Latin letter ("Χ." → "c", not "ch").
+ * `words` (optional, owned by the caller) remembers what each word gave.
  */
-export function nameTokens(name: string): { tokens: string[]; first: string } {
+export function nameTokens(
+  name: string,
+  words?: Map<string, WordParts>,
+): { tokens: string[]; first: string } {
   const tokens: string[] = [];
   let prefix = "";
-  // Plain ASCII (most Latin names typed without accents) needs no transliteration.
-  const ascii = /^[\x20-\x7e]*$/.test(name);
   for (const word of name.split(/[\s.,;]+/)) {
     if (word === "") continue;
-    const letters = ascii
-      ? word.replace(/[^A-Za-z]/g, "")
-      : [...word].filter((char) => /\p{L}/u.test(char)).join("");
-    if ([...letters].length === 1) {
-      const initial = latinName(letters)
-        .replace(/[^a-z]/g, "")
-        .slice(0, 1);
-      if (initial !== "") tokens.push(initial);
+    let read = words?.get(word);
+    if (read === undefined) {
+      read = wordParts(word);
+      words?.set(word, read);
+    }
+    if (read.initial) {
+      if (read.parts.length > 0) tokens.push(read.parts[0]!);
       continue;
     }
-    const latin = ascii ? word.toLowerCase() : latinName(word);
-    for (const part of latin.replace(/['’`ʼ]/g, "").split(/[^a-z0-9]+/)) {
-      if (part === "") continue;
-      if (PARTICLES.has(part)) prefix += part;
+    for (let k = 0; k < read.parts.length; k++) {
+      if (read.particles[k]) prefix += read.parts[k]!;
       else {
-        tokens.push(prefix + part);
+        tokens.push(prefix + read.parts[k]!);
         prefix = "";
       }
     }
   }
   if (prefix !== "") tokens.push(prefix);
-  return { tokens: [...new Set(tokens)].sort().slice(0, MAX_TOKENS), first: tokens[0] ?? "" };
+  const unique: string[] = [];
+  for (const token of tokens) if (!unique.includes(token)) unique.push(token);
+  unique.sort();
+  if (unique.length > MAX_TOKENS) unique.length = MAX_TOKENS;
+  return { tokens: unique, first: tokens[0] ?? "" };
+}
+
+/** One word of a name in Latin letters, split where it has other signs ("de-luca" → de, luca). */
+function wordParts(word: string): WordParts {
+  // Plain ASCII (most Latin names typed without accents) needs no transliteration: latinName
+  // would only lower its case.
+  const ascii = /^[\x20-\x7e]*$/.test(word);
+  const letters = ascii
+    ? word.replace(/[^A-Za-z]/g, "")
+    : [...word].filter((char) => /\p{L}/u.test(char)).join("");
+  if ([...letters].length === 1) {
+    const initial = latinName(letters)
+      .replace(/[^a-z]/g, "")
+      .slice(0, 1);
+    return { initial: true, parts: initial === "" ? [] : [initial], particles: [false] };
+  }
+  const latin = ascii ? word.toLowerCase() : latinName(word);
+  const parts = latin
+    .replace(/['’`ʼ]/g, "")
+    .split(/[^a-z0-9]+/)
+    .filter((part) => part !== "");
+  return { initial: false, parts, particles: parts.map((part) => PARTICLES.has(part)) };
 }
 
 /**

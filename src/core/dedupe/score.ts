@@ -2,6 +2,8 @@
  * How likely two contacts are the same person: a Fellegi–Sunter log-likelihood ratio over names,
  * phones, e-mails and city, with value frequencies taken from the data set, mapped to [0, 1].
  */
+
+import type { DedupeColumns, ValueCounts } from "./columns.js";
 import { jaroWinkler } from "./jaro-winkler.js";
 import { sameInitialSound, startsWithVowel } from "./phonetic.js";
 import type { NormalisedRecord } from "./records.js";
@@ -160,18 +162,165 @@ export function withinOneEdit(a: string, b: string): boolean {
 
 /** The log-likelihood ratio of two records turned into a score, and which fields agreed. */
 export function scorePair(a: RecordProfile, b: RecordProfile, context: ScoreContext): PairScore {
-  const n = context.records;
+  loadProfile(sideA, a);
+  loadProfile(sideB, b);
+  const score = scoreSides(sideA, sideB, context.records);
+  return { score, fields: pairFields };
+}
+
+/**
+ * One record of a pair as the scorer reads it: a RecordProfile's fields in reusable arrays, so a
+ * record kept in columns (columns.ts) is scored without building an object for it. Lists are
+ * read up to their counts; entries past them are left over from earlier records.
+ */
+interface Side {
+  tokenCount: number;
+  tokens: string[];
+  keys: string[];
+  tokenHolders: number[];
+  tokenFirstRates: number[];
+  nameHolders: number;
+  // Phones, national digits, e-mails and the city are only compared for equality: as strings
+  // for a RecordProfile, as ids for columns.
+  phoneCount: number;
+  phones: unknown[];
+  /** Whether the phone has its country code ("+…"). */
+  phonePlus: boolean[];
+  nationals: unknown[];
+  phoneHolders: number[];
+  emailCount: number;
+  emails: unknown[];
+  emailHolders: number[];
+  hasCity: boolean;
+  city: unknown;
+  cityCount: number;
+}
+
+function emptySide(): Side {
+  return {
+    tokenCount: 0,
+    tokens: [],
+    keys: [],
+    tokenHolders: [],
+    tokenFirstRates: [],
+    nameHolders: 0,
+    phoneCount: 0,
+    phones: [],
+    phonePlus: [],
+    nationals: [],
+    phoneHolders: [],
+    emailCount: 0,
+    emails: [],
+    emailHolders: [],
+    hasCity: false,
+    city: "",
+    cityCount: 0,
+  };
+}
+
+const sideA = emptySide();
+const sideB = emptySide();
+
+function loadProfile(side: Side, profile: RecordProfile): void {
+  side.tokenCount = profile.tokens.length;
+  for (let k = 0; k < side.tokenCount; k++) {
+    side.tokens[k] = profile.tokens[k]!;
+    side.keys[k] = profile.keys[k]!;
+    side.tokenHolders[k] = profile.tokenHolders[k]!;
+    side.tokenFirstRates[k] = profile.tokenFirstRates[k]!;
+  }
+  side.nameHolders = profile.nameHolders;
+  side.phoneCount = profile.phones.length;
+  for (let k = 0; k < side.phoneCount; k++) {
+    side.phones[k] = profile.phones[k]!;
+    side.phonePlus[k] = profile.phones[k]![0] === "+";
+    side.nationals[k] = profile.nationals[k]!;
+    side.phoneHolders[k] = profile.phoneHolders[k]!;
+  }
+  side.emailCount = profile.emails.length;
+  for (let k = 0; k < side.emailCount; k++) {
+    side.emails[k] = profile.emails[k]!;
+    side.emailHolders[k] = profile.emailHolders[k]!;
+  }
+  side.hasCity = profile.city !== "";
+  side.city = profile.city;
+  side.cityCount = profile.cityCount;
+}
+
+/** Record `i` of columns, with its values' counts. */
+function loadColumns(side: Side, columns: DedupeColumns, counts: ValueCounts, i: number): void {
+  const { tokenStart, tokenIds, phoneStart, phoneIds, phoneNationals, emailStart, emailIds } = columns;
+  const tokenFrom = tokenStart[i]!;
+  side.tokenCount = tokenStart[i + 1]! - tokenFrom;
+  for (let k = 0; k < side.tokenCount; k++) {
+    const id = tokenIds[tokenFrom + k]!;
+    side.tokens[k] = columns.tokens[id]!;
+    side.keys[k] = columns.keys[id]!;
+    side.tokenHolders[k] = counts.tokenHolders[id]!;
+    side.tokenFirstRates[k] = counts.tokenFirstRates[id]!;
+  }
+  const name = columns.nameIds[i]!;
+  side.nameHolders = name < 0 ? 0 : counts.nameHolders[name]!;
+  const phoneFrom = phoneStart[i]!;
+  side.phoneCount = phoneStart[i + 1]! - phoneFrom;
+  for (let k = 0; k < side.phoneCount; k++) {
+    const id = phoneIds[phoneFrom + k]!;
+    const national = phoneNationals[id]!;
+    side.phones[k] = id;
+    side.phonePlus[k] = columns.phonePlus[id] === 1;
+    side.nationals[k] = national;
+    side.phoneHolders[k] = counts.nationalHolders[national]!;
+  }
+  const emailFrom = emailStart[i]!;
+  side.emailCount = emailStart[i + 1]! - emailFrom;
+  for (let k = 0; k < side.emailCount; k++) {
+    const id = emailIds[emailFrom + k]!;
+    side.emails[k] = id;
+    side.emailHolders[k] = counts.emailHolders[id]!;
+  }
+  const city = columns.cityIds[i]!;
+  side.hasCity = city >= 0;
+  side.city = city;
+  side.cityCount = city < 0 ? 0 : counts.cityCounts[city]!;
+}
+
+/**
+ * A scorer of records kept in columns: score(i, j) is scorePair of their profiles, without the
+ * objects. `fields()` gives the last pair's FIELD bits, so no object is made per pair.
+ */
+export function columnScorer(columns: DedupeColumns, counts: ValueCounts, context: ScoreContext) {
+  const a = emptySide();
+  const b = emptySide();
+  let loadedA = -1;
+  return {
+    score(i: number, j: number): number {
+      // Candidate pairs come in order of their first record: load it once for all of them.
+      if (loadedA !== i) {
+        loadColumns(a, columns, counts, i);
+        loadedA = i;
+      }
+      loadColumns(b, columns, counts, j);
+      return scoreSides(a, b, context.records);
+    },
+    fields: (): number => pairFields,
+  };
+}
+
+// scoreSides' FIELD bits, beside its returned score: scoring 10⁶ records makes millions of calls,
+// and a result object each would only feed the collector.
+let pairFields = 0;
+
+function scoreSides(a: Side, b: Side, n: number): number {
   let logit = Math.log(DUPLICATES_PER_RECORD / Math.max(1, n - 1));
   let fields = 0;
 
   // Phones: the strongest shared number counts; E.164 against E.164, else national digits.
-  if (a.phones.length > 0 && b.phones.length > 0) {
+  if (a.phoneCount > 0 && b.phoneCount > 0) {
     let best = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < a.phones.length; i++) {
-      for (let j = 0; j < b.phones.length; j++) {
-        const pa = a.phones[i]!;
-        const pb = b.phones[j]!;
-        const same = pa[0] === "+" && pb[0] === "+" ? pa === pb : a.nationals[i] === b.nationals[j];
+    for (let i = 0; i < a.phoneCount; i++) {
+      for (let j = 0; j < b.phoneCount; j++) {
+        const same =
+          a.phonePlus[i] && b.phonePlus[j] ? a.phones[i] === b.phones[j] : a.nationals[i] === b.nationals[j];
         if (same) best = Math.max(best, agreement(PHONE_M, a.phoneHolders[i]! - 1, PHONE_F0, n));
       }
     }
@@ -181,10 +330,10 @@ export function scorePair(a: RecordProfile, b: RecordProfile, context: ScoreCont
     } else logit += PHONE_DIFFERS;
   }
 
-  if (a.emails.length > 0 && b.emails.length > 0) {
+  if (a.emailCount > 0 && b.emailCount > 0) {
     let best = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < a.emails.length; i++) {
-      if (b.emails.includes(a.emails[i]!)) {
+    for (let i = 0; i < a.emailCount; i++) {
+      if (includes(b.emails, b.emailCount, a.emails[i]!)) {
         best = Math.max(best, agreement(EMAIL_M, a.emailHolders[i]! - 1, EMAIL_F0, n));
       }
     }
@@ -194,7 +343,7 @@ export function scorePair(a: RecordProfile, b: RecordProfile, context: ScoreCont
     } else logit += EMAIL_DIFFERS;
   }
 
-  if (a.city !== "" && b.city !== "") {
+  if (a.hasCity && b.hasCity) {
     if (a.city === b.city) {
       logit += Math.min(CITY_MAX, agreement(CITY_M, a.cityCount - 2, CITY_F0, n));
       fields |= FIELD.city;
@@ -208,12 +357,17 @@ export function scorePair(a: RecordProfile, b: RecordProfile, context: ScoreCont
     fields |= FIELD.household;
     logit = Math.min(logit, HOUSEHOLD_LOGIT);
   }
-  return { score: 1 / (1 + Math.exp(-logit)), fields };
+  pairFields = fields;
+  return 1 / (1 + Math.exp(-logit));
+}
+
+function includes(values: readonly unknown[], count: number, value: unknown): boolean {
+  for (let k = 0; k < count; k++) if (values[k] === value) return true;
+  return false;
 }
 
 const similarity = new Float64Array(MAX_TOKENS * MAX_TOKENS);
-// nameEvidence's flags and count of agreeing words, beside its returned weight: scoring 10⁶
-// records makes millions of calls, and a result object each would only feed the collector.
+// nameEvidence's flags and count of agreeing words, beside its returned weight.
 let nameFields = 0;
 let nameAgreed = 0;
 const usedA = new Uint8Array(MAX_TOKENS);
@@ -227,9 +381,9 @@ const APART = -1;
  * only aligned when they play the same role, so "Natalia Cafofoera" beside "Cafofoera Suárez" is
  * one name with parts missing, while "Maria Rossi" beside "Marco Rossi" is two given names.
  */
-function nameEvidence(a: RecordProfile, b: RecordProfile, records: number): number {
-  const la = a.tokens.length;
-  const lb = b.tokens.length;
+function nameEvidence(a: Side, b: Side, records: number): number {
+  const la = a.tokenCount;
+  const lb = b.tokenCount;
   nameFields = 0;
   nameAgreed = 0;
   if (la === 0 || lb === 0) return 0;
@@ -238,13 +392,13 @@ function nameEvidence(a: RecordProfile, b: RecordProfile, records: number): numb
     const ta = a.tokens[i]!;
     // Equal words are aligned first whatever else is there (nothing else scores 1), so the
     // similarities of the other words to them are never needed.
-    if (b.tokens.includes(ta)) {
+    if (includes(b.tokens, lb, ta)) {
       for (let j = 0; j < lb; j++) similarity[i * MAX_TOKENS + j] = b.tokens[j] === ta ? 1 : APART;
       continue;
     }
     for (let j = 0; j < lb; j++) {
       const tb = b.tokens[j]!;
-      if (a.tokens.includes(tb)) {
+      if (includes(a.tokens, la, tb)) {
         similarity[i * MAX_TOKENS + j] = APART;
         continue;
       }
