@@ -77,7 +77,7 @@ async function loadOrganisation(
     users,
   });
 
-  const repeats = repeatArrivals(data.contacts, shared.newId);
+  const repeats = repeatArrivals(data.contacts, shared.newId, ctx.clock.now().getTime());
   data.contacts.push(...repeats.contacts);
   data.activities.push(...repeats.activities);
   await ctx.db.kysely.transaction().execute(async (trx) => {
@@ -104,18 +104,21 @@ async function loadOrganisation(
 
 /**
  * People who wrote in twice: one new contact in twenty with a phone arrives again a day or two
- * later, the name typed family name first in capitals, without the e-mail, so the review queue has
+ * later (never in the future), the name typed family name first in capitals, without the e-mail, so the review queue has
  * work in it.
  */
 function repeatArrivals(
   contacts: readonly ContactsTable[],
   newId: (at: number) => string,
+  now: number,
 ): { contacts: ContactsTable[]; activities: ActivitiesTable[] } {
   const twice = contacts
     .filter((c) => c.status === "new" && c.phones !== "[]")
     .filter((_, i) => i % 20 === 7);
   const again = twice.map((c): ContactsTable => {
-    const at = new Date(Date.parse(c.created_at) + 30 * 3_600_000).toISOString();
+    // A day or so later, and never after now (half-way to now for one who wrote in today).
+    const first = Date.parse(c.created_at);
+    const at = new Date(first + Math.min(30 * 3_600_000, (now - first) / 2)).toISOString();
     const name = [c.family_name?.toUpperCase(), c.given_name].filter(Boolean).join(" ") || c.display_name;
     return {
       ...c,
