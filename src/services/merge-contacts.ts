@@ -18,16 +18,24 @@ import {
   insertMerge,
   markMergeUndone,
 } from "../db/duplicates.js";
+import { withdrawNotifications } from "../db/notifications.js";
 import { loadSettings } from "../db/organisations.js";
 import type { ContactRow, ContactUpdate, Database, MergeRow } from "../db/schema.js";
+import { recordStageChange } from "../db/stage-changes.js";
 import { syncDeadlines } from "./deadlines.js";
 import { refileContact } from "./find-duplicates.js";
+import { notify, workerUserId } from "./notify.js";
 import { addToTimeline, audit, type Caller } from "./record.js";
 
 /** The rows a merge moves to the survivor, by table: what belongs to the person, not the record. */
 const MOVED_TABLES = ["activities", "appointments", "callbacks"] as const;
 type MovedTable = (typeof MOVED_TABLES)[number];
-type Moved = Record<MovedTable, string[]>;
+/**
+ * Declines move too (a worker who turned the person down is not offered them again), keyed by
+ * worker: a worker who declined both records keeps the survivor's decline and the other stays.
+ * Merges made before declines moved have no `declines` list.
+ */
+type Moved = Record<MovedTable, string[]> & { declines?: string[] };
 
 export interface MergeRequest {
   survivorId: string;
@@ -79,6 +87,10 @@ export async function mergeInTransaction(
   const plan = mergeContacts(survivor, merged, request.choices ?? {}, now);
   await updateContact(trx, organisationId, survivor.id, plan.survivor as ContactUpdate);
   await updateContact(trx, organisationId, merged.id, plan.merged as ContactUpdate);
+  await noteStageChanges(trx, ctx, [
+    [survivor, { ...survivor, ...plan.survivor }],
+    [merged, { ...merged, ...plan.merged }],
+  ]);
   const moved = await moveRows(trx, merged.id, survivor.id);
   const survivorAfter = { ...survivor, ...plan.survivor };
   await refileContact(trx, survivorAfter);
@@ -107,6 +119,7 @@ export async function mergeInTransaction(
     undone_by: null,
   };
   await insertMerge(trx, row);
+  await tellWorkers(trx, ctx, organisationId, [survivor, merged], plan.survivor.assigned_worker_id);
   await noteOnBoth(trx, ctx, caller, [survivor, merged], {
     mergeId,
     survivorId: survivor.id,
@@ -130,6 +143,103 @@ export async function mergeInTransaction(
   await syncDeadlines(trx, ctx, organisation, merged.id);
   await syncDeadlines(trx, ctx, organisation, survivor.id);
   return ok(row);
+}
+
+/**
+ * Tells each worker who held either record what the merge means for them: they keep the one
+ * record left, or it went to another worker or back to dispatch (then their notifications about
+ * the record they held are withdrawn, as when any contact leaves a worker).
+ */
+async function tellWorkers(
+  trx: Kysely<Database>,
+  ctx: Context,
+  organisationId: string,
+  [survivor, merged]: [ContactRowWithWorker, ContactRowWithWorker],
+  keeperId: string | null | undefined,
+): Promise<void> {
+  const keeper = keeperId === undefined ? survivor.assigned_worker_id : keeperId;
+  const keeperName =
+    keeper === survivor.assigned_worker_id ? survivor.assigned_worker_name : merged.assigned_worker_name;
+  const told = new Set<string>();
+  for (const held of [survivor, merged]) {
+    const workerId = held.assigned_worker_id;
+    if (!workerId || told.has(workerId)) continue;
+    told.add(workerId);
+    const userId = await workerUserId(trx, organisationId, workerId);
+    if (!userId) continue;
+    if (workerId === keeper) {
+      await notify(trx, ctx, {
+        organisationId,
+        userIds: [userId],
+        kind: "contact_merged",
+        contactId: survivor.id,
+      });
+      continue;
+    }
+    await withdrawNotifications(trx, held.id, userId, ctx.clock.now().toISOString());
+    await notify(trx, ctx, {
+      organisationId,
+      userIds: [userId],
+      kind: "contact_merged",
+      contactId: held.id,
+      data: keeper ? { keeper: "other", workerName: keeperName } : { keeper: "dispatch" },
+    });
+  }
+}
+
+/**
+ * After an undo: each worker who gets a record back is told, and the worker who kept the merged
+ * record, when it goes back to someone else, loses their notifications about it.
+ */
+async function tellWorkersOfUndo(
+  trx: Kysely<Database>,
+  ctx: Context,
+  organisationId: string,
+  w: {
+    survivorId: string;
+    mergedId: string;
+    /** Who held the survivor before the merge, who held it after, and who holds it now. */
+    survivorWorker: string | null;
+    keeper: string | null;
+    restoredWorker: string | null;
+    /** Who held the merged record before the merge (and holds it again now). */
+    mergedWorker: string | null;
+  },
+): Promise<void> {
+  const tell = async (workerId: string, contactId: string) =>
+    notify(trx, ctx, {
+      organisationId,
+      userIds: [await workerUserId(trx, organisationId, workerId)],
+      kind: "contact_merged",
+      contactId,
+      data: { keeper: "restored" },
+    });
+  if (w.keeper && w.keeper !== w.restoredWorker) {
+    const userId = await workerUserId(trx, organisationId, w.keeper);
+    if (userId) await withdrawNotifications(trx, w.survivorId, userId, ctx.clock.now().toISOString());
+  }
+  if (w.survivorWorker && w.survivorWorker !== w.keeper && w.survivorWorker === w.restoredWorker)
+    await tell(w.survivorWorker, w.survivorId);
+  if (w.mergedWorker && w.mergedWorker !== w.restoredWorker) await tell(w.mergedWorker, w.mergedId);
+}
+
+/** A stage change for each contact whose status or worker the merge (or its undoing) changed. */
+async function noteStageChanges(
+  trx: Kysely<Database>,
+  ctx: Context,
+  changes: Array<[before: ContactRow, after: Pick<ContactRow, "status" | "assigned_worker_id">]>,
+): Promise<void> {
+  for (const [before, after] of changes) {
+    if (before.status === after.status && before.assigned_worker_id === after.assigned_worker_id) continue;
+    await recordStageChange(trx, {
+      id: ctx.newId(),
+      organisation_id: before.organisation_id,
+      contact_id: before.id,
+      status: after.status,
+      worker_id: after.assigned_worker_id,
+      entered_at: ctx.clock.now().toISOString(),
+    });
+  }
 }
 
 /** The timeline entry of a merge or its undoing, on both contacts, each naming the other. */
@@ -159,7 +269,30 @@ async function moveRows(trx: Kysely<Database>, from: string, to: string): Promis
     moved[table] = rows.map((r) => r.id);
     await reassign(trx, table, moved[table], to);
   }
+  const theirs = await trx
+    .selectFrom("declines")
+    .select("worker_id")
+    .where("contact_id", "=", from)
+    .execute();
+  const already = new Set(
+    (await trx.selectFrom("declines").select("worker_id").where("contact_id", "=", to).execute()).map(
+      (r) => r.worker_id,
+    ),
+  );
+  moved.declines = theirs.map((r) => r.worker_id).filter((w) => !already.has(w));
+  await moveDeclines(trx, moved.declines, from, to);
   return moved;
+}
+
+async function moveDeclines(trx: Kysely<Database>, workerIds: readonly string[], from: string, to: string) {
+  for (let start = 0; start < workerIds.length; start += 500) {
+    await trx
+      .updateTable("declines")
+      .set({ contact_id: to })
+      .where("contact_id", "=", from)
+      .where("worker_id", "in", workerIds.slice(start, start + 500))
+      .execute();
+  }
 }
 
 async function reassign(trx: Kysely<Database>, table: MovedTable, ids: readonly string[], to: string) {
@@ -201,10 +334,23 @@ export async function undoMerge(ctx: Context, caller: Caller, mergeId: string): 
     await updateContact(trx, organisationId, survivor.id, { ...restore, updated_at: now } as ContactUpdate);
     const { id: _id, ...mergedBefore } = JSON.parse(merge.merged_before) as ContactRow;
     await updateContact(trx, organisationId, merged.id, { ...mergedBefore, updated_at: now });
+    await noteStageChanges(trx, ctx, [
+      [survivor, { ...survivor, ...restore } as ContactRow],
+      [merged, { ...merged, ...mergedBefore }],
+    ]);
     const moved = JSON.parse(merge.moved) as Moved;
     for (const table of MOVED_TABLES) await reassign(trx, table, moved[table] ?? [], merged.id);
+    await moveDeclines(trx, moved.declines ?? [], survivor.id, merged.id);
 
     const restoredSurvivor = { ...survivor, ...restore } as ContactRow;
+    await tellWorkersOfUndo(trx, ctx, organisationId, {
+      survivorId: survivor.id,
+      mergedId: merged.id,
+      survivorWorker: (before.assigned_worker_id as string | null) ?? null,
+      keeper: (after.assigned_worker_id as string | null) ?? null,
+      restoredWorker: restoredSurvivor.assigned_worker_id,
+      mergedWorker: mergedBefore.assigned_worker_id,
+    });
     await refileContact(trx, restoredSurvivor);
     await refileContact(trx, { ...merged, ...mergedBefore });
     if (merge.pair_id) await decidePair(trx, merge.pair_id, { status: "open", at: null, by: null });

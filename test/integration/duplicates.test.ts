@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import type { Contact } from "../../src/core/model.js";
 import { describeEachDatabase, type TestEnv } from "../support/databases.js";
 import { expectProblem, send } from "../support/http.js";
-import { type SeededOrganisation, seedOrganisation } from "../support/seed.js";
+import { assignTo, type SeededOrganisation, seedOrganisation } from "../support/seed.js";
 
 interface Pair {
   id: string;
@@ -177,6 +177,86 @@ describeEachDatabase("duplicates", (env) => {
       await send(e.app, org.cookies.dispatcher, { method: "POST", url: `/api/v1/merges/${merge.id}/undo` }),
       409,
     );
+  });
+
+  it("tells each worker what a merge means for them, moves declines, and undoes both", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    await reviewOnly(e, org);
+    const first = await create(e, org, maria);
+    const second = await create(e, org, mariaAgain);
+    const { worker, worker2 } = org.workers;
+    await assignTo(e.app, org.cookies.dispatcher, org.cookies.worker, first.id, worker.id);
+    await assignTo(e.app, org.cookies.dispatcher, org.cookies.worker2, second.id, worker2.id);
+    // The first worker once turned the second record down: a decline belongs to the person.
+    const declinedBy = async (id: string) =>
+      (
+        await e.ctx.db.kysely
+          .selectFrom("declines")
+          .select("worker_id")
+          .where("contact_id", "=", id)
+          .execute()
+      ).map((r) => r.worker_id);
+    await e.ctx.db.kysely
+      .insertInto("declines")
+      .values({
+        organisation_id: org.id,
+        contact_id: second.id,
+        worker_id: worker.id,
+        reason: "no time",
+        created_at: "2026-03-01T09:00:00.000Z",
+      })
+      .execute();
+    const inbox = async (cookie: string) =>
+      (await send(e.app, cookie, { method: "GET", url: "/api/v1/notifications?limit=200" })).json<{
+        items: Array<{
+          kind: string;
+          contactId: string | null;
+          data: { keeper?: string; workerName?: string };
+        }>;
+      }>().items;
+    const offersOfFirst = (await inbox(org.cookies.worker)).filter((n) => n.contactId === first.id);
+    expect(offersOfFirst.length).toBeGreaterThan(0);
+
+    // The reviewer keeps the second record's handling: the person stays with worker2.
+    const merged = await send(e.app, org.cookies.dispatcher, {
+      method: "POST",
+      url: "/api/v1/merges",
+      payload: { survivorId: first.id, mergedId: second.id, choices: { handling: "merged" } },
+    });
+    expect(merged.statusCode, merged.body).toBe(201);
+    expect((await contact(e, org, first.id)).assignedWorkerId).toBe(worker2.id);
+    const lost = await inbox(org.cookies.worker);
+    // Their offer and the rest about the record they held are gone; one line says why.
+    expect(lost.filter((n) => n.contactId === first.id)).toEqual([
+      expect.objectContaining({
+        kind: "contact_merged",
+        data: { keeper: "other", workerName: worker2.name },
+      }),
+    ]);
+    expect((await inbox(org.cookies.worker2)).filter((n) => n.kind === "contact_merged")).toEqual([
+      expect.objectContaining({ contactId: first.id, data: {} }),
+    ]);
+    expect(await declinedBy(first.id)).toEqual([worker.id]);
+    expect(await declinedBy(second.id)).toEqual([]);
+
+    const merge = merged.json<Merge>();
+    const undone = await send(e.app, org.cookies.dispatcher, {
+      method: "POST",
+      url: `/api/v1/merges/${merge.id}/undo`,
+    });
+    expect(undone.statusCode, undone.body).toBe(200);
+    expect((await contact(e, org, first.id)).assignedWorkerId).toBe(worker.id);
+    expect((await contact(e, org, second.id)).assignedWorkerId).toBe(worker2.id);
+    expect(await declinedBy(second.id)).toEqual([worker.id]);
+    expect(await declinedBy(first.id)).toEqual([]);
+    const back = (await inbox(org.cookies.worker)).filter((n) => n.kind === "contact_merged");
+    expect(back.map((n) => [n.contactId, n.data.keeper])).toEqual([
+      [first.id, "restored"],
+      [first.id, "other"],
+    ]);
+    const again = (await inbox(org.cookies.worker2)).filter((n) => n.kind === "contact_merged");
+    expect(again.map((n) => [n.contactId, n.data.keeper])).toEqual([[second.id, "restored"]]);
   });
 
   it("keeps a change made to the survivor after the merge when the merge is undone", async () => {

@@ -16,6 +16,11 @@ export interface NotificationData {
   note?: string | null;
   answer?: string | null;
   placeName?: string | null;
+  /**
+   * contact_merged: who holds the one record left — the reader ("you"), another worker ("other",
+   * named in workerName) or nobody ("dispatch") — or "restored" when a merge was undone.
+   */
+  keeper?: "you" | "other" | "dispatch" | "restored";
 }
 
 export interface MessageItem {
@@ -83,6 +88,17 @@ export function notificationLine(item: MessageItem, nouns: Nouns, zone: string):
       return `Your meeting with ${name} on ${due} is cancelled${d.reason ? `: ${d.reason}` : ""}.`;
     case "appointment_reminder":
       return `Reminder: you meet ${name} ${due}${d.placeName ? `, ${d.placeName}` : ""}.`;
+    case "contact_merged":
+      switch (d.keeper) {
+        case "other":
+          return `${name} is the same person as a ${nouns.contact} ${worker} holds, who keeps them: the two records are now one, and it is no longer yours.`;
+        case "dispatch":
+          return `${name} is the same person as another ${nouns.contact}, now one record back with dispatch: it is no longer yours.`;
+        case "restored":
+          return `${name} was merged by mistake and is a separate record again, yours as before.`;
+        default:
+          return `Two records of ${name} were found to be the same person and are now one, which you keep.`;
+      }
   }
 }
 
@@ -101,6 +117,7 @@ const SUBJECTS: Record<NotificationKind, string> = {
   appointment_cancelled: "A meeting was cancelled",
   appointment_reminder: "Reminder: a meeting soon",
   callback_due: "A callback is due",
+  contact_merged: "Two records of one person were merged",
 };
 
 export interface Email {

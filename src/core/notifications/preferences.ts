@@ -21,6 +21,7 @@ export const NOTIFICATION_KINDS = [
   "appointment_cancelled",
   "appointment_reminder",
   "callback_due",
+  "contact_merged",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -59,6 +60,7 @@ export const DEFAULT_CHANNELS: Record<NotificationKind, Channel> = {
   appointment_cancelled: "immediate",
   appointment_reminder: "immediate",
   callback_due: "immediate",
+  contact_merged: "digest",
 };
 
 export const DEFAULT_PREFERENCES: NotificationPreferences = {

@@ -21,6 +21,7 @@ export const NOTIFICATION_KINDS = keysOf<NotificationKind>({
   appointment_cancelled: true,
   appointment_reminder: true,
   callback_due: true,
+  contact_merged: true,
 });
 
 export const CHANNELS = keysOf<Channel>({ immediate: true, digest: true, off: true });

@@ -18,6 +18,7 @@ const VARIANTS: Partial<Record<NotificationKind, { field: keyof NotificationData
 };
 
 function lineKey(n: Notification): string {
+  if (n.kind === "contact_merged") return `contact_merged_${n.data.keeper ?? "you"}`;
   const variant = VARIANTS[n.kind];
   return variant && n.data[variant.field] ? `${n.kind}${variant.suffix}` : n.kind;
 }
@@ -33,13 +34,17 @@ export function NotificationLine({
   const format = useFormat();
   const d = n.data;
   const contactName = n.contactName ?? t("inbox.aContact");
-  const name: ReactElement = n.contactId ? (
-    <Link to={`/contacts/${n.contactId}`} onClick={onOpen}>
-      {contactName}
-    </Link>
-  ) : (
-    <span>{contactName}</span>
-  );
+  // A worker told that a merged record is no longer theirs cannot open it any more.
+  const opens =
+    n.kind !== "contact_merged" || (n.data.keeper ?? "you") === "you" || n.data.keeper === "restored";
+  const name: ReactElement =
+    n.contactId && opens ? (
+      <Link to={`/contacts/${n.contactId}`} onClick={onOpen}>
+        {contactName}
+      </Link>
+    ) : (
+      <span>{contactName}</span>
+    );
   // Names and free text go in as elements, never into the string: React escapes them, Trans would not.
   return (
     <Trans
