@@ -32,17 +32,19 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   return reply.code(body.status).type("application/problem+json").send(body);
 }
 
-export function sendFailure(reply: FastifyReply, failure: Failure): FastifyReply {
+/** A failure as the problem the API answers with. */
+export function problemOf(failure: Failure): Problem {
   const { status, title } = STATUS[failure.code];
+  return problem(status, title, failure.message, {
+    ...(failure.errors ? { errors: failure.errors } : {}),
+    ...(failure.details ? { details: failure.details } : {}),
+  });
+}
+
+export function sendFailure(reply: FastifyReply, failure: Failure): FastifyReply {
   const retry = failure.details?.retryAfterSeconds;
   if (typeof retry === "number") reply.header("retry-after", String(retry));
-  return sendProblem(
-    reply,
-    problem(status, title, failure.message, {
-      ...(failure.errors ? { errors: failure.errors } : {}),
-      ...(failure.details ? { details: failure.details } : {}),
-    }),
-  );
+  return sendProblem(reply, problemOf(failure));
 }
 
 function validationIssues(error: FastifyError): FieldIssue[] {

@@ -20,8 +20,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Rows per transaction (500). */
   batchSize?: number;
-  /** After each batch: records handled so far, of all. */
-  onProgress?: (done: number, total: number) => void;
+  /** After each batch: records handled so far, of all; the next batch waits for what it returns. */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
 export interface ImportSummary {
@@ -81,7 +81,7 @@ export async function importContacts(
       summary.alreadyImported += batch.length - unique.length;
       break;
     }
-    options.onProgress?.(Math.min(start + size, records.length), records.length);
+    await options.onProgress?.(Math.min(start + size, records.length), records.length);
   }
   return ok(summary);
 }

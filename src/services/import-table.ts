@@ -598,6 +598,8 @@ export interface UploadRequest {
   source?: string | undefined;
   campaign?: string | undefined;
   dryRun?: boolean;
+  /** After each batch of rows: rows handled so far, of all the good rows; awaited. */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
 /** How many parsed records a report shows. */
@@ -654,7 +656,10 @@ export async function importUpload(
     ctx,
     caller,
     read.records.map((r) => r.record),
-    upload.dryRun ? { dryRun: true } : {},
+    {
+      ...(upload.dryRun ? { dryRun: true } : {}),
+      ...(upload.onProgress ? { onProgress: upload.onProgress } : {}),
+    },
   );
   if (!imported.ok) return imported;
   const { defaultCountry } = (await loadSettings(ctx.db.kysely, caller.organisationId)).settings;

@@ -93,4 +93,40 @@ describe("importing a file in the console", { timeout: 120_000 }, () => {
       .toBe("Created 0, already imported 2, linked to a likely duplicate 0, merged into a duplicate 0.");
     await page.close();
   });
+
+  it("shows the progress of a long file while it is checked and while it is imported", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await signInWith(page, base, "dispatcher@harvest.test");
+    await page.locator(".bell").waitFor();
+    await page.goto(`${base}/contacts/import`);
+    // Every text the progress line shows, as it changes.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector(".import-progress [role=status]")?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    const rows = Array.from({ length: 1_100 }, (_, i) => `Long File ${i},long${i}@example.org`);
+    await page.getByLabel("File").setInputFiles({
+      name: "long.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(`Name,Email\n${rows.join("\n")}\n`),
+    });
+    const preview = page.getByRole("region", { name: "Preview" });
+    await expect
+      .poll(() => preview.getByRole("status").innerText(), { timeout: 60_000 })
+      .toBe("1,100 rows: 1,100 would be created, 0 were imported before, 0 have problems.");
+    await preview.getByRole("button", { name: "Import 1,100 rows" }).click();
+    const done = page.getByRole("region", { name: "Imported" });
+    await expect
+      .poll(() => done.getByRole("status").innerText(), { timeout: 90_000 })
+      .toMatch(/^Created 1,100, already imported 0,/);
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+    // The check and the import each went through the file in batches of 500.
+    expect(seen).toEqual(expect.arrayContaining(["500 of 1,100 rows", "1,000 of 1,100 rows"]));
+    expect(seen.filter((text) => text === "500 of 1,100 rows").length).toBe(2);
+    await page.close();
+  });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { expect, it } from "vitest";
-import type { ImportReport } from "../../src/api/routes/imports.js";
+import { type ImportProgressLine, type ImportReport, PROGRESS_TYPE } from "../../src/api/routes/imports.js";
 import { TABLE_TYPES } from "../../src/services/import-table.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { expectProblem, send } from "../support/http.js";
@@ -107,6 +107,51 @@ describeEachDatabase("importing contacts", (env) => {
       url: "/api/v1/audit?action=contact.import",
     });
     expect(audit.json<{ items: unknown[] }>().items).toHaveLength(2);
+  });
+
+  it("answers progress lines after each batch when asked, then the report; a bad file still gets its problem", async () => {
+    const { app, ctx } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    const rows = Array.from({ length: 1_234 }, (_, i) => `Person ${i},person${i}@example.org`);
+    const file = `name,email\n${rows.join("\n")}\n`;
+    const streamed = await app.inject({
+      method: "POST",
+      url: "/api/v1/imports",
+      headers: { cookie: org.cookies.dispatcher, "content-type": TABLE_TYPES.csv, accept: PROGRESS_TYPE },
+      payload: file,
+    });
+    expect(streamed.statusCode).toBe(200);
+    expect(streamed.headers["content-type"]).toMatch(/^application\/x-ndjson/);
+    const lines = streamed.body
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as ImportProgressLine);
+    expect(lines.slice(0, -1)).toEqual([
+      { done: 500, total: 1_234 },
+      { done: 1_000, total: 1_234 },
+      { done: 1_234, total: 1_234 },
+    ]);
+    const last = lines.at(-1);
+    expect(last && "report" in last ? last.report : last).toMatchObject({
+      rows: 1_234,
+      created: 1_234,
+      bad: [],
+    });
+    const count = await ctx.db.kysely
+      .selectFrom("contacts")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("organisation_id", "=", org.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(1_234);
+
+    // Refused before any row is read: the usual problem, not a stream.
+    const refused = await app.inject({
+      method: "POST",
+      url: "/api/v1/imports?map=Nope%3Dname",
+      headers: { cookie: org.cookies.dispatcher, "content-type": TABLE_TYPES.csv, accept: PROGRESS_TYPE },
+      payload: file,
+    });
+    expectProblem(refused, 400, { paths: ["map"] });
   });
 
   it("imports the first sheet of an XLSX workbook", async () => {

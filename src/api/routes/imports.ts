@@ -7,6 +7,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Context } from "../../context.js";
 import { canCreateContact } from "../../core/access/roles.js";
+import type { Problem } from "../../core/model.js";
 import {
   IMPORT_FIELDS,
   IMPORT_PRESET_IDS,
@@ -14,10 +15,20 @@ import {
   importUpload,
   SAMPLE_SIZE,
   TABLE_TYPES,
+  type UploadReport,
 } from "../../services/import-table.js";
 import { callerOf } from "../auth.js";
-import { problemResponses, sendFailure } from "../problem.js";
+import { problemOf, problemResponses, sendFailure } from "../problem.js";
 import { sendResult } from "../reply.js";
+
+/** What a client asks for (Accept) to follow a long import: progress lines, then the report. */
+export const PROGRESS_TYPE = "application/x-ndjson";
+
+/** One line of an import answered as progress lines (see the route's description). */
+export type ImportProgressLine =
+  | { done: number; total: number }
+  | { report: ImportReport }
+  | { problem: Problem };
 
 /** The largest file taken: about 100,000 rows of a usual export. */
 export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
@@ -134,6 +145,12 @@ export const ImportFieldListSchema = z.object({
 });
 export type ImportFieldList = z.infer<typeof ImportFieldListSchema>;
 
+/** The report as the API gives it: each sample row flattened. */
+function answer(report: UploadReport): ImportReport {
+  const { sample, ...rest } = report;
+  return { ...rest, sample: sample.map(({ line, record }) => ({ line, ...record })) };
+}
+
 export function importRoutes(app: FastifyInstance, ctx: Context): void {
   app.register(async (scope) => {
     // This scope takes only the files themselves: JSON or a form here is answered 415.
@@ -184,7 +201,7 @@ export function importRoutes(app: FastifyInstance, ctx: Context): void {
           tags,
           summary: "Import contacts from a CSV or XLSX file sent as the body (or check it, with dryRun=true)",
           description:
-            "Columns fill intake fields by their header's name, then the preset, then each `map`. Each row is read like an intake request; a bad row is reported by line and column and the good ones are imported, each at most once however often the file is sent. A dry run writes nothing. A file that cannot be read, or a map that names no column or field, is refused as a whole (400, naming it).",
+            'Columns fill intake fields by their header\'s name, then the preset, then each `map`. Each row is read like an intake request; a bad row is reported by line and column and the good ones are imported, each at most once however often the file is sent. A dry run writes nothing. A file that cannot be read, or a map that names no column or field, is refused as a whole (400, naming it).\n\nSent with `Accept: application/x-ndjson`, a valid file is answered 200 as it goes: one JSON line `{"done":n,"total":m}` after each batch of 500 rows (each batch its own transaction), then `{"report":…}` with the report below. Should the import then fail, the last line is `{"problem":{title,status,detail}}`; the batches before it are stored, and sending the file again imports only the rest.',
           consumes: [TABLE_TYPES.csv, TABLE_TYPES.xlsx],
           querystring: ImportQuery,
           body: ImportBody,
@@ -194,21 +211,59 @@ export function importRoutes(app: FastifyInstance, ctx: Context): void {
       async (request, reply) => {
         const type = request.headers["content-type"] ?? "";
         const { map, preset, source, campaign, dryRun } = request.query;
-        const report = await importUpload(ctx, callerOf(request), {
-          kind: type.startsWith(TABLE_TYPES.xlsx) ? "xlsx" : "csv",
+        const upload = {
+          kind: type.startsWith(TABLE_TYPES.xlsx) ? ("xlsx" as const) : ("csv" as const),
           bytes: request.body,
           maps: map,
           preset,
           source,
           campaign,
           dryRun,
-        });
-        if (!report.ok) return sendResult(reply, report);
-        const { sample, ...rest } = report.value;
-        return reply.send({
-          ...rest,
-          sample: sample.map(({ line, record }) => ({ line, ...record })),
-        });
+        };
+        if (!(request.headers.accept ?? "").includes(PROGRESS_TYPE)) {
+          const report = await importUpload(ctx, callerOf(request), upload);
+          if (!report.ok) return sendResult(reply, report);
+          return reply.send(answer(report.value));
+        }
+        // Progress lines: the answer starts with the first batch; a file refused before any row
+        // is stored is answered as usual, with its problem and status.
+        let streaming = false;
+        const write = (line: ImportProgressLine) => {
+          if (!streaming) {
+            streaming = true;
+            reply.hijack();
+            reply.raw.writeHead(200, {
+              "content-type": `${PROGRESS_TYPE}; charset=utf-8`,
+              "cache-control": "no-store",
+            });
+          }
+          reply.raw.write(`${JSON.stringify(line)}\n`);
+        };
+        try {
+          const report = await importUpload(ctx, callerOf(request), {
+            ...upload,
+            // SQLite answers without yielding: let the line go out (and other requests in) before the next batch.
+            onProgress: (done, total) => {
+              write({ done, total });
+              return new Promise<void>((resolve) => setImmediate(resolve));
+            },
+          });
+          if (!report.ok && !streaming) return sendResult(reply, report);
+          write(report.ok ? { report: answer(report.value) } : { problem: problemOf(report.error) });
+        } catch (error) {
+          if (!streaming) throw error;
+          request.log.error({ err: error }, "import failed part-way");
+          write({
+            problem: {
+              type: "https://handoff.dev/problems/500",
+              title: "Internal error",
+              status: 500,
+              detail: "the import stopped; the batches reported done are stored",
+            },
+          });
+        }
+        reply.raw.end();
+        return reply;
       },
     );
   });

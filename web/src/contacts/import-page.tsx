@@ -6,9 +6,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import type { ImportFieldList, ImportReport } from "../../../src/api/routes/imports.js";
+import type {
+  ImportFieldList,
+  ImportProgressLine,
+  ImportReport,
+  PROGRESS_TYPE as ProgressType,
+} from "../../../src/api/routes/imports.js";
 import { ApiError, api, type Problem } from "../api.js";
 import { ErrorBox } from "../shell/error-box.js";
+import { useFormat } from "../shell/format.js";
 
 type Field = ImportFieldList["fields"][number];
 type PresetId = ImportFieldList["presets"][number]["id"];
@@ -22,11 +28,24 @@ interface Upload {
   campaign: string;
 }
 
-/** Sends the file itself as the body, with the content type its extension says. */
+/** The server's value (that module carries zod, which the console does not ship), checked by type. */
+const PROGRESS_TYPE: typeof ProgressType = "application/x-ndjson";
+
+/** Rows handled so far of all the good rows, while an import runs. */
+interface Progress {
+  done: number;
+  total: number;
+}
+
+/**
+ * Sends the file itself as the body, with the content type its extension says, asking for
+ * progress lines: one after each batch of rows, then the report (see POST /api/v1/imports).
+ */
 async function sendFile(
   upload: Upload,
   types: ImportFieldList["types"],
   dryRun: boolean,
+  onProgress: (progress: Progress) => void,
 ): Promise<ImportReport> {
   const search = new URLSearchParams();
   for (const [header, field] of Object.entries(upload.choices)) search.append("map", `${header}=${field}`);
@@ -40,16 +59,39 @@ async function sendFile(
     response = await fetch(`/api/v1/imports?${search}`, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "content-type": xlsx ? types.xlsx : types.csv },
+      headers: { "content-type": xlsx ? types.xlsx : types.csv, accept: PROGRESS_TYPE },
       body: await upload.file.arrayBuffer(),
     });
   } catch {
     throw new ApiError(0, null);
   }
-  const text = await response.text();
-  const data: unknown = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new ApiError(response.status, (data as Problem | null) ?? null);
-  return data as ImportReport;
+  if (!response.ok || !(response.headers.get("content-type") ?? "").startsWith(PROGRESS_TYPE)) {
+    const text = await response.text();
+    const data: unknown = text ? JSON.parse(text) : null;
+    if (!response.ok) throw new ApiError(response.status, (data as Problem | null) ?? null);
+    return data as ImportReport;
+  }
+  const reader = response.body?.getReader();
+  if (!reader) throw new ApiError(0, null);
+  const decoder = new TextDecoder();
+  let pending = "";
+  for (;;) {
+    const { done, value } = await reader.read().catch(() => {
+      throw new ApiError(0, null);
+    });
+    pending += decoder.decode(value, { stream: !done });
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      const item = JSON.parse(line) as ImportProgressLine;
+      if ("report" in item) return item.report;
+      if ("problem" in item) throw new ApiError(item.problem.status, item.problem);
+      onProgress(item);
+    }
+    // The answer ended without its report: the connection broke part-way.
+    if (done) throw new ApiError(0, null);
+  }
 }
 
 function csvCell(value: string): string {
@@ -66,8 +108,26 @@ function errorReport(bad: ImportReport["bad"]): string {
   return `${lines.join("\n")}\n`;
 }
 
+function ImportProgress({ progress }: { progress: Progress }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <div className="import-progress">
+      <progress
+        value={progress.done}
+        max={Math.max(progress.total, 1)}
+        aria-label={t("imports.progressLabel")}
+      />
+      <span role="status">
+        {t("imports.progress", { done: format.number(progress.done), total: format.number(progress.total) })}
+      </span>
+    </div>
+  );
+}
+
 export function ImportPage() {
   const { t } = useTranslation();
+  const format = useFormat();
   const client = useQueryClient();
   const meta = useQuery({
     queryKey: ["imports", "fields"],
@@ -78,8 +138,10 @@ export function ImportPage() {
   const [source, setSource] = useState("");
   const [campaign, setCampaign] = useState("");
 
+  const [progress, setProgress] = useState<Progress | null>(null);
   const preview = useMutation({
-    mutationFn: (next: Upload) => sendFile(next, meta.data?.types ?? { csv: "", xlsx: "" }, true),
+    mutationFn: (next: Upload) =>
+      sendFile(next, meta.data?.types ?? { csv: "", xlsx: "" }, true, setProgress),
     onSuccess: (report, sent) => {
       // The first reading says how the server mapped each column; from then on the user chooses.
       if (Object.keys(sent.choices).length === 0) {
@@ -90,11 +152,13 @@ export function ImportPage() {
     },
   });
   const run = useMutation({
-    mutationFn: (next: Upload) => sendFile(next, meta.data?.types ?? { csv: "", xlsx: "" }, false),
+    mutationFn: (next: Upload) =>
+      sendFile(next, meta.data?.types ?? { csv: "", xlsx: "" }, false, setProgress),
     onSuccess: () => client.invalidateQueries({ queryKey: ["contacts"] }),
   });
 
   function start(file: File | null, presetId: PresetId | "") {
+    setProgress(null);
     run.reset();
     preview.reset();
     if (!file) {
@@ -235,6 +299,7 @@ export function ImportPage() {
         </section>
       )}
       {preview.isPending && <p className="muted">{t("imports.reading")}</p>}
+      {(preview.isPending || run.isPending) && progress && <ImportProgress progress={progress} />}
       {preview.error && <ErrorBox error={preview.error} />}
 
       {report && upload && !run.data && (
@@ -242,10 +307,10 @@ export function ImportPage() {
           <h2>{t("imports.previewTitle")}</h2>
           <p className="run-summary" role="status">
             {t("imports.wouldCreate", {
-              rows: report.rows,
-              created: report.created,
-              already: report.alreadyImported,
-              bad: new Set(report.bad.map((b) => b.line)).size,
+              rows: format.number(report.rows),
+              created: format.number(report.created),
+              already: format.number(report.alreadyImported),
+              bad: format.number(new Set(report.bad.map((b) => b.line)).size),
             })}
           </p>
           {report.sample.length > 0 && (
@@ -323,10 +388,10 @@ export function ImportPage() {
           <h2>{t("imports.done")}</h2>
           <p className="run-summary" role="status">
             {t("imports.result", {
-              created: run.data.created,
-              already: run.data.alreadyImported,
-              linked: run.data.linkedDuplicates,
-              merged: run.data.mergedDuplicates,
+              created: format.number(run.data.created),
+              already: format.number(run.data.alreadyImported),
+              linked: format.number(run.data.linkedDuplicates),
+              merged: format.number(run.data.mergedDuplicates),
             })}
           </p>
           <Link className="button" to="/contacts">
