@@ -1,14 +1,12 @@
 /** /settings/appointments: how the organisation books meetings: their length, the slot grid, notice, buffers, travel, holds and reminders. */
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type AppointmentSettings, api, type Organisation } from "../api.js";
+import type { AppointmentSettings } from "../api.js";
 import { fieldError } from "../shell/error-box.js";
-import { useMe } from "../shell/me.js";
 import { SaveBar } from "../shell/save-bar.js";
 import { TextField } from "../shell/text-field.js";
 import { SettingsTabs } from "./settings-tabs.js";
+import { useSettingsForm } from "./use-settings-form.js";
 
 type NumberKey = {
   [K in keyof AppointmentSettings]: AppointmentSettings[K] extends number ? K : never;
@@ -29,20 +27,8 @@ const REMINDER = { min: 5, max: 43_200, most: 5 };
 
 export function AppointmentsPage() {
   const { t } = useTranslation();
-  const me = useMe();
-  const client = useQueryClient();
-  const [form, setForm] = useState<AppointmentSettings>(me.organisation.settings.appointments);
-  const save = useMutation({
-    // Every field is sent: the server replaces the appointment settings as a whole.
-    mutationFn: (appointments: AppointmentSettings) =>
-      api.patch<Organisation>("/api/v1/organisation", { settings: { appointments } }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["me"] }),
-  });
+  const { form, setForm, save, submit } = useSettingsForm("appointments");
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate(form);
-  }
   const field = (key: NumberKey) => (
     <TextField
       key={key}

@@ -1,14 +1,14 @@
 /** /settings/deadlines: how long each stage may take, when dispatchers hear of a late one, and the health flags. */
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type AccountabilitySettings, api, type Organisation } from "../api.js";
+import type { AccountabilitySettings } from "../api.js";
 import { fieldError } from "../shell/error-box.js";
 import { useMe } from "../shell/me.js";
 import { SaveBar } from "../shell/save-bar.js";
 import { TextField } from "../shell/text-field.js";
 import { SettingsTabs } from "./settings-tabs.js";
+import { useSettingsForm } from "./use-settings-form.js";
 
 type NumberKey = {
   [K in keyof AccountabilitySettings]: AccountabilitySettings[K] extends number | null ? K : never;
@@ -30,19 +30,8 @@ const UNIT: Record<NumberKey, keyof typeof BOUNDS> = {
 
 export function DeadlinesPage() {
   const { t } = useTranslation();
-  const me = useMe();
-  const client = useQueryClient();
-  const [form, setForm] = useState<AccountabilitySettings>(me.organisation.settings.accountability);
-  const save = useMutation({
-    mutationFn: (accountability: AccountabilitySettings) =>
-      api.patch<Organisation>("/api/v1/organisation", { settings: { accountability } }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["me"] }),
-  });
+  const { form, setForm, save, submit } = useSettingsForm("accountability");
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate(form);
-  }
   const field = (key: NumberKey, nullable = false) => (
     <NumberSetting
       name={key}

@@ -1,23 +1,13 @@
-/** The organisation's dispatch mode and the weights of the model, edited by its admins. */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { DispatchSettings } from "../../../src/core/model.js";
-import { api, type Organisation } from "../api.js";
 import { ErrorBox } from "../shell/error-box.js";
-import { useMe } from "../shell/me.js";
+import { useSettingsForm } from "./use-settings-form.js";
 
 const MODES = ["manual", "suggest", "auto", "batch"] as const;
 
 export function DispatchSettingsForm() {
   const { t } = useTranslation();
-  const me = useMe();
-  const client = useQueryClient();
-  const [form, setForm] = useState<DispatchSettings>(me.organisation.settings.dispatch);
-  const save = useMutation({
-    mutationFn: () => api.patch<Organisation>("/api/v1/organisation", { settings: { dispatch: form } }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["me"] }),
-  });
+  const { form, setForm, save, submit } = useSettingsForm("dispatch");
   const weight = (key: keyof DispatchSettings["weights"]) => (
     <label>
       {t(`settings.weights.${key}`)}
@@ -30,10 +20,6 @@ export function DispatchSettingsForm() {
       />
     </label>
   );
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate();
-  }
   return (
     <form onSubmit={submit} className="editor card">
       <h2>{t("settings.dispatch")}</h2>

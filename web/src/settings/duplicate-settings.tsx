@@ -1,28 +1,13 @@
-/** When an arriving contact is linked to a likely duplicate for review, and when it is merged at once. */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { DuplicateSettings } from "../../../src/core/model.js";
-import { api, type Organisation } from "../api.js";
 import { ErrorBox } from "../shell/error-box.js";
-import { useMe } from "../shell/me.js";
+import { useSettingsForm } from "./use-settings-form.js";
 
 /** Certainties are edited as percentages, which people read more easily than fractions. */
 const percent = (value: number) => Math.round(value * 1000) / 10;
 
 export function DuplicateSettingsForm() {
   const { t } = useTranslation();
-  const me = useMe();
-  const client = useQueryClient();
-  const [form, setForm] = useState<DuplicateSettings>(me.organisation.settings.duplicates);
-  const save = useMutation({
-    mutationFn: () => api.patch<Organisation>("/api/v1/organisation", { settings: { duplicates: form } }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["me"] }),
-  });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate();
-  }
+  const { form, setForm, save, submit } = useSettingsForm("duplicates");
   return (
     <form onSubmit={submit} className="editor card">
       <h2>{t("settings.duplicates.title")}</h2>
