@@ -66,7 +66,7 @@ function groups(csv: string): string[][] {
   return [...byCluster.values()].map((ids) => ids.sort()).sort();
 }
 
-describe("handoff dedupe", () => {
+describe("handoff dedupe", { timeout: 120_000 }, () => {
   it.concurrent(
     "writes clusters.csv in input order, one person per cluster, and a summary on stderr",
     async () => {

@@ -69,7 +69,7 @@ const CONTACTS = [
   "c3,Elena,,el,,,,1,",
 ].join("\n");
 
-describe("handoff dispatch on the 300 × 40 sample", () => {
+describe("handoff dispatch on the 300 × 40 sample", { timeout: 120_000 }, () => {
   it.concurrent("plans the known optimum through the planner", async () => {
     const input = readDispatchInput({
       workers: join(sampleDir, "workers.csv"),
@@ -140,7 +140,7 @@ describe("handoff dispatch on the 300 × 40 sample", () => {
   });
 });
 
-describe("handoff dispatch input", () => {
+describe("handoff dispatch input", { timeout: 120_000 }, () => {
   it.concurrent("reads a BOM, CRLF, quoted cells, any column order, unknown columns and case-insensitive codes", async () => {
     const folder = scratch();
     const workers = write(
@@ -333,7 +333,7 @@ describe("handoff dispatch input", () => {
   });
 });
 
-describe("handoff dispatch --explain", () => {
+describe("handoff dispatch --explain", { timeout: 120_000 }, () => {
   it.concurrent("prints every worker with its score terms or the rule that excluded it, without --out", async () => {
     const folder = scratch();
     const workers = write(folder, "w.csv", WORKERS);
