@@ -6,7 +6,7 @@ import { solveByColumns } from "./column-flow.js";
 import { DEFAULT_DISPATCH_CONFIG, eligibility, planObjective } from "./model.js";
 import { solvePlaceFlow } from "./place-flow.js";
 import { smallInstance, unlocatedInstance } from "./testing.js";
-import { workerGraph } from "./worker-graph.js";
+import { reachIndex, workerGraph } from "./worker-graph.js";
 
 const NO_ARCS = { perContact: 0, perWorker: 0, hubPerMember: 0, hubMin: 0 };
 const ONE_ARC = { perContact: 1, perWorker: 1, hubPerMember: 0, hubMin: 1 };
@@ -18,8 +18,8 @@ describe("solveByColumns", () => {
         fc.oneof(smallInstance, unlocatedInstance),
         fc.constantFrom(NO_ARCS, ONE_ARC),
         ({ contacts, workers, config }, startingArcs) => {
-          const graph = workerGraph(contacts, workers, config);
-          const workerOf = solveByColumns(contacts, workers, config, graph, { startingArcs });
+          const index = reachIndex(contacts, workers, config);
+          const { workerOf } = solveByColumns(contacts, workers, config, index, { startingArcs });
           const given = new Array<number>(workers.length).fill(0);
           workerOf.forEach((w, c) => {
             if (w < 0) return;
@@ -51,7 +51,7 @@ describe("solveByColumns", () => {
         contacts,
         workers,
         config,
-        solveByColumns(contacts, workers, config, graph),
+        solveByColumns(contacts, workers, config, reachIndex(contacts, workers, config)).workerOf,
       );
       const paths = planObjective(
         contacts,

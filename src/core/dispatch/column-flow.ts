@@ -5,13 +5,14 @@
  */
 import { scalingFlow } from "./cost-scaling.js";
 import type { DispatchConfig, DispatchContact, DispatchWorker } from "./model.js";
-import type { WorkerGraph } from "./worker-graph.js";
+import { pairScratch, type ReachIndex, workerPairs } from "./worker-graph.js";
 
 /**
- * Which pairs start in the flow: each contact's `perContact` cheapest workers, each worker's
- * `perWorker` cheapest contacts, and per hub its `hubMin` + `hubPerMember` · members cheapest
- * workers. Any choice gives the same optimum (pricing adds what is missing); these were measured
- * to keep the pricing rounds few at 100,000 × 10,000 without slowing the refines.
+ * Which pairs start in the flow: each worker's `perWorker` cheapest contacts, each contact's
+ * `perContact` cheapest workers among its other pairs, and per hub its `hubMin` +
+ * `hubPerMember` · members cheapest workers. Any choice gives the same optimum (pricing adds what
+ * is missing); these were measured to keep the pricing rounds few at 100,000 × 10,000 without
+ * slowing the refines.
  */
 export interface StartingArcs {
   perContact: number;
@@ -37,25 +38,36 @@ const ALPHA = 8;
 const PRICE_BELOW = 1e-3;
 const CERTIFY_BELOW = 1e-8;
 
+export interface ColumnSolution {
+  /** Per input contact: its worker index, or −1. */
+  workerOf: Int32Array;
+  /** Per input contact: 1 when some worker with room may take it. */
+  hasWorker: Uint8Array;
+}
+
 /**
- * Solves the place-side network of place-flow.ts (same arcs and costs) exactly; returns, per
- * input contact, its worker index or −1.
+ * Solves the place-side network of place-flow.ts (same arcs and costs) exactly. The eligible
+ * pairs are listed once from the reach index, worker by worker, into one buffer the pricing
+ * rounds scan (listing them again for each of the eight or so rounds costs more than keeping
+ * them: 0.6 s per listing at 100,000 × 10,000 against 0.2 s per scan).
  */
 export function solveByColumns(
   contacts: readonly DispatchContact[],
   workers: readonly DispatchWorker[],
   config: DispatchConfig,
-  graph: WorkerGraph,
+  index: ReachIndex,
   options: ColumnOptions = {},
-): Int32Array {
+): ColumnSolution {
   const { onProgress } = options;
   const starting = options.startingArcs ?? STARTING_ARCS;
   const CONTACT_ARCS = Math.max(1, starting.perContact);
   const W = workers.length;
-  const { targets, costs, hubStart, hubMembers, hubOffsets, hubArcHub } = graph;
-  const L = graph.contact.length;
+  const { hubStart, hubMembers, hubOffsets, hubArcHub } = index;
+  const L = index.contact.length;
   const H = hubStart.length - 1;
   const C = contacts.length;
+  const scratch = pairScratch(index);
+  const hasWorker = index.hubHasWorker.slice();
 
   const room = new Int32Array(W);
   const loadActive = new Float64Array(W);
@@ -67,7 +79,7 @@ export function solveByColumns(
     loadStep[w] = worker.capacity > 0 ? config.weights.load / worker.capacity : 0;
     loadActive[w] = loadStep[w]! * worker.active;
   }
-  const value = Float64Array.from(graph.contact, (c) => config.assignValue * contacts[c]!.priority);
+  const value = Float64Array.from(index.contact, (c) => config.assignValue * contacts[c]!.priority);
   const memberValue = Float64Array.from(hubMembers, (c) => config.assignValue * contacts[c]!.priority);
   const flow = scalingFlow({
     workers: W,
@@ -81,42 +93,49 @@ export function solveByColumns(
     memberValue,
   });
 
-  // The starting arcs: per contact, its cheapest (the largest kept in a small max-heap per
-  // contact, filled from the workers' lists), per worker its cheapest, then the hubs' below.
+  // Every pair, listed once worker by worker into one buffer (only the part filled is ever
+  // touched, so it costs the memory of the pairs, not of the bound), and the starting arcs: per
+  // worker its cheapest (all those up to the perWorker-th cost), per contact its cheapest among
+  // the rest (a small max-heap per contact, with the worker).
+  const pairTarget = new Int32Array(index.candidateCount);
+  const pairCost = new Float64Array(index.candidateCount);
+  const pairStart = new Int32Array(W + 1);
   const kept = new Float64Array(L * CONTACT_ARCS);
+  const keptWorker = new Int32Array(L * CONTACT_ARCS);
   const keptCount = new Int32Array(L);
+  const select = new Float64Array(index.maxPairs);
+  const arcs = arcBuffer(L * starting.perContact + W * starting.perWorker);
+  let pairs = 0;
   for (let w = 0; w < W; w++) {
-    const list = targets[w]!;
-    const listCosts = costs[w]!;
-    for (let k = 0; k < list.length; k++)
-      offerCheapest(kept, keptCount, CONTACT_ARCS, list[k]!, listCosts[k]!);
-  }
-  const contactLimit = new Float64Array(L);
-  for (let i = 0; i < L; i++)
-    contactLimit[i] =
-      starting.perContact > 0 && keptCount[i]! > 0 ? kept[i * CONTACT_ARCS]! : Number.NEGATIVE_INFINITY;
-
-  const offsets = new Int32Array(W + 1);
-  for (let w = 0; w < W; w++) offsets[w + 1] = offsets[w]! + targets[w]!.length;
-  const inFlow = new Uint8Array(offsets[W]!);
-  const arcs = arcBuffer();
-  for (let w = 0; w < W; w++) {
-    const list = targets[w]!;
-    const listCosts = costs[w]!;
-    let workerLimit = Number.POSITIVE_INFINITY;
-    if (list.length > starting.perWorker)
-      workerLimit =
-        starting.perWorker > 0
-          ? Float64Array.from(listCosts).sort()[starting.perWorker - 1]!
-          : Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < list.length; k++) {
-      const cost = listCosts[k]!;
-      if (cost <= workerLimit || cost <= contactLimit[list[k]!]!) {
-        inFlow[offsets[w]! + k] = 1;
-        arcs.add(w, list[k]!, cost);
-      }
+    pairStart[w] = pairs;
+    const n = workerPairs(index, w, scratch);
+    const list = scratch.targets;
+    const listCosts = scratch.costs;
+    pairTarget.set(list.subarray(0, n), pairs);
+    pairCost.set(listCosts.subarray(0, n), pairs);
+    let limit = Number.POSITIVE_INFINITY;
+    if (n > starting.perWorker) {
+      if (starting.perWorker > 0) {
+        select.set(listCosts.subarray(0, n));
+        limit = kthSmallest(select, n, starting.perWorker - 1);
+      } else limit = Number.NEGATIVE_INFINITY;
     }
+    for (let e = 0; e < n; e++) {
+      const i = list[e]!;
+      const cost = listCosts[e]!;
+      hasWorker[index.contact[i]!] = 1;
+      if (cost <= limit) arcs.add(w, i, cost);
+      else if (starting.perContact > 0 && (keptCount[i]! < CONTACT_ARCS || cost < kept[i * CONTACT_ARCS]!))
+        offerCheapest(kept, keptWorker, keptCount, CONTACT_ARCS, i, cost, w);
+    }
+    pairs += n;
   }
+  pairStart[W] = pairs;
+  for (let i = 0; i < L; i++) {
+    for (let j = 0; j < keptCount[i]!; j++)
+      arcs.add(keptWorker[i * CONTACT_ARCS + j]!, i, kept[i * CONTACT_ARCS + j]!);
+  }
+
   // Hub arcs (each costs the worker's trust term): per hub, its cheapest ones.
   const trustTerm = Float64Array.from(workers, (worker) => config.weights.trust * (1 - worker.trust));
   const hubArcWorker = new Int32Array(hubArcHub.length);
@@ -141,19 +160,24 @@ export function solveByColumns(
     let added = 0;
     let worst = 0;
     for (let w = 0; w < W; w++) {
-      const list = targets[w]!;
-      const listCosts = costs[w]!;
-      const pw = price[w]!;
-      const base = offsets[w]!;
-      for (let k = 0; k < list.length; k++) {
-        if (inFlow[base + k] === 1) continue;
-        const reduced = listCosts[k]! + pw - price[W + list[k]!]!;
-        if (reduced < -tolerance) {
-          if (-reduced > worst) worst = -reduced;
-          inFlow[base + k] = 1;
-          arcs.add(w, list[k]!, listCosts[k]!);
-          added++;
+      const end = pairStart[w + 1]!;
+      let marked = false;
+      const floor = -tolerance - price[w]!;
+      for (let e = pairStart[w]!; e < end; e++) {
+        // cost + p(w) − p(c) < −tolerance, with p(w) moved to the right-hand side.
+        const reduced = pairCost[e]! - price[W + pairTarget[e]!]!;
+        if (!(reduced < floor)) continue;
+        if (!marked) {
+          flow.markHeads(w, stamp, w + 1);
+          marked = true;
         }
+        const i = pairTarget[e]!;
+        if (stamp[i] === w + 1) continue;
+        stamp[i] = w + 1;
+        const violation = floor + tolerance - reduced;
+        if (violation > worst) worst = violation;
+        arcs.add(w, i, pairCost[e]!);
+        added++;
       }
     }
     for (let a = 0; a < hubArcHub.length; a++) {
@@ -172,6 +196,8 @@ export function solveByColumns(
     arcs.size = 0;
     return worst;
   };
+  // Which contacts a worker has an arc to, while pricing it: stamp[i] = w + 1.
+  const stamp = new Int32Array(L);
 
   flow.addArcs(arcs.tail, arcs.head, arcs.cost, arcs.size);
   arcs.size = 0;
@@ -209,18 +235,26 @@ export function solveByColumns(
 
   const workerOf = new Int32Array(C).fill(-1);
   const located = flow.contactWorkers();
-  for (let i = 0; i < L; i++) if (located[i]! >= 0) workerOf[graph.contact[i]!] = located[i]!;
+  for (let i = 0; i < L; i++) if (located[i]! >= 0) workerOf[index.contact[i]!] = located[i]!;
   // A hub's used units go to its first members (highest priority); any of them may take any unit.
   for (let h = 0; h < H; h++) {
     flow.hubWorkers(h).forEach((w, k) => {
       workerOf[hubMembers[hubStart[h]! + k]!] = w;
     });
   }
-  return workerOf;
+  return { workerOf, hasWorker };
 }
 
-/** Keeps, per contact, the `size` smallest costs offered, as a max-heap (largest first). */
-function offerCheapest(kept: Float64Array, count: Int32Array, size: number, i: number, cost: number): void {
+/** Keeps, per contact, the `size` smallest costs offered and their workers, as a max-heap (largest first). */
+function offerCheapest(
+  kept: Float64Array,
+  keptWorker: Int32Array,
+  count: Int32Array,
+  size: number,
+  i: number,
+  cost: number,
+  w: number,
+): void {
   const base = i * size;
   const n = count[i]!;
   if (n < size) {
@@ -229,9 +263,11 @@ function offerCheapest(kept: Float64Array, count: Int32Array, size: number, i: n
       const up = (at - 1) >> 1;
       if (kept[base + up]! >= cost) break;
       kept[base + at] = kept[base + up]!;
+      keptWorker[base + at] = keptWorker[base + up]!;
       at = up;
     }
     kept[base + at] = cost;
+    keptWorker[base + at] = w;
     count[i] = n + 1;
     return;
   }
@@ -243,16 +279,46 @@ function offerCheapest(kept: Float64Array, count: Int32Array, size: number, i: n
     if (child + 1 < size && kept[base + child + 1]! > kept[base + child]!) child++;
     if (kept[base + child]! <= cost) break;
     kept[base + at] = kept[base + child]!;
+    keptWorker[base + at] = keptWorker[base + child]!;
     at = child;
   }
   kept[base + at] = cost;
+  keptWorker[base + at] = w;
 }
 
-function arcBuffer() {
+/** The k-th smallest (0-based) of values[0 … n − 1], by quickselect; reorders values. */
+function kthSmallest(values: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k]!;
+  }
+  return values[k]!;
+}
+
+/** Arcs waiting to join the flow; `capacity` is a first guess (growing copies the arrays: fresh memory is dear). */
+function arcBuffer(capacity: number) {
+  const size0 = Math.max(1 << 10, capacity);
   const buffer = {
-    tail: new Int32Array(1 << 16),
-    head: new Int32Array(1 << 16),
-    cost: new Float64Array(1 << 16),
+    tail: new Int32Array(size0),
+    head: new Int32Array(size0),
+    cost: new Float64Array(size0),
     size: 0,
     add(tail: number, head: number, cost: number): void {
       if (buffer.size === buffer.tail.length) {

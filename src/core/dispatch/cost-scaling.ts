@@ -44,6 +44,8 @@ export interface FlowNetwork {
 }
 
 export interface ScalingFlow {
+  /** Sets stamp[c] = mark for each contact c that worker w has an arc to. */
+  markHeads(w: number, stamp: Int32Array, mark: number): void;
   /** Adds arcs worker → node (node < contacts: a contact, else hub node − contacts). */
   addArcs(tail: Int32Array, head: Int32Array, cost: Float64Array, count: number): void;
   /** One refine: from an (α·ε)-optimal flow to an ε-optimal one. */
@@ -550,13 +552,20 @@ export function scalingFlow(net: FlowNetwork): ScalingFlow {
   }
 
   /**
-   * Tries to turn the current prices into an exact optimality certificate: shortest distances d
+   * Tries to turn the current prices into an optimality certificate: shortest distances d
    * (label-correcting, from a virtual root joined to every node) over the residual graph with
-   * reduced costs as lengths; then every residual arc has c(u, v) + p'(u) − p'(v) ≥ 0 for
-   * p' = p + d, so the flow is optimal on the current arcs. Fails (false, prices unchanged) when
-   * the lengths hold a negative cycle, i.e. the flow is not optimal yet, or after `budget` scans.
+   * reduced costs (plus a slack of finalEpsilon / 4) as lengths; then every residual arc has
+   * c(u, v) + p'(u) − p'(v) ≥ −finalEpsilon / 4 for p' = p + d, so no plan on the current arcs
+   * is cheaper by more than that times the number of nodes (10⁻⁵ at 100,000 contacts, below the
+   * objective's own rounding). Fails (false, prices unchanged) when the lengths hold a negative
+   * cycle, i.e. the flow is not optimal yet, or after `budget` scans.
    */
   function certify(): boolean {
+    // The slack is far above the rounding of float prices (a few 10⁻¹² at 30,000), so a cycle of
+    // zero cost (two optimal plans) cannot look negative and run the search to its budget, as it
+    // did at 100,000 × 10,000 once the starting arcs changed: then no certificate ever came and
+    // the solver priced and refined at the finest ε for minutes.
+    const slack = finalEpsilon / 4;
     const dist = new Float64Array(N);
     const inList = new Uint8Array(N);
     const list = new Int32Array(N);
@@ -591,34 +600,37 @@ export function scalingFlow(net: FlowNetwork): ScalingFlow {
         for (let e = workerStart[u]!; e < end; e++) {
           if (arcFlow[e]! < arcCap[e]!) {
             const v = arcHead[e]!;
-            offer(v, du + arcCost[e]! + pu - price[v]!);
+            offer(v, du + arcCost[e]! + pu - price[v]! + slack);
           }
         }
-        if (emptyUsed[u]! < room[u]!) offer(T, du + emptyCost(u, emptyUsed[u]! + 1) + pu - pT());
+        if (emptyUsed[u]! < room[u]!) offer(T, du + emptyCost(u, emptyUsed[u]! + 1) + pu - pT() + slack);
       } else if (u < T) {
         for (let e = inHead[u]!; e >= 0; e = inNext[e]!) {
           const v = arcTail[e]!;
-          offer(v, du - arcCost[e]! + pu - price[v]!);
+          offer(v, du - arcCost[e]! + pu - price[v]! + slack);
         }
         if (u < FIRST_HUB) {
-          if (held[u - W] === 0) offer(T, du - value[u - W]! + pu - pT());
+          if (held[u - W] === 0) offer(T, du - value[u - W]! + pu - pT() + slack);
         } else {
           const h = u - FIRST_HUB;
           if (hubUsed[h]! < hubStart[h + 1]! - hubStart[h]!)
-            offer(T, du - memberValue[hubStart[h]! + hubUsed[h]!]! + pu - pT());
+            offer(T, du - memberValue[hubStart[h]! + hubUsed[h]!]! + pu - pT() + slack);
         }
       } else {
         work += N;
         for (let w = 0; w < W; w++) {
-          if (emptyUsed[w]! > 0) offer(w, du - emptyCost(w, emptyUsed[w]!) + pu - price[w]!);
+          if (emptyUsed[w]! > 0) offer(w, du - emptyCost(w, emptyUsed[w]!) + pu - price[w]! + slack);
         }
         for (let c = 0; c < L; c++) {
-          if (held[c] === 1) offer(W + c, du + value[c]! + pu - price[W + c]!);
+          if (held[c] === 1) offer(W + c, du + value[c]! + pu - price[W + c]! + slack);
         }
         for (let h = 0; h < H; h++) {
           const k = hubUsed[h]!;
           if (k > 0)
-            offer(FIRST_HUB + h, du + memberValue[hubStart[h]! + k - 1]! + pu - price[FIRST_HUB + h]!);
+            offer(
+              FIRST_HUB + h,
+              du + memberValue[hubStart[h]! + k - 1]! + pu - price[FIRST_HUB + h]! + slack,
+            );
         }
       }
     }
@@ -646,7 +658,15 @@ export function scalingFlow(net: FlowNetwork): ScalingFlow {
     return list;
   }
 
+  function markHeads(w: number, stamp: Int32Array, mark: number): void {
+    for (let e = workerStart[w]!; e < workerEnd[w]!; e++) {
+      const head = arcHead[e]!;
+      if (head < FIRST_HUB) stamp[head - W] = mark;
+    }
+  }
+
   return {
+    markHeads,
     addArcs,
     refine: refineAt,
     certify,

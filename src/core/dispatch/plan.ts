@@ -2,7 +2,8 @@
  * The optimal dispatch plan of contract.md: the min-cost flow of place-flow.ts (worker places →
  * workers → contacts → sink, convex load costs), solved exactly by cost scaling over each contact's
  * and each worker's cheapest pairs, the other pairs priced in until none lowers the cost
- * (column-flow.ts), then the reasons of the contacts left unassigned.
+ * (column-flow.ts, pairs listed from the reach index of worker-graph.ts), then the reasons of the
+ * contacts left unassigned.
  */
 import { hasEligibleWorkerIgnoringCapacity } from "./candidates.js";
 import { solveByColumns } from "./column-flow.js";
@@ -13,7 +14,7 @@ import {
   haversineKm,
   planObjective,
 } from "./model.js";
-import { workerGraph } from "./worker-graph.js";
+import { reachIndex } from "./worker-graph.js";
 
 export type UnassignedReason = "no_eligible_worker" | "no_capacity";
 
@@ -45,12 +46,11 @@ export function planDispatch(
   config: DispatchConfig,
   options: PlanOptions = {},
 ): DispatchPlan {
-  const graph = workerGraph(contacts, workers, config);
-  const workerOf = solveByColumns(contacts, workers, config, graph, {
+  const index = reachIndex(contacts, workers, config);
+  // hasWorker: per contact, 1 when a worker with room may take it (then an unassigned contact lost to capacity).
+  const { workerOf, hasWorker } = solveByColumns(contacts, workers, config, index, {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  // Per contact, 1 when a worker with room may take it: then an unassigned contact lost to capacity.
-  const hasWorker = graph.hasWorker;
 
   const unassigned: number[] = [];
   const toCheck: number[] = [];
