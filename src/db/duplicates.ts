@@ -66,34 +66,50 @@ export async function matchKeyCounts(
   return new Map(rows.filter((row) => Number(row.n) > 0).map((row) => [row.key, Number(row.n)]));
 }
 
-/** Contacts filed under any of `keys`, besides `exceptId`: the candidates to compare. */
-export async function contactsUnderKeys(
+/**
+ * The stored contacts filed under each key, at most `limit` of them a key, in one round trip:
+ * fewer than the limit is the whole block (and its exact size), the limit itself means "at least
+ * this many". Each block reads at most `limit` index entries, however common its value.
+ */
+export async function filedUnderKeys(
   db: Kysely<Database>,
   organisationId: string,
-  keys: readonly string[],
-  exceptId: string,
+  keys: ReadonlyArray<{ key: string; limit: number }>,
+): Promise<Map<string, string[]>> {
+  const filed = new Map<string, string[]>();
+  const wanted = [...new Map(keys.filter(({ limit }) => limit > 0).map((k) => [k.key, k])).values()];
+  if (wanted.length === 0) return filed;
+  const parts = wanted.map(
+    ({ key, limit }, i) =>
+      sql<{
+        key: string;
+        contact_id: string;
+      }>`select * from (select key, contact_id from contact_match_keys where organisation_id = ${organisationId} and key = ${key} limit ${limit}) as ${sql.raw(`b${i}`)}`,
+  );
+  const { rows } = await sql<{
+    key: string;
+    contact_id: string;
+  }>`${sql.join(parts, sql` union all `)}`.execute(db);
+  for (const row of rows) {
+    const ids = filed.get(row.key);
+    if (ids) ids.push(row.contact_id);
+    else filed.set(row.key, [row.contact_id]);
+  }
+  return filed;
+}
+
+/** The live contacts (neither merged away nor erased) among `ids`: the candidates to compare. */
+export async function liveContactsAmong(
+  db: Kysely<Database>,
+  organisationId: string,
+  ids: readonly string[],
 ) {
-  if (keys.length === 0) return [];
-  // Two index look-ups: PostgreSQL planned `id in (subquery)` as a scan of the contacts.
-  const filed = await db
-    .selectFrom("contact_match_keys")
-    .select("contact_id")
-    .distinct()
-    .where("organisation_id", "=", organisationId)
-    .where("key", "in", keys)
-    .where("contact_id", "!=", exceptId)
-    .limit(200)
-    .execute();
-  if (filed.length === 0) return [];
+  if (ids.length === 0) return [];
   return db
     .selectFrom("contacts")
     .selectAll()
     .where("organisation_id", "=", organisationId)
-    .where(
-      "id",
-      "in",
-      filed.map((f) => f.contact_id),
-    )
+    .where("id", "in", ids)
     .where("merged_into_id", "is", null)
     .where("erased_at", "is", null)
     .execute();

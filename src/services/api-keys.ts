@@ -18,6 +18,7 @@ import {
   toApiKey,
   touchApiKey,
 } from "../db/api-keys.js";
+import type { Db } from "../db/dialect.js";
 import type { Database } from "../db/schema.js";
 import { audit, type Caller } from "./record.js";
 
@@ -90,7 +91,7 @@ export async function listOrganisationApiKeys(ctx: Context, caller: Caller): Pro
 /** Revokes the key and issues its successor with the same name and scopes, in one transaction. */
 export async function rotateApiKey(ctx: Context, caller: Caller, id: string): Promise<Result<ApiKeyIssued>> {
   if (!canManageIntegrations(caller)) return refused(caller);
-  return ctx.db.kysely.transaction().execute(async (trx) => {
+  const rotated = await ctx.db.kysely.transaction().execute(async (trx) => {
     const old = await lockApiKey(trx, ctx.db.dialect, caller.organisationId, id);
     if (!old) return fail<ApiKeyIssued>("not_found", `no API key ${id}`);
     if (old.revoked_at)
@@ -107,12 +108,14 @@ export async function rotateApiKey(ctx: Context, caller: Caller, id: string): Pr
     });
     return ok(created);
   });
+  if (rotated.ok) forgetApiKey(ctx.db, id);
+  return rotated;
 }
 
 /** Revoking twice is harmless: the key stays revoked from the first time. */
 export async function revokeApiKey(ctx: Context, caller: Caller, id: string): Promise<Result<null>> {
   if (!canManageIntegrations(caller)) return refused(caller);
-  return ctx.db.kysely.transaction().execute(async (trx) => {
+  const revoked = await ctx.db.kysely.transaction().execute(async (trx) => {
     const row = await lockApiKey(trx, ctx.db.dialect, caller.organisationId, id);
     if (!row) return fail<null>("not_found", `no API key ${id}`);
     if (row.revoked_at) return ok(null);
@@ -127,6 +130,81 @@ export async function revokeApiKey(ctx: Context, caller: Caller, id: string): Pr
     });
     return ok(null);
   });
+  forgetApiKey(ctx.db, id);
+  return revoked;
+}
+
+/**
+ * Keys resolved lately, per database, by the hash of the whole key: a busy integration (an intake
+ * form under load) would otherwise read its key on every request. Revoking or rotating a key in
+ * this process forgets it at once; a revocation made by another process (another `handoff serve`
+ * on the same PostgreSQL, the CLI) takes effect here within KEY_CACHE_MS. Unknown and revoked keys
+ * are never kept, so made-up keys cannot fill the cache.
+ */
+export const KEY_CACHE_MS = 5_000;
+const KEY_CACHE_SIZE = 10_000;
+
+interface ResolvedKey {
+  id: string;
+  organisationId: string;
+  scopes: ApiKeyScope[];
+  /** When the row was read (clock milliseconds): the entry is trusted for KEY_CACHE_MS after. */
+  readAt: number;
+  /** The last use recorded, as far as this process knows. */
+  lastUsedAt: number;
+}
+
+interface KeyCache {
+  byHash: Map<string, ResolvedKey>;
+  /** Bumped by every revocation, so a read that raced one is not kept. */
+  generation: number;
+}
+
+const keyCaches = new WeakMap<Db, KeyCache>();
+
+function keyCacheOf(db: Db): KeyCache {
+  let cache = keyCaches.get(db);
+  if (!cache) {
+    cache = { byHash: new Map(), generation: 0 };
+    keyCaches.set(db, cache);
+  }
+  return cache;
+}
+
+/** Forgets a key this process may have resolved: call once its revocation is committed. */
+function forgetApiKey(db: Db, id: string): void {
+  const cache = keyCacheOf(db);
+  cache.generation += 1;
+  for (const [hash, key] of cache.byHash) if (key.id === id) cache.byHash.delete(hash);
+}
+
+/** The key whose hash this is, from the cache while it is fresh, else read (and kept when valid). */
+async function lookUpKey(ctx: Context, hash: string, now: number): Promise<ResolvedKey | null> {
+  const cache = keyCacheOf(ctx.db);
+  const known = cache.byHash.get(hash);
+  if (known && now - known.readAt >= 0 && now - known.readAt < KEY_CACHE_MS) return known;
+  const generation = cache.generation;
+  const row = await findApiKeyByHash(ctx.db.kysely, hash);
+  if (!row || row.revoked_at) {
+    cache.byHash.delete(hash);
+    return null;
+  }
+  const key: ResolvedKey = {
+    id: row.id,
+    organisationId: row.organisation_id,
+    scopes: toApiKey(row).scopes,
+    readAt: now,
+    lastUsedAt: Math.max(
+      known?.lastUsedAt ?? Number.NEGATIVE_INFINITY,
+      row.last_used_at ? Date.parse(row.last_used_at) : Number.NEGATIVE_INFINITY,
+    ),
+  };
+  if (cache.generation === generation) {
+    cache.byHash.delete(hash);
+    if (cache.byHash.size >= KEY_CACHE_SIZE) cache.byHash.delete(cache.byHash.keys().next().value ?? "");
+    cache.byHash.set(hash, key);
+  }
+  return key;
 }
 
 /**
@@ -139,18 +217,17 @@ export async function resolveApiKey(
   ip: string | null,
 ): Promise<{ caller: Caller; scopes: ApiKeyScope[] } | null> {
   if (!presented.startsWith(KEY_PREFIX) || presented.length !== KEY_LENGTH) return null;
-  const row = await findApiKeyByHash(ctx.db.kysely, hashKey(presented));
-  if (!row || row.revoked_at) return null;
-  const key = toApiKey(row);
   const now = ctx.clock.now();
-  const last = row.last_used_at ? Date.parse(row.last_used_at) : Number.NEGATIVE_INFINITY;
-  if (now.getTime() - last >= TOUCH_EVERY_MS) {
-    await touchApiKey(ctx.db.kysely, row.id, {
+  const key = await lookUpKey(ctx, hashKey(presented), now.getTime());
+  if (!key) return null;
+  if (now.getTime() - key.lastUsedAt >= TOUCH_EVERY_MS) {
+    key.lastUsedAt = now.getTime();
+    await touchApiKey(ctx.db.kysely, key.id, {
       at: now.toISOString(),
       ip,
       notBefore: new Date(now.getTime() - TOUCH_EVERY_MS).toISOString(),
     });
   }
-  const actor = actorForScopes(row.organisation_id, key.scopes);
-  return { caller: { ...actor, ip, apiKeyId: row.id }, scopes: key.scopes };
+  const actor = actorForScopes(key.organisationId, key.scopes);
+  return { caller: { ...actor, ip, apiKeyId: key.id }, scopes: key.scopes };
 }

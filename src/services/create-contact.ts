@@ -8,8 +8,10 @@ import type { Contact, ContactCreate, DuplicateSettings, Organisation } from "..
 import { fail, ok, type Result } from "../core/result.js";
 import { contactEventData } from "../core/webhooks.js";
 import { findContact, insertContact, toContact } from "../db/contacts.js";
+import type { GroupCommit, Work } from "../db/group-commit.js";
 import { loadSettings } from "../db/organisations.js";
 import type { ContactRow, Database } from "../db/schema.js";
+import { recordStageChange } from "../db/stage-changes.js";
 import { autoDispatch } from "./auto-dispatch.js";
 import { fileAndLinkDuplicates, type LinkedDuplicate } from "./find-duplicates.js";
 import { mergeInTransaction } from "./merge-contacts.js";
@@ -32,6 +34,8 @@ export interface CreateOptions {
    */
   /** The caller's organisation, when the caller has loaded it already (saves a read per intake). */
   organisation?: Organisation;
+  /** Store the contact in a transaction shared with others arriving at once (intake under load). */
+  groupCommit?: GroupCommit;
   duplicates?: {
     settings: DuplicateSettings;
     foundBy: string;
@@ -52,13 +56,15 @@ export async function createContact(
     defaultCountry: organisation.settings.defaultCountry,
     attribution: options.attribution,
   });
-  const contact = await ctx.db.kysely.transaction().execute((trx) =>
+  const inTransaction: Work<Contact> = (trx) =>
     storeNewContact(trx, ctx, caller, row, {
       ...options,
       duplicates: options.duplicates ?? { settings: organisation.settings.duplicates, foundBy: "manual" },
       action: "contact.create",
-    }),
-  );
+    });
+  const contact = await (options.groupCommit
+    ? options.groupCommit.run(inTransaction)
+    : ctx.db.kysely.transaction().execute(inTransaction));
   if (organisation.settings.dispatch.mode === "auto" && contact.mergedIntoId === null) {
     const dispatched = await autoDispatch(ctx, organisation, contact);
     if (dispatched.ok) return ok(dispatched.value);
@@ -139,6 +145,14 @@ export async function storeNewContact(
 ): Promise<Contact> {
   const contact = toContact({ ...row, assigned_worker_name: null });
   await insertContact(trx, row);
+  await recordStageChange(trx, {
+    id: ctx.newId(),
+    organisation_id: row.organisation_id,
+    contact_id: row.id,
+    status: row.status,
+    worker_id: row.assigned_worker_id,
+    entered_at: row.created_at,
+  });
   if (options.idempotency) {
     await trx
       .insertInto("idempotency_keys")

@@ -4,14 +4,15 @@
  */
 import type { Kysely } from "kysely";
 import type { Context } from "../context.js";
-import { lookupKeys, matchKeys, scoreArrival, worthReview } from "../core/dedupe/arrival.js";
+import { lookupKeys, lookupLimit, matchKeys, scoreArrival, worthReview } from "../core/dedupe/arrival.js";
 import type { DedupeRecord } from "../core/dedupe/records.js";
 import type { DuplicateSettings } from "../core/model.js";
 import {
-  contactsUnderKeys,
+  filedUnderKeys,
   insertMatchKeys,
   insertPair,
   liveContactCount,
+  liveContactsAmong,
   matchKeyCounts,
   replaceMatchKeys,
 } from "../db/duplicates.js";
@@ -55,8 +56,7 @@ export async function fileAndLinkDuplicates(
   const organisationId = row.organisation_id;
   const record = dedupeRecordOf(row);
   const keys = matchKeys(record);
-  const counts = await matchKeyCounts(trx, organisationId, keys);
-  const candidates = await contactsUnderKeys(trx, organisationId, lookupKeys(keys, counts), row.id);
+  const { candidates, counts } = await candidatesOf(trx, organisationId, keys, row.id);
   await insertMatchKeys(
     trx,
     organisationId,
@@ -93,6 +93,42 @@ export async function fileAndLinkDuplicates(
     if (isNew) linked.push({ contactId: other, pairId, score: match.score, fields: match.fields });
   }
   return linked;
+}
+
+/** The most candidates compared with one arrival. */
+const MAX_CANDIDATES = 200;
+
+/**
+ * The stored contacts that share a block small enough to compare with the arrival's keys, and,
+ * when there are any, how many contacts hold each of its keys (up to COUNT_CAP) for the scoring.
+ * Blocks are read only as far as their lookup limit (a few dozen entries at most): that alone
+ * decides which are compared, and gives the exact size of every smaller block. Only an arrival
+ * with candidates, whose scores need them, pays for counting its common values up to COUNT_CAP.
+ */
+export async function candidatesOf(
+  trx: Kysely<Database>,
+  organisationId: string,
+  keys: readonly string[],
+  exceptId: string,
+): Promise<{ candidates: ContactRow[]; counts: Map<string, number> }> {
+  const limits = new Map(keys.map((key) => [key, lookupLimit(key)]));
+  const filed = await filedUnderKeys(
+    trx,
+    organisationId,
+    keys.map((key) => ({ key, limit: limits.get(key) ?? 0 })),
+  );
+  // Exact below the limit; a block at its limit counts as that many, which already rules it out.
+  const known = new Map<string, number>();
+  for (const [key, ids] of filed) known.set(key, ids.length);
+  const ids = new Set<string>();
+  for (const key of lookupKeys(keys, known)) for (const id of filed.get(key) ?? []) ids.add(id);
+  ids.delete(exceptId);
+  const candidates = await liveContactsAmong(trx, organisationId, [...ids].sort().slice(0, MAX_CANDIDATES));
+  if (candidates.length === 0) return { candidates, counts: new Map() };
+  const exact = [...known].filter(([key, n]) => n < (limits.get(key) ?? 0));
+  const uncounted = keys.filter((key) => !exact.some(([k]) => k === key));
+  const counts = new Map([...exact, ...(await matchKeyCounts(trx, organisationId, uncounted))]);
+  return { candidates, counts };
 }
 
 /**

@@ -5,11 +5,12 @@
 import { createHash } from "node:crypto";
 import type { Context } from "../context.js";
 import { readIntake } from "../core/intake/intake.js";
-import type { Contact, ContactCreate } from "../core/model.js";
+import type { Contact, ContactCreate, Organisation } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { findContact, toContact } from "../db/contacts.js";
-import { isUniqueViolation } from "../db/dialect.js";
-import { loadSettings } from "../db/organisations.js";
+import { type Db, isUniqueViolation } from "../db/dialect.js";
+import { type GroupCommit, groupCommit } from "../db/group-commit.js";
+import { toOrganisation } from "../db/organisations.js";
 import { createContact } from "./create-contact.js";
 import { locatePlace } from "./gazetteer.js";
 import type { Caller } from "./record.js";
@@ -38,6 +39,23 @@ export function requestHash(body: unknown): string {
     .digest("hex");
 }
 
+interface SeenKey {
+  request_hash: string;
+  contact_id: string;
+}
+
+/** The contact an earlier request with this Idempotency-Key created, or a conflict if its body differed. */
+async function replayed(ctx: Context, caller: Caller, key: string, hash: string, seen: SeenKey) {
+  if (seen.request_hash !== hash) {
+    return fail<Intake>("conflict", `the Idempotency-Key "${key}" was used for a different request`, {
+      errors: [{ path: "Idempotency-Key", message: "already used with another body" }],
+    });
+  }
+  const row = await findContact(ctx.db.kysely, caller.organisationId, seen.contact_id);
+  if (!row) return fail<Intake>("not_found", `the contact created for "${key}" is gone`);
+  return ok<Intake>({ contact: toContact(row), replayed: true });
+}
+
 async function replay(
   ctx: Context,
   caller: Caller,
@@ -46,19 +64,39 @@ async function replay(
 ): Promise<Result<Intake> | null> {
   const seen = await ctx.db.kysely
     .selectFrom("idempotency_keys")
-    .selectAll()
+    .select(["request_hash", "contact_id"])
     .where("organisation_id", "=", caller.organisationId)
     .where("key", "=", key)
     .executeTakeFirst();
-  if (!seen) return null;
-  if (seen.request_hash !== hash) {
-    return fail("conflict", `the Idempotency-Key "${key}" was used for a different request`, {
-      errors: [{ path: "Idempotency-Key", message: "already used with another body" }],
-    });
-  }
-  const row = await findContact(ctx.db.kysely, caller.organisationId, seen.contact_id);
-  if (!row) return fail("not_found", `the contact created for "${key}" is gone`);
-  return ok({ contact: toContact(row), replayed: true });
+  return seen ? replayed(ctx, caller, key, hash, seen) : null;
+}
+
+/** The caller's organisation and, in the same read, what the Idempotency-Key was used for before. */
+async function organisationAndKey(
+  ctx: Context,
+  caller: Caller,
+  key: string | null,
+): Promise<{ organisation: Organisation; seen: SeenKey | null }> {
+  const seenKey = (column: "request_hash" | "contact_id") =>
+    ctx.db.kysely
+      .selectFrom("idempotency_keys")
+      .select(column)
+      .where("organisation_id", "=", caller.organisationId)
+      .where("key", "=", key ?? "");
+  const row = await ctx.db.kysely
+    .selectFrom("organisations")
+    .selectAll("organisations")
+    .$if(key !== null, (query) =>
+      query.select([seenKey("request_hash").as("seen_hash"), seenKey("contact_id").as("seen_contact")]),
+    )
+    .where("id", "=", caller.organisationId)
+    .executeTakeFirst();
+  if (!row) throw new Error(`organisation ${caller.organisationId} vanished while in use`);
+  const { seen_hash, seen_contact } = row;
+  return {
+    organisation: toOrganisation(row),
+    seen: seen_hash && seen_contact ? { request_hash: seen_hash, contact_id: seen_contact } : null,
+  };
 }
 
 /**
@@ -75,6 +113,27 @@ export async function locateContact(
     Object.assign(contact, { lat: place.lat, lon: place.lon, country: contact.country ?? place.country });
 }
 
+/**
+ * Intakes arriving together share a transaction (src/db/group-commit.ts): one writer at a time on
+ * SQLite, which has one; on PostgreSQL several, as each transaction waits on the network between
+ * its statements, leaving pool connections for the reads before them.
+ */
+const commits = new WeakMap<Db, GroupCommit>();
+const INTAKE_BATCH = 32;
+const POSTGRES_INTAKE_WRITERS = 8;
+
+function intakeCommits(ctx: Context): GroupCommit {
+  let commit = commits.get(ctx.db);
+  if (!commit) {
+    commit = groupCommit(ctx.db, {
+      maxBatch: INTAKE_BATCH,
+      concurrency: ctx.db.dialect === "sqlite" ? 1 : POSTGRES_INTAKE_WRITERS,
+    });
+    commits.set(ctx.db, commit);
+  }
+  return commit;
+}
+
 export async function intakeContact(
   ctx: Context,
   caller: Caller,
@@ -86,12 +145,9 @@ export async function intakeContact(
     return fail("invalid", `invalid ${read.issues.map((i) => i.path).join(", ")}`, { errors: read.issues });
   }
   const hash = requestHash(body);
-  if (idempotencyKey) {
-    const earlier = await replay(ctx, caller, idempotencyKey, hash);
-    if (earlier) return earlier;
-  }
+  const { organisation, seen } = await organisationAndKey(ctx, caller, idempotencyKey);
+  if (idempotencyKey && seen) return replayed(ctx, caller, idempotencyKey, hash, seen);
   const { contact, attribution, message } = read.value;
-  const organisation = await loadSettings(ctx.db.kysely, caller.organisationId);
   const { settings } = organisation;
   await locateContact(contact, async () => settings.defaultCountry);
   try {
@@ -100,6 +156,7 @@ export async function intakeContact(
       message,
       organisation,
       duplicates: { settings: settings.duplicates, foundBy: "intake" },
+      groupCommit: intakeCommits(ctx),
       ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hash } } : {}),
     });
     return created.ok ? ok({ contact: created.value, replayed: false }) : created;

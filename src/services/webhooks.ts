@@ -191,6 +191,28 @@ function outboxRow(ctx: Context, envelope: WebhookEnvelope, webhookId: string, k
 }
 
 /**
+ * The organisation's active webhooks, read once per transaction: intakes stored together share one
+ * (src/db/group-commit.ts), and webhooks change only in transactions of their own, which enqueue
+ * nothing.
+ */
+const webhooksRead = new WeakMap<Kysely<Database>, Map<string, Promise<WebhookRow[]>>>();
+
+function webhooksInTransaction(trx: Kysely<Database>, organisationId: string): Promise<WebhookRow[]> {
+  if (!trx.isTransaction) return activeWebhooks(trx, organisationId);
+  let read = webhooksRead.get(trx);
+  if (!read) {
+    read = new Map();
+    webhooksRead.set(trx, read);
+  }
+  let hooks = read.get(organisationId);
+  if (!hooks) {
+    hooks = activeWebhooks(trx, organisationId);
+    read.set(organisationId, hooks);
+  }
+  return hooks;
+}
+
+/**
  * Writes one outbox row per active webhook of the organisation that subscribes to `event`, in the
  * caller's transaction: if that transaction rolls back, no delivery is ever made.
  */
@@ -201,7 +223,7 @@ export async function enqueueEvent(
   event: WebhookEvent,
   data: EventData,
 ): Promise<void> {
-  const hooks = (await activeWebhooks(trx, organisationId)).filter((row) =>
+  const hooks = (await webhooksInTransaction(trx, organisationId)).filter((row) =>
     subscribes(toWebhook(row).events, event),
   );
   if (hooks.length === 0) return;

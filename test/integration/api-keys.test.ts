@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { expect, it } from "vitest";
 import type { ApiKey, ApiKeyIssued } from "../../src/core/model.js";
-import { resolveApiKey } from "../../src/services/api-keys.js";
+import { KEY_CACHE_MS, resolveApiKey, revokeApiKey } from "../../src/services/api-keys.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { expectProblem, type Sent, send } from "../support/http.js";
 import { seedOrganisation } from "../support/seed.js";
@@ -170,6 +170,41 @@ describeEachDatabase("API keys", (env) => {
       await send(app, org.cookies.admin, { method: "DELETE", url: "/api/v1/api-keys/nope" }),
       404,
     );
+  });
+
+  it("refuses a key revoked in this process at once, though it was resolved a moment before", async () => {
+    const { app, ctx } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    const issued = await issue(org.cookies.admin);
+    const intake = () =>
+      app.inject({
+        method: "POST",
+        url: "/api/v1/intake",
+        headers: { authorization: `Bearer ${issued.key}` },
+        payload: { name: "Before Revocation" },
+      });
+    expect((await intake()).statusCode).toBe(201);
+    const revoked = await send(app, org.cookies.admin, {
+      method: "DELETE",
+      url: `/api/v1/api-keys/${issued.id}`,
+    });
+    expect(revoked.statusCode).toBe(204);
+    expectProblem(await intake(), 401);
+  });
+
+  it("refuses a key revoked by another process within KEY_CACHE_MS", async () => {
+    const { app, ctx, clock, openSecond } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    const issued = await issue(org.cookies.admin);
+    expect(await resolveApiKey(ctx, issued.key, null)).not.toBeNull();
+    const other = await openSecond();
+    const admin = { userId: org.userIds.admin, organisationId: org.id, role: "admin" as const };
+    const revoked = await revokeApiKey(other, { ...admin, workerId: null, ip: null }, issued.id);
+    expect(revoked.ok).toBe(true);
+    // This process trusts the key it read for at most KEY_CACHE_MS, then reads it again.
+    clock.advance(KEY_CACHE_MS);
+    expect(await resolveApiKey(ctx, issued.key, null)).toBeNull();
+    expect(await resolveApiKey(other, issued.key, null)).toBeNull();
   });
 
   it("refuses unknown scopes and blank names, naming the field", async () => {

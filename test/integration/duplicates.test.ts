@@ -1,5 +1,8 @@
 import { expect, it } from "vitest";
+import { lookupKeys, matchKeys } from "../../src/core/dedupe/arrival.js";
 import type { Contact } from "../../src/core/model.js";
+import { matchKeyCounts } from "../../src/db/duplicates.js";
+import { candidatesOf, dedupeRecordOf } from "../../src/services/find-duplicates.js";
 import { describeEachDatabase, type TestEnv } from "../support/databases.js";
 import { expectProblem, send } from "../support/http.js";
 import { assignTo, type SeededOrganisation, seedOrganisation } from "../support/seed.js";
@@ -70,6 +73,52 @@ const mariaAgain = {
 };
 
 describeEachDatabase("duplicates", (env) => {
+  it("finds the same candidates and counts as reading every block whole, with common blocks read only to their limit", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    await reviewOnly(e, org);
+    // Fourteen Maria Rossi: past the limit of a name pair (12) and of a name word (8); three Giulia Bianchi under it.
+    for (let i = 0; i < 14; i++) {
+      await create(e, org, {
+        displayName: "Maria Rossi",
+        phones: [`333 100 00${10 + i}`],
+        placeName: "Roma",
+      });
+    }
+    for (let i = 0; i < 3; i++) {
+      await create(e, org, {
+        displayName: "Giulia Bianchi",
+        phones: [`333 200 00${10 + i}`],
+        placeName: "Roma",
+      });
+    }
+    const arrival = dedupeRecordOf({
+      id: "arrival",
+      organisation_id: org.id,
+      display_name: "Maria Bianchi",
+      phones: JSON.stringify(["+393331000012"]),
+      emails: "[]",
+      place_name: "Roma",
+      country: "IT",
+    });
+    const keys = matchKeys(arrival);
+    const db = e.ctx.db.kysely;
+    const counts = await matchKeyCounts(db, org.id, keys);
+    const filed = await db
+      .selectFrom("contact_match_keys")
+      .select("contact_id")
+      .distinct()
+      .where("organisation_id", "=", org.id)
+      .where("key", "in", lookupKeys(keys, counts))
+      .execute();
+    const found = await candidatesOf(db, org.id, keys, "arrival");
+    expect(found.candidates.map((c) => c.id).sort()).toEqual(filed.map((f) => f.contact_id).sort());
+    expect(found.candidates.length).toBe(4);
+    expect(Object.fromEntries(found.counts)).toEqual(Object.fromEntries(counts));
+    // Past a block's limit, the count read on to COUNT_CAP: the name word, and the city all seventeen share.
+    expect([...found.counts.values()].sort((a, b) => a - b).slice(-2)).toEqual([14, 17]);
+  });
+
   it("merges an arrival into the stored record of the same person at once, above the certainty bar", async () => {
     const e = env();
     const org = await seedOrganisation(e.ctx, e.app, "alpha");

@@ -136,6 +136,78 @@ describeEachDatabase("intake", (env) => {
     expect(new Set(racing.map((r) => r.json().id)).size).toBe(1);
   });
 
+  it("stores every one of many intakes sent at once, each with its timeline, audit entry and match keys", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const key = await intakeKey(e, org);
+    const responses = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        e.app.inject({
+          method: "POST",
+          url: "/api/v1/intake",
+          headers: { authorization: `Bearer ${key}`, "idempotency-key": `burst-${i}` },
+          payload: {
+            name: `Burst Person ${i}`,
+            email: `burst${i}@example.org`,
+            city: "Milan",
+            country: "IT",
+          },
+        }),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual(responses.map(() => 201));
+    const ids = responses.map((r) => r.json<{ id: string }>().id);
+    expect(new Set(ids).size).toBe(24);
+    const db = e.ctx.db.kysely;
+    const count = async (table: "activities" | "contact_match_keys" | "idempotency_keys") =>
+      (await db.selectFrom(table).select("contact_id").where("contact_id", "in", ids).execute()).map(
+        (row) => row.contact_id,
+      );
+    expect(new Set(await count("activities")).size).toBe(24);
+    expect(new Set(await count("contact_match_keys")).size).toBe(24);
+    expect((await count("idempotency_keys")).sort()).toEqual([...ids].sort());
+    const audited = await db
+      .selectFrom("audit_log")
+      .select("entity_id")
+      .where("action", "=", "contact.create")
+      .where("entity_id", "in", ids)
+      .execute();
+    expect(audited).toHaveLength(24);
+  });
+
+  it("checks intakes sent at once against each other, as if they had come one by one", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const key = await intakeKey(e, org);
+    const person = {
+      name: "Maria Rossi",
+      phone: "333 123 4567",
+      email: "maria.rossi@example.org",
+      country: "IT",
+    };
+    const responses = await Promise.all(
+      ["first", "second"].map((id) =>
+        e.app.inject({
+          method: "POST",
+          url: "/api/v1/intake",
+          headers: { authorization: `Bearer ${key}`, "idempotency-key": id },
+          payload: person,
+        }),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual([201, 201]);
+    const rows = await e.ctx.db.kysely
+      .selectFrom("contacts")
+      .select(["id", "merged_into_id"])
+      .where("display_name", "=", "Maria Rossi")
+      .execute();
+    expect(rows).toHaveLength(2);
+    // The later arrival is merged into the earlier at once (the same phone, e-mail and name).
+    const merged = rows.filter((row) => row.merged_into_id !== null);
+    expect(merged).toHaveLength(1);
+    expect(rows.map((row) => row.id)).toContain(merged[0]!.merged_into_id);
+  });
+
   it("answers 400 naming every bad field, and stores nothing", async () => {
     const e = env();
     const org = await seedOrganisation(e.ctx, e.app, "alpha");

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { lookupKeys, matchKeys, NAME_ONLY_REVIEW, scoreArrival, worthReview } from "./arrival.js";
+import {
+  lookupKeys,
+  lookupLimit,
+  matchKeys,
+  NAME_ONLY_REVIEW,
+  scoreArrival,
+  worthReview,
+} from "./arrival.js";
 import { DEFAULT_BLOCKING } from "./blocking.js";
 import { contact } from "./testing.js";
 
@@ -35,6 +42,19 @@ describe("lookupKeys", () => {
       ["nmar ross", 2],
     ]);
     expect(lookupKeys(keys, counts)).toEqual(["p3331234567", "nmar ross"]);
+  });
+});
+
+describe("lookupLimit", () => {
+  it("is the block size at which lookupKeys stops looking a key up, and 0 for counting keys", () => {
+    for (const key of ["p3331234567", "emaria@example.org", "tross", "nmar ross", "croma mar ross"]) {
+      const limit = lookupLimit(key);
+      expect(limit).toBeGreaterThan(0);
+      expect(lookupKeys([key], new Map([[key, limit - 1]]))).toEqual([key]);
+      expect(lookupKeys([key], new Map([[key, limit]]))).toEqual([]);
+    }
+    expect(lookupLimit("fmar ross")).toBe(0);
+    expect(lookupLimit("yroma")).toBe(0);
   });
 });
 

@@ -25,6 +25,23 @@ function keysOf(record: NormalisedRecord): string[] {
 }
 
 /**
+ * The most stored contacts a key's block may hold before the arrival joins it and still be
+ * compared (0 for the counting-only keys, never looked up). A block of `lookupLimit` or more is
+ * too common to tell people apart, so a count needs to go no higher to decide.
+ */
+export function lookupLimit(key: string, blocking: BlockingOptions = DEFAULT_BLOCKING): number {
+  const limit =
+    key[0] === "p" || key[0] === "e"
+      ? blocking.maxContactBlock
+      : key[0] === "t"
+        ? blocking.maxWordBlock
+        : key[0] === "n" || key[0] === "c"
+          ? blocking.maxNameBlock
+          : 0;
+  return Math.max(0, limit);
+}
+
+/**
  * The keys to look stored contacts up by: blocking keys whose block (the stored contacts holding
  * the key, `counts`) is small enough to compare, as the whole-file scan does.
  */
@@ -33,18 +50,8 @@ export function lookupKeys(
   counts: ReadonlyMap<string, number>,
   blocking: BlockingOptions = DEFAULT_BLOCKING,
 ): string[] {
-  return keys.filter((key) => {
-    const limit =
-      key[0] === "p" || key[0] === "e"
-        ? blocking.maxContactBlock
-        : key[0] === "t"
-          ? blocking.maxWordBlock
-          : key[0] === "n" || key[0] === "c"
-            ? blocking.maxNameBlock
-            : 0;
-    // The arrival joins the block: a block already at its limit is too common to tell people apart.
-    return (counts.get(key) ?? 0) + 1 <= limit;
-  });
+  // The arrival joins the block: a block already at its limit is too common to tell people apart.
+  return keys.filter((key) => (counts.get(key) ?? 0) + 1 <= lookupLimit(key, blocking));
 }
 
 export interface ArrivalMatch {

@@ -1,0 +1,119 @@
+/**
+ * Group commit: units of work that arrive while a transaction is running wait for it, then share
+ * the next one, so a burst of small writes (intakes) pays for one BEGIN and one COMMIT, and writes
+ * each shared page once, instead of once a unit. Each unit's promise settles only after the
+ * transaction holding it has committed: resolved means stored.
+ */
+import type { ControlledTransaction, Kysely } from "kysely";
+import type { Db } from "./dialect.js";
+import type { Database } from "./schema.js";
+
+export type Work<T> = (trx: Kysely<Database>) => Promise<T>;
+
+export interface GroupCommit {
+  /**
+   * Runs `work` in a transaction, perhaps beside other units. `work` may run more than once (a
+   * failed batch is rolled back and each unit runs again alone), so it must do nothing outside the
+   * transaction that cannot be repeated.
+   */
+  run<T>(work: Work<T>): Promise<T>;
+}
+
+export interface GroupCommitOptions {
+  /** Most units in one transaction. */
+  maxBatch: number;
+  /** Most transactions open at once: 1 for SQLite's single writer; a few for PostgreSQL. */
+  concurrency: number;
+}
+
+interface Unit {
+  work: Work<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
+  const queue: Unit[] = [];
+  let open = 0;
+  let scheduled = false;
+
+  /**
+   * Starts batches once the requests already readable have had their turn (setImmediate runs after
+   * the event loop's I/O callbacks): on SQLite a transaction runs from start to commit without
+   * yielding to I/O, so the units that arrive together are those queued in one turn of the loop.
+   */
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      pump();
+    });
+  }
+
+  function pump(): void {
+    while (open < options.concurrency && queue.length > 0) {
+      const batch = queue.splice(0, options.maxBatch);
+      open += 1;
+      void runBatch(batch).finally(() => {
+        open -= 1;
+        schedule();
+      });
+    }
+  }
+
+  async function runAlone(unit: Unit): Promise<void> {
+    try {
+      unit.resolve(await db.kysely.transaction().execute(unit.work));
+    } catch (error) {
+      unit.reject(error);
+    }
+  }
+
+  async function runBatch(batch: Unit[]): Promise<void> {
+    if (batch.length === 1) return runAlone(batch[0]!);
+    let trx: ControlledTransaction<Database>;
+    try {
+      trx = await db.kysely.startTransaction().execute();
+    } catch (error) {
+      for (const unit of batch) unit.reject(error);
+      return;
+    }
+    const results: unknown[] = [];
+    try {
+      for (const unit of batch) results.push(await unit.work(trx));
+    } catch {
+      // One unit failed, and the transaction with it (PostgreSQL refuses anything after an error):
+      // nothing of the batch is stored. Each unit runs again alone, so only the failing one fails,
+      // with its own error. A rollback that fails leaves no transaction either (the connection is
+      // released, broken): running the units alone reports what is wrong.
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
+      for (const unit of batch) await runAlone(unit);
+      return;
+    }
+    try {
+      await trx.commit().execute();
+    } catch (error) {
+      // Whether a failed COMMIT stored anything is unknown: never run the units again, fail them all.
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
+      for (const unit of batch) unit.reject(error);
+      return;
+    }
+    for (const [i, unit] of batch.entries()) unit.resolve(results[i]);
+  }
+
+  return {
+    run<T>(work: Work<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        schedule();
+      });
+    },
+  };
+}
