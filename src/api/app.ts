@@ -25,6 +25,7 @@ import { duplicateRoutes } from "./routes/duplicates.js";
 import { importRoutes } from "./routes/imports.js";
 import { intakeRoutes } from "./routes/intake.js";
 import { notificationRoutes } from "./routes/notifications.js";
+import { reportInsightRoutes } from "./routes/report-insights.js";
 import { reportRoutes } from "./routes/reports.js";
 import { sessionRoutes } from "./routes/session.js";
 import { webhookRoutes } from "./routes/webhooks.js";
@@ -157,6 +158,7 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   notificationRoutes(app, ctx);
   appointmentRoutes(app, ctx);
   reportRoutes(app, ctx);
+  reportInsightRoutes(app, ctx);
   importRoutes(app, ctx);
   await app.ready();
   return app;

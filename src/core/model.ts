@@ -155,6 +155,7 @@ export const WorkerSchema = z.object({
   status: z.enum(WORKER_STATUSES),
   awayUntil: isoTime.nullable(),
   timeZone: z.string(),
+  team: z.string().nullable().describe("the team the worker belongs to (reports filter by it); null: none"),
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -175,6 +176,7 @@ const workerFields = {
   status: z.enum(WORKER_STATUSES),
   awayUntil: z.iso.datetime({ offset: true }).nullable(),
   timeZone,
+  team: text(100).nullable(),
 };
 
 export const WorkerCreateSchema = z
@@ -188,6 +190,7 @@ export const WorkerCreateSchema = z
     status: workerFields.status.default("active"),
     awayUntil: workerFields.awayUntil.optional(),
     timeZone: workerFields.timeZone.default("UTC"),
+    team: workerFields.team.optional(),
   })
   .strict();
 export type WorkerCreate = z.infer<typeof WorkerCreateSchema>;
@@ -327,6 +330,27 @@ export type DuplicateSettings = z.infer<typeof DuplicateSettingsSchema>;
 
 export const DEFAULT_DUPLICATES: DuplicateSettings = { reviewAbove: DEFAULT_THRESHOLD, autoMergeAbove: 0.99 };
 
+/** When dispatchers are alerted that a place's demand outruns its workers. */
+export const AlertSettingsSchema = z.object({
+  contactsPerWorker: z
+    .number()
+    .positive()
+    .max(100000)
+    .nullable()
+    .describe(
+      "alert the dispatchers when a place's new contacts per available worker go above this; null: no alerts",
+    ),
+  windowDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .describe("the new contacts counted: those of this many days up to now"),
+});
+export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
+
+export const DEFAULT_ALERTS: AlertSettings = { contactsPerWorker: null, windowDays: 30 };
+
 export const OrganisationSettingsSchema = z.object({
   defaultCountry: countryCode.nullable().default(null),
   timeZone: timeZone.default("UTC"),
@@ -341,6 +365,9 @@ export const OrganisationSettingsSchema = z.object({
   ),
   duplicates: DuplicateSettingsSchema.default(DEFAULT_DUPLICATES).describe(
     "when an arriving contact is linked to a likely duplicate, and when it is merged at once",
+  ),
+  alerts: AlertSettingsSchema.default(DEFAULT_ALERTS).describe(
+    "the contacts per available worker above which dispatchers are alerted, per place",
   ),
 });
 export type OrganisationSettings = z.infer<typeof OrganisationSettingsSchema>;
@@ -379,6 +406,7 @@ export const OrganisationPatchSchema = z
         accountability: AccountabilitySettingsSchema,
         appointments: AppointmentSettingsSchema,
         duplicates: DuplicateSettingsSchema,
+        alerts: AlertSettingsSchema,
       })
       .partial()
       .strict(),

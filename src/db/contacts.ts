@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { ContactScope } from "../core/access/roles.js";
 import type { Status } from "../core/lifecycle/states.js";
 import type { Contact } from "../core/model.js";
+import { h3CellsOf } from "../core/reports/hexagons.js";
 import { type DialectName, escapeLike, forUpdate, like } from "./dialect.js";
 import type { ContactRow, ContactUpdate, Database, NewContactRow } from "./schema.js";
 
@@ -84,8 +85,29 @@ export async function lockContact(
   return forUpdate(dialect, query).executeTakeFirst();
 }
 
+/** Every write of a contact keeps its H3 cells (the hexagonal map) in step with its coordinates. */
 export async function insertContact(trx: Kysely<Database>, row: NewContactRow): Promise<void> {
-  await trx.insertInto("contacts").values(row).execute();
+  await trx
+    .insertInto("contacts")
+    .values({ ...row, ...h3CellsOf(row.lat, row.lon) })
+    .execute();
+}
+
+/** The cells for a change that moves the contact; none when the change leaves its coordinates alone. */
+async function cellsFor(trx: Kysely<Database>, organisationId: string, id: string, changes: ContactUpdate) {
+  if (!("lat" in changes) && !("lon" in changes)) return {};
+  let { lat, lon } = changes;
+  if (lat === undefined || lon === undefined) {
+    const stored = await trx
+      .selectFrom("contacts")
+      .select(["lat", "lon"])
+      .where("organisation_id", "=", organisationId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+    lat = lat === undefined ? stored?.lat : lat;
+    lon = lon === undefined ? stored?.lon : lon;
+  }
+  return h3CellsOf(lat, lon);
 }
 
 export async function updateContact(
@@ -96,7 +118,7 @@ export async function updateContact(
 ): Promise<void> {
   await trx
     .updateTable("contacts")
-    .set(changes)
+    .set({ ...changes, ...(await cellsFor(trx, organisationId, id, changes)) })
     .where("organisation_id", "=", organisationId)
     .where("id", "=", id)
     .execute();

@@ -7,6 +7,7 @@ import {
   CompiledQuery,
   type Driver,
   Kysely,
+  type SqliteDatabase as KyselySqliteDatabase,
   PostgresDialect,
   type RawBuilder,
   type SelectQueryBuilder,
@@ -95,8 +96,35 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
   file.pragma("foreign_keys = ON");
   // Short: a busy wait blocks the whole process; transactions retry asynchronously instead (above).
   file.pragma("busy_timeout = 20");
-  const kysely = new Kysely<Database>({ dialect: new SqliteImmediateDialect({ database: file }) });
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteImmediateDialect({ database: withStatementCache(file) }),
+  });
   return { kysely, dialect: "sqlite", label: url, close: () => kysely.destroy() };
+}
+
+/** Prepared statements kept per SQLite file, most recently used last. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The file, with its statements prepared once and reused (Kysely prepares every query anew, and
+ * parsing and planning cost more than running most of ours). Safe: the single connection runs one
+ * statement at a time, and SQLite prepares a statement again by itself when the schema changes.
+ */
+function withStatementCache(file: SqliteDatabase.Database): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => file.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (statement) statements.delete(text);
+      else {
+        statement = file.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 /** Column type for a double-precision number. */
@@ -153,6 +181,111 @@ export function groupMedians(
     ) o where i in ((cnt + 1) / 2, (cnt + 2) / 2)`;
   return sql`${middle(sql`k, c`, sql`partition by k, c`, 0)} group by k, c
     union all ${middle(sql`null as k, null as c`, sql``, 1)}`;
+}
+
+/**
+ * Text compared byte by byte, for sorting and grouping where no reader sees the order: PostgreSQL's
+ * collation-aware comparison costs far more (SQLite compares bytes already).
+ */
+export function bytewise(dialect: DialectName, value: RawBuilder<unknown>): RawBuilder<string | null> {
+  return dialect === "postgres" ? sql<string | null>`(${value}) collate "C"` : sql<string | null>`${value}`;
+}
+
+/** Epoch milliseconds of a UTC ISO text timestamp, in SQL (whole milliseconds, as millisecondsBetween). */
+export function epochMilliseconds(dialect: DialectName, value: RawBuilder<unknown>): RawBuilder<number> {
+  return dialect === "postgres"
+    ? sql<number>`(extract(epoch from ${value}::timestamptz) * 1000)::bigint`
+    : sql<number>`cast(round(unixepoch(${value}, 'subsec') * 1000) as integer)`;
+}
+
+/** Column type of an id the database numbers itself, in the order rows arrive (it is the primary key). */
+export function serialIdType(dialect: DialectName): "bigserial" | "integer" {
+  // SQLite: an integer primary key is the rowid, numbered by the database.
+  return dialect === "postgres" ? "bigserial" : "integer";
+}
+
+/**
+ * Triggers that note in report_changes (organisation_id, contact_id) every contact whose report figures a
+ * write to `table` may change: on insert, on delete, and on an update of one of `columns`; `when` (SQL over
+ * the row alias given) narrows which rows count. Triggers see every write, whichever code path made it.
+ * PostgreSQL: one plpgsql function and three triggers; SQLite: three triggers.
+ */
+export async function addChangeTrigger(
+  // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists.
+  db: Kysely<any>,
+  dialect: DialectName,
+  trigger: {
+    name: string;
+    table: string;
+    columns: readonly string[];
+    contactId: string;
+    when?: (row: "old" | "new") => string;
+  },
+): Promise<void> {
+  const { name, table, columns, contactId } = trigger;
+  const when = (row: "old" | "new") => (trigger.when ? `(${trigger.when(row)})` : "true");
+  const note = (row: "old" | "new") =>
+    `insert into report_changes (organisation_id, contact_id) values (${row}.organisation_id, ${row}.${contactId});`;
+  // An update notes the old contact, and the new one unless it is the same.
+  const sameContact = `old.organisation_id = new.organisation_id and old.${contactId} = new.${contactId}`;
+  if (dialect === "postgres") {
+    await sql
+      .raw(
+        `create function ${name}() returns trigger language plpgsql as $$
+        begin
+          if tg_op in ('UPDATE', 'DELETE') and ${when("old")} then ${note("old")} end if;
+          if tg_op = 'INSERT' and ${when("new")} then ${note("new")} end if;
+          if tg_op = 'UPDATE' and ${when("new")} and not (${when("old")} and ${sameContact}) then ${note("new")} end if;
+          return null;
+        end $$`,
+      )
+      .execute(db);
+    for (const [event, on] of [
+      ["insert", "insert"],
+      ["update", `update of ${columns.join(", ")}`],
+      ["delete", "delete"],
+    ]) {
+      await sql
+        .raw(
+          `create trigger ${name}_${event} after ${on} on ${table} for each row execute function ${name}()`,
+        )
+        .execute(db);
+    }
+    return;
+  }
+  const values = (row: "old" | "new") => `select ${row}.organisation_id, ${row}.${contactId}`;
+  const into = "insert into report_changes (organisation_id, contact_id)";
+  await sql
+    .raw(
+      `create trigger ${name}_insert after insert on ${table} when ${when("new")} begin ${note("new")} end`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `create trigger ${name}_update after update of ${columns.join(", ")} on ${table} begin
+        ${into} ${values("old")} where ${when("old")};
+        ${into} ${values("new")} where ${when("new")} and not (${when("old")} and ${sameContact});
+      end`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `create trigger ${name}_delete after delete on ${table} when ${when("old")} begin ${note("old")} end`,
+    )
+    .execute(db);
+}
+
+/**
+ * Waits until every transaction that has written to `table` so far has ended, so that every row it
+ * numbered up to now is committed (or gone). PostgreSQL: a SHARE lock waits for the writers, and is let go
+ * when the (short) transaction it runs in ends; SQLite has one writer, and a transaction already waited.
+ */
+export async function awaitWriters(
+  trx: Kysely<Database>,
+  dialect: DialectName,
+  table: string,
+): Promise<void> {
+  if (dialect === "postgres") await sql`lock table ${sql.table(table)} in share mode`.execute(trx);
 }
 
 /**
@@ -281,4 +414,48 @@ export function like(
 /** Makes user text match literally inside a LIKE pattern. */
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Per group of `source` (a subquery with columns `k`, `c`, a stage `s` and a non-null number `v`), and per
+ * stage over all groups (the rows with `total` 1): how many values, their median and 90th percentile,
+ * interpolated between the two nearest values as PostgreSQL's percentile_cont does (position
+ * p·(n − 1)), so both databases agree exactly. PostgreSQL: percentile_cont over grouping sets; SQLite:
+ * each group's values numbered in order (a window), once per group and once per stage.
+ */
+export function groupPercentiles(
+  dialect: DialectName,
+  source: RawBuilder<unknown>,
+): RawBuilder<{
+  k: string | null;
+  c: string | null;
+  s: string;
+  total: number;
+  n: number;
+  median: number;
+  p90: number;
+}> {
+  if (dialect === "postgres") {
+    return sql`select k, c, s, case when grouping(k, c) = 0 then 0 else 1 end as total, count(*) as n,
+      percentile_cont(0.5) within group (order by v::double precision) as median,
+      percentile_cont(0.9) within group (order by v::double precision) as p90
+      from (${source}) src group by grouping sets ((k, c, s), (s))`;
+  }
+  const at = (p: string) => {
+    const lo = `cast(${p} * (cnt - 1) as integer)`;
+    const first = `max(case when i = ${lo} + 1 then v end)`;
+    const second = `coalesce(max(case when i = ${lo} + 2 then v end), ${first})`;
+    return sql.raw(
+      `${first} + (${second} - ${first}) * (${p} * (max(cnt) - 1) - cast(${p} * (max(cnt) - 1) as integer))`,
+    );
+  };
+  const ranked = (keys: RawBuilder<unknown>, partition: RawBuilder<unknown>, total: number) =>
+    sql`select ${keys}, s, ${sql.lit(total)} as total, max(cnt) as n, ${at("0.5")} as median, ${at("0.9")} as p90
+    from (
+      select k, c, s, cast(v as real) as v, row_number() over (${partition} order by v) as i,
+        count(*) over (${partition}) as cnt
+      from (${source}) src
+    ) o`;
+  return sql`${ranked(sql`k, c`, sql`partition by k, c, s`, 0)} group by k, c, s
+    union all ${ranked(sql`null as k, null as c`, sql`partition by s`, 1)} group by s`;
 }

@@ -9,6 +9,8 @@ import * as m0005 from "./migrations/0005-accountability.js";
 import * as m0006 from "./migrations/0006-appointments.js";
 import * as m0007 from "./migrations/0007-duplicates.js";
 import * as m0008 from "./migrations/0008-reports.js";
+import * as m0009 from "./migrations/0009-stages-teams-alerts.js";
+import * as m0010 from "./migrations/0010-report-rollups.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -22,6 +24,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0006-appointments": m0006,
   "0007-duplicates": m0007,
   "0008-reports": m0008,
+  "0009-stages-teams-alerts": m0009,
+  "0010-report-rollups": m0010,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

@@ -25,10 +25,12 @@ export interface ReportFilter {
   place?: string | undefined;
   campaign?: string | undefined;
   source?: string | undefined;
+  /** A team: contacts held by (offered or assigned to) its workers; workers of it. */
+  team?: string | undefined;
 }
 
 /** Where a query finds the columns a report groups and filters by. */
-interface Columns {
+export interface Columns {
   country: string;
   region: string;
   city: string;
@@ -37,7 +39,7 @@ interface Columns {
   createdAt: string;
 }
 
-const CONTACT_COLUMNS: Columns = {
+export const CONTACT_COLUMNS: Columns = {
   country: "contacts.country",
   region: "contacts.region",
   city: "contacts.place_name",
@@ -59,7 +61,7 @@ function column(name: string): RawBuilder<string | null> {
 }
 
 /** The value a row is grouped under: the place, source or campaign, or the week or month it arrived. */
-function keyOf(dialect: DialectName, by: Dimension, c: Columns): RawBuilder<string | null> {
+export function keyOf(dialect: DialectName, by: Dimension, c: Columns): RawBuilder<string | null> {
   switch (by) {
     case "country":
       return column(c.country);
@@ -82,11 +84,11 @@ function keyOf(dialect: DialectName, by: Dimension, c: Columns): RawBuilder<stri
  * for other dimensions the key itself (grouping by it twice changes nothing, and PostgreSQL refuses a
  * constant in GROUP BY).
  */
-function qualifierOf(dialect: DialectName, by: Dimension, c: Columns): RawBuilder<string | null> {
+export function qualifierOf(dialect: DialectName, by: Dimension, c: Columns): RawBuilder<string | null> {
   return by === "region" || by === "city" ? column(c.country) : keyOf(dialect, by, c);
 }
 
-function conditions(filter: ReportFilter, c: Columns): Array<RawBuilder<SqlBool>> {
+export function conditions(filter: ReportFilter, c: Columns): Array<RawBuilder<SqlBool>> {
   const out: Array<RawBuilder<SqlBool>> = [];
   const eq = (name: string, value: string | undefined) => {
     if (value !== undefined) out.push(sql<SqlBool>`${sql.ref(name)} = ${value}`);
@@ -97,7 +99,13 @@ function conditions(filter: ReportFilter, c: Columns): Array<RawBuilder<SqlBool>
   eq(c.city, filter.place);
   eq(c.campaign, filter.campaign);
   eq(c.source, filter.source);
+  if (filter.team !== undefined) out.push(heldByTeam(filter.team));
   return out;
+}
+
+// --- team filter: contacts held by (offered or assigned to) the team's workers -------------------------
+function heldByTeam(team: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${sql.ref("contacts.assigned_worker_id")} in (select w.id from workers w where w.team = ${team})`;
 }
 
 function contactsOf({ db, organisationId }: ReportScope, filter: ReportFilter) {
@@ -187,7 +195,7 @@ export async function shortageCounts(scope: ReportScope, by: Dimension, filter: 
 export async function availableWorkers(
   { db, organisationId }: ReportScope,
   by: "country" | "city",
-  filter: Pick<ReportFilter, "country" | "place">,
+  filter: Pick<ReportFilter, "country" | "place" | "team">,
   now: string,
 ) {
   let inner = db
@@ -217,6 +225,7 @@ export async function availableWorkers(
     );
   if (filter.country !== undefined) inner = inner.where("workers.country", "=", filter.country);
   if (filter.place !== undefined) inner = inner.where("workers.place_name", "=", filter.place);
+  if (filter.team !== undefined) inner = inner.where("workers.team", "=", filter.team);
   const key = by === "country" ? sql<string | null>`w.country` : sql<string | null>`w.place_name`;
   const rows = await db
     .selectFrom(inner.as("w"))

@@ -1,5 +1,5 @@
 /** The database as Kysely sees it: one interface per table, the single source of row types. */
-import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
 /** Timestamps are UTC ISO-8601 text; lists and objects are JSON text; flags are 0/1 integers. */
 type Iso = string;
@@ -182,6 +182,25 @@ export interface ContactsTable {
   time_zone: string | null;
   /** The contact a merge folded this one into (it is then closed as a duplicate). */
   merged_into_id: string | null;
+}
+
+/**
+ * Columns added by migration 0009, kept apart from the tables' own interfaces so that code building a
+ * whole row (services, the demo, benchmarks) need not name them: they are optional on insert.
+ */
+type Optional<T> = ColumnType<T, T | undefined, T | undefined>;
+
+/** The team a worker belongs to, for reports by team; null: none. */
+export interface WorkerTeamColumn {
+  team: Optional<string | null>;
+}
+
+/** The H3 cells of a contact's lat/lon at resolutions 4–7 (src/core/reports/hexagons.ts); null without a location. */
+export interface ContactCellColumns {
+  h3_r4: Optional<string | null>;
+  h3_r5: Optional<string | null>;
+  h3_r6: Optional<string | null>;
+  h3_r7: Optional<string | null>;
 }
 
 export interface ScriptsTable {
@@ -432,12 +451,106 @@ export interface DispatchRunsTable {
   applied_at: Iso | null;
 }
 
+/** Every status a contact entered, with the worker holding it from then on: time spent in each stage. */
+export interface ContactStageChangesTable {
+  id: string;
+  organisation_id: string;
+  contact_id: string;
+  status: string;
+  worker_id: string | null;
+  entered_at: Iso;
+}
+
+/** A place whose contacts per available worker crossed the organisation's threshold; open until it drops back. */
+export interface DemandAlertsTable {
+  id: string;
+  organisation_id: string;
+  country: string | null;
+  place_name: string | null;
+  /** country|place: at most one open alert per key. */
+  place_key: string;
+  contacts: number;
+  workers: number;
+  /** Null: contacts and no available worker at all. */
+  ratio: number | null;
+  threshold: number;
+  raised_at: Iso;
+  cleared_at: Iso | null;
+}
+
+/** One contact as the reports count it (migration 0010), kept by the sweeper from report_changes. */
+export interface ReportFactsTable {
+  contact_id: string;
+  organisation_id: string;
+  created_at: Iso;
+  created_ms: number;
+  /** The ISO week (`2026-W09`) and month (`2026-03`) the contact arrived in. */
+  week: string;
+  month: string;
+  country: string | null;
+  region: string | null;
+  place_name: string | null;
+  source: string | null;
+  campaign: string | null;
+  unassignable: number;
+  /** The reason given, for an unassignable contact only. */
+  reason: string | null;
+  /** 1 while the contact waits for a worker (new, qualifying, ready). */
+  waiting: number;
+  accepted: number;
+  met: number;
+  offers_answered: number;
+  offers_accepted: number;
+  to_assignment_ms: number | null;
+  to_first_contact_ms: number | null;
+}
+
+/** Report facts summed per week or month of arrival and per place, source, campaign and reason. */
+export interface ReportRollupsTable {
+  organisation_id: string;
+  /** week or month */
+  grain: string;
+  period: string;
+  /** The key (period, country, region, place, source, campaign, reason) as JSON text. */
+  cell: string;
+  country: string | null;
+  region: string | null;
+  place_name: string | null;
+  source: string | null;
+  campaign: string | null;
+  reason: string | null;
+  contacts: number;
+  unassignable: number;
+  waiting: number;
+  accepted: number;
+  met: number;
+  offers_answered: number;
+  offers_accepted: number;
+  /** How many have an assignment time, and a first-attempt time after acceptance. */
+  assigned: number;
+  first_contacted: number;
+}
+
+/** Contacts whose report facts may be out of date: noted by triggers, worked off by the sweeper. */
+export interface ReportChangesTable {
+  id: Generated<number>;
+  organisation_id: string;
+  contact_id: string;
+}
+
+/** An organisation whose report facts are built; the row a refresh locks. */
+export interface ReportRefreshesTable {
+  organisation_id: string;
+  built_at: Iso | null;
+  refreshed_at: Iso | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
   sessions: SessionsTable;
-  workers: WorkersTable;
-  contacts: ContactsTable;
+  workers: WorkersTable & WorkerTeamColumn;
+  contacts: ContactsTable & ContactCellColumns;
   activities: ActivitiesTable;
   audit_log: AuditLogTable;
   declines: DeclinesTable;
@@ -461,12 +574,18 @@ export interface Database {
   appointments: AppointmentsTable;
   slot_holds: SlotHoldsTable;
   supply_shortages: SupplyShortagesTable;
+  contact_stage_changes: ContactStageChangesTable;
+  demand_alerts: DemandAlertsTable;
+  report_facts: ReportFactsTable;
+  report_rollups: ReportRollupsTable;
+  report_changes: ReportChangesTable;
+  report_refreshes: ReportRefreshesTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
-export type WorkerRow = Selectable<WorkersTable>;
+export type WorkerRow = Selectable<WorkersTable & WorkerTeamColumn>;
 export type ContactRow = Selectable<ContactsTable>;
 export type NewContactRow = Insertable<ContactsTable>;
 export type ContactUpdate = Updateable<ContactsTable>;

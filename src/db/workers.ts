@@ -25,6 +25,7 @@ export function toWorker(row: WorkerRow & { load: number | null }): Worker {
     status: row.status as Worker["status"],
     awayUntil: row.away_until,
     timeZone: row.time_zone,
+    team: row.team ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -63,6 +64,7 @@ export interface WorkerFilter {
   status?: string | undefined;
   language?: string | undefined;
   q?: string | undefined;
+  team?: string | undefined;
 }
 
 export async function listWorkers(
@@ -73,6 +75,7 @@ export async function listWorkers(
 ) {
   let query = withLoad(db, organisationId);
   if (filter.status) query = query.where("workers.status", "=", filter.status);
+  if (filter.team) query = query.where("workers.team", "=", filter.team);
   if (filter.language) query = query.where(like("workers.languages", `%"${escapeLike(filter.language)}"%`));
   if (filter.q)
     query = query.where(like("workers.name", `%${escapeLike(filter.q.toLowerCase())}%`, { lower: true }));

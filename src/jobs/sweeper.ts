@@ -4,16 +4,19 @@
  * retention rule that anonymises long-closed contacts; setters' reminders of their callbacks; and
  * the batch dispatch of every organisation that dispatches in batches, every N minutes. Safe to run in several processes at
  * once: a run is claimed atomically when applied, every offer is checked under the worker's row
- * lock, and erasing a contact twice changes nothing.
+ * lock, and erasing a contact twice changes nothing; the report rollups are kept up to date with the
+ * contacts changed since the last sweep, one refresh of an organisation at a time.
  */
 import type { Context } from "../context.js";
 import { toOrganisation } from "../db/organisations.js";
 import { dispatcherSystem } from "../services/auto-dispatch.js";
 import { remindAppointments } from "../services/calendar.js";
 import { remindCallbacks } from "../services/callbacks.js";
+import { checkDemandAlerts } from "../services/demand-alerts.js";
 import { applyRun, previewRun } from "../services/dispatch-run.js";
 import { type EscalationReport, escalateDue } from "../services/escalate-deadlines.js";
 import { applyRetention } from "../services/personal-data.js";
+import { type RollupSweep, refreshAllReports } from "../services/refresh-reports.js";
 import { refreshTrust } from "../services/refresh-trust.js";
 import { sendDigests } from "../services/send-digests.js";
 
@@ -30,6 +33,8 @@ export interface SweepReport {
   appointmentReminders: number;
   /** Setters reminded of a callback coming due. */
   callbacks: number;
+  /** The report rollups: organisations built for the first time, changed contacts counted. */
+  reportRollups: RollupSweep;
 }
 
 const DAY = 24 * 3_600_000;
@@ -44,6 +49,7 @@ export async function sweep(ctx: Context): Promise<SweepReport> {
     digests: 0,
     appointmentReminders: 0,
     callbacks: 0,
+    reportRollups: { built: 0, applied: 0 },
   };
   // Deadlines first: a lapsed offer returns its contact in time for this sweep's batch.
   for (let round = 0; round < 50; round++) {
@@ -99,9 +105,24 @@ export async function sweep(ctx: Context): Promise<SweepReport> {
   report.callbacks = await remindCallbacks(ctx);
   // Holds last minutes; the expired ones are only rows in the way.
   await ctx.db.kysely.deleteFrom("slot_holds").where("expires_at", "<=", now.toISOString()).execute();
+  // Demand alerts before the digests, so an alert chosen for the digest can go in this sweep's.
+  await checkDemandAlerts(ctx);
   report.digests = await sendDigests(ctx);
+  // Last: it counts this sweep's own changes (offers lapsed, contacts taken back or erased) too.
+  report.reportRollups = await refreshReportRollups(ctx);
   return report;
 }
+
+/**
+ * Brings every organisation's report rollups up to date with the contacts changed since the last sweep
+ * (the first sweep after migration 0010 builds them): within a time budget, so a large import is counted
+ * over a few sweeps, its reports reading the contacts meanwhile.
+ */
+export function refreshReportRollups(ctx: Context): Promise<RollupSweep> {
+  return refreshAllReports(ctx, ROLLUP_BUDGET_MS);
+}
+
+const ROLLUP_BUDGET_MS = 20_000;
 
 /** Runs the sweeper every `everyMs` until stopped; one sweep at a time. */
 export function startSweeper(ctx: Context, everyMs = 60_000): () => void {

@@ -11,6 +11,7 @@ import { recordDecline } from "../db/dispatch.js";
 import { withdrawNotifications } from "../db/notifications.js";
 import { loadSettings } from "../db/organisations.js";
 import type { Database } from "../db/schema.js";
+import { recordStageChange } from "../db/stage-changes.js";
 import { syncDeadlines } from "./deadlines.js";
 import { lockVisibleContact } from "./load-contact.js";
 import { dispatcherUserIds, notify, workerUserId } from "./notify.js";
@@ -161,6 +162,17 @@ export async function applyStatusChange(
     ...(workerChanged ? NO_FACT_COLUMNS : {}),
     ...(before.status === "offered" && change.status === "active" ? { accepted_at: now } : {}),
   });
+  if (change.status !== before.status || workerChanged) {
+    // Time in each stage is measured from these rows (the reports' "stages").
+    await recordStageChange(trx, {
+      id: ctx.newId(),
+      organisation_id: caller.organisationId,
+      contact_id: before.id,
+      status: after.status,
+      worker_id: after.assignedWorkerId,
+      entered_at: now,
+    });
+  }
   await syncDeadlines(trx, ctx, organisation, before.id);
   await notifyStatusChange(trx, ctx, caller, {
     organisation,

@@ -7,8 +7,11 @@ import type { Context } from "../context.js";
 import type { Role } from "../core/access/roles.js";
 import { firstLookAt, wantedDeadlines } from "../core/accountability/deadlines.js";
 import type { Organisation } from "../core/model.js";
+import { h3CellsOf } from "../core/reports/hexagons.js";
+import { stageEntriesOf } from "../core/reports/stage-history.js";
 import { findOrganisationBySlug } from "../db/organisations.js";
-import type { ActivitiesTable, ContactsTable, Database } from "../db/schema.js";
+import type { ActivitiesTable, ContactStageChangesTable, ContactsTable, Database } from "../db/schema.js";
+import { insertStageChanges } from "../db/stage-changes.js";
 import { demoCities } from "./demo/cities.js";
 import { type City, type DemoData, type DemoUsers, generateDemo } from "./demo/generate.js";
 import { COUNTRIES } from "./demo/places.js";
@@ -82,8 +85,13 @@ async function loadOrganisation(
   data.activities.push(...repeats.activities);
   await ctx.db.kysely.transaction().execute(async (trx) => {
     await insertAll(trx, "workers", data.workers);
-    await insertAll(trx, "contacts", data.contacts);
+    await insertAll(
+      trx,
+      "contacts",
+      data.contacts.map((c) => ({ ...c, ...h3CellsOf(c.lat, c.lon) })),
+    );
     await insertAll(trx, "activities", data.activities);
+    await insertStageChanges(trx, demoStageChanges(data.contacts, data.activities, shared.newId));
     await insertAll(
       trx,
       "deadlines",
@@ -274,6 +282,28 @@ async function insertAll<T extends "workers" | "contacts" | "activities" | "dead
       .values(rows.slice(i, i + BATCH))
       .execute();
   }
+}
+
+/** The demo's stage history, from its timeline, as the stored contacts got theirs (migration 0009). */
+function demoStageChanges(
+  contacts: readonly ContactsTable[],
+  activities: readonly ActivitiesTable[],
+  newId: (at: number) => string,
+): ContactStageChangesTable[] {
+  const byContact = new Map<string, ActivitiesTable[]>();
+  for (const a of activities) {
+    if (a.kind === "status") byContact.set(a.contact_id, [...(byContact.get(a.contact_id) ?? []), a]);
+  }
+  return contacts.flatMap((c) =>
+    stageEntriesOf(c, byContact.get(c.id) ?? []).map((e) => ({
+      id: newId(Date.parse(e.enteredAt)),
+      organisation_id: e.organisationId,
+      contact_id: e.contactId,
+      status: e.status,
+      worker_id: e.workerId,
+      entered_at: e.enteredAt,
+    })),
+  );
 }
 
 function counts(data: DemoData) {

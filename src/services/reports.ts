@@ -28,6 +28,7 @@ import {
   totalOf,
 } from "../core/reports/measures.js";
 import { fail, ok, type Result } from "../core/result.js";
+import { rolledCounts, rolledMedians, rolledReasons, rolledWaiting } from "../db/report-rollups.js";
 import {
   availableWorkers,
   contactCounts,
@@ -44,6 +45,7 @@ import {
 } from "../db/reports.js";
 import { locatePlace } from "./gazetteer.js";
 import type { Caller } from "./record.js";
+import { rollupsReady } from "./refresh-reports.js";
 
 export const REPORTS = ["demand", "supply", "flow", "backlog"] as const;
 export type ReportName = (typeof REPORTS)[number];
@@ -63,7 +65,10 @@ function keyed<F>(row: { k: string | null; c: string | null }, figures: F): Keye
   return { key: row.k, country: row.c, figures };
 }
 
-function median(m: Medians | undefined): Median {
+/** A median with how many values it is over (the largest is the backlog's only). */
+type MedianOf = Pick<Medians, "k" | "c" | "n" | "median">;
+
+function median(m: MedianOf | undefined): Median {
   return m ? { n: m.n, hours: m.median } : { n: 0, hours: null };
 }
 
@@ -135,6 +140,62 @@ function scopeOf(ctx: Context, caller: Caller): ReportScope {
   return { db: ctx.db.kysely, dialect: ctx.db.dialect, organisationId: caller.organisationId };
 }
 
+/** Where a report's grouped figures come from: every function answers the same rows either way. */
+interface FigureSource {
+  counts(
+    by: Dimension,
+    filter: ReportFilter,
+  ): Promise<Array<Awaited<ReturnType<typeof contactCounts>>[number]>>;
+  reasons(by: Dimension, filter: ReportFilter): ReturnType<typeof unassignableReasons>;
+  offers(by: Dimension, filter: ReportFilter): ReturnType<typeof offerAnswers>;
+  toAssignment(
+    by: Dimension,
+    filter: ReportFilter,
+  ): Promise<{ groups: MedianOf[]; total: MedianOf | undefined }>;
+  toFirstContact(
+    by: Dimension,
+    filter: ReportFilter,
+  ): Promise<{ groups: MedianOf[]; total: MedianOf | undefined }>;
+  waiting(by: Dimension, filter: ReportFilter, now: string): ReturnType<typeof waitingHours>;
+}
+
+/** The contacts themselves, read and grouped on every request. */
+function liveFigures(scope: ReportScope): FigureSource {
+  return {
+    counts: (by, filter) => contactCounts(scope, by, filter),
+    reasons: (by, filter) => unassignableReasons(scope, by, filter),
+    offers: (by, filter) => offerAnswers(scope, by, filter),
+    toAssignment: (by, filter) => hoursToAssignment(scope, by, filter),
+    toFirstContact: (by, filter) => hoursToFirstContact(scope, by, filter),
+    waiting: (by, filter, now) => waitingHours(scope, by, filter, now),
+  };
+}
+
+/** The rollups (src/db/report-rollups.ts): whole periods summed ahead, edges of a period read from the facts. */
+function rolledFigures(scope: ReportScope): FigureSource {
+  return {
+    counts: (by, filter) => rolledCounts(scope, by, filter),
+    reasons: (by, filter) => rolledReasons(scope, by, filter),
+    offers: async (by, filter) =>
+      (await rolledCounts(scope, by, filter))
+        .filter((r) => r.answered > 0)
+        .map((r) => ({ k: r.k, c: r.c, answered: r.answered, accepted: r.offersAccepted })),
+    toAssignment: (by, filter) => rolledMedians(scope, by, filter, "assign"),
+    toFirstContact: (by, filter) => rolledMedians(scope, by, filter, "first"),
+    waiting: (by, filter, now) => rolledWaiting(scope, by, filter, now),
+  };
+}
+
+/**
+ * The rollups when they count every change made so far (a few pending are counted first) and hold what
+ * the filter asks for (not a team: who holds a contact changes with the workers); else the contacts.
+ */
+async function figuresFor(ctx: Context, scope: ReportScope, filter: ReportFilter): Promise<FigureSource> {
+  if (filter.team === undefined && (await rollupsReady(ctx, scope.organisationId)))
+    return rolledFigures(scope);
+  return liveFigures(scope);
+}
+
 function allowed(caller: Caller): Result<true> {
   return canReadReports(caller)
     ? ok(true)
@@ -142,10 +203,10 @@ function allowed(caller: Caller): Result<true> {
 }
 
 /** Demand per group: new contacts, those no one can serve (and why), and supply shortages. */
-async function demandGroups(scope: ReportScope, by: Dimension, filter: ReportFilter) {
+async function demandGroups(scope: ReportScope, figures: FigureSource, by: Dimension, filter: ReportFilter) {
   const [counts, reasons, shortages] = await Promise.all([
-    contactCounts(scope, by, filter),
-    unassignableReasons(scope, by, filter),
+    figures.counts(by, filter),
+    figures.reasons(by, filter),
     shortageCounts(scope, by, filter),
   ]);
   return [
@@ -168,9 +229,10 @@ export async function demandReport(ctx: Context, caller: Caller, query: DemandQu
   const scope = scopeOf(ctx, caller);
   const { by, compare, ...filter } = query;
   const marketer = seesSuppressedCounts(caller);
+  const figures = await figuresFor(ctx, scope, filter);
   const report = finish(
     by,
-    await demandGroups(scope, by, filter),
+    await demandGroups(scope, figures, by, filter),
     { combine: combineDemand, measures: demandMeasures },
     marketer,
   );
@@ -180,7 +242,9 @@ export async function demandReport(ctx: Context, caller: Caller, query: DemandQu
     filter,
     report.rows.map((row) => row.key),
   );
-  const then = earlier ? rollUp(await demandGroups(scope, by, earlier.filter), by, combineDemand) : [];
+  const then = earlier
+    ? rollUp(await demandGroups(scope, figures, by, earlier.filter), by, combineDemand)
+    : [];
   const thenById = new Map(then.map((group) => [groupId(by, group), group.figures]));
   const compared = {
     ...report,
@@ -206,7 +270,8 @@ export async function supplyReport(ctx: Context, caller: Caller, query: ReportQu
   const groups: Array<Keyed<SupplyFigures>> = [];
   for (const r of await availableWorkers(scope, by, filter, now))
     groups.push(keyed(r, { ...EMPTY_SUPPLY, availableWorkers: r.workers, freeCapacity: r.free }));
-  for (const r of await contactCounts(scope, by, filter))
+  const figures = await figuresFor(ctx, scope, filter);
+  for (const r of await figures.counts(by, filter))
     groups.push(keyed(r, { ...EMPTY_SUPPLY, contacts: r.contacts }));
   const report = finish(
     by,
@@ -223,11 +288,12 @@ export async function flowReport(ctx: Context, caller: Caller, query: ReportQuer
   const scope = scopeOf(ctx, caller);
   const { by, ...filter } = query;
   // Independent queries: on PostgreSQL each takes its own connection, so they run side by side.
+  const figures = await figuresFor(ctx, scope, filter);
   const [counts, answers, toAssign, toFirst] = await Promise.all([
-    contactCounts(scope, by, filter),
-    offerAnswers(scope, by, filter),
-    hoursToAssignment(scope, by, filter),
-    hoursToFirstContact(scope, by, filter),
+    figures.counts(by, filter),
+    figures.offers(by, filter),
+    figures.toAssignment(by, filter),
+    figures.toFirstContact(by, filter),
   ]);
   const groups: Array<Keyed<FlowFigures>> = [
     ...counts.map((r) => keyed(r, { ...EMPTY_FLOW, contacts: r.contacts, accepted: r.accepted, met: r.met })),
@@ -267,7 +333,7 @@ export async function backlogReport(
     waiting: median(r),
     oldestHours: r.n > 0 ? r.max : null,
   });
-  const waiting = await waitingHours(scope, by, filter, now);
+  const waiting = await (await figuresFor(ctx, scope, filter)).waiting(by, filter, now);
   const groups = waiting.groups.map((r) => keyed(r, figures(r)));
   const all = waiting.total;
   const report = finish(

@@ -51,7 +51,7 @@ export async function createWorker(
     });
   }
   const now = ctx.clock.now().toISOString();
-  const row: WorkersTable = {
+  const row: WorkersTable & { team: string | null } = {
     id: ctx.newId(),
     organisation_id: caller.organisationId,
     user_id: input.userId ?? null,
@@ -68,6 +68,7 @@ export async function createWorker(
     status: input.status,
     away_until: input.awayUntil ?? null,
     time_zone: input.timeZone,
+    team: input.team ?? null,
     created_at: now,
     updated_at: now,
     availability: null,
@@ -138,6 +139,7 @@ export async function editWorker(
           status: next.status,
           away_until: next.awayUntil,
           time_zone: next.timeZone,
+          team: next.team,
           updated_at: next.updatedAt,
         })
         .where("organisation_id", "=", caller.organisationId)

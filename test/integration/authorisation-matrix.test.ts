@@ -641,6 +641,10 @@ const TABLE: Record<string, Rule> = {
   "GET /api/v1/reports/supply": { target: "none", ...REPORTS },
   "GET /api/v1/reports/flow": { target: "none", ...REPORTS },
   "GET /api/v1/reports/backlog": { target: "none", ...REPORTS },
+  "GET /api/v1/reports/stages": { target: "none", ...REPORTS },
+  "GET /api/v1/reports/workers": { target: "none", ...REPORTS },
+  "GET /api/v1/reports/hexagons": { target: "none", ...REPORTS },
+  "GET /api/v1/reports/alerts": { target: "none", ...DISPATCHERS },
 
   // Users, the organisation and the audit log.
   "GET /api/v1/users": { target: "none", ...ADMINS },

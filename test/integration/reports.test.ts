@@ -9,10 +9,12 @@ import { DateTime } from "luxon";
 import { expect, it } from "vitest";
 import type { Context } from "../../src/context.js";
 import type { ContactCreate, WorkerCreate } from "../../src/core/model.js";
+import { sweep } from "../../src/jobs/sweeper.js";
 import { changeContactStatus } from "../../src/services/change-contact-status.js";
 import { createContact } from "../../src/services/create-contact.js";
 import { logActivity } from "../../src/services/log-activity.js";
 import { type Caller, systemCaller } from "../../src/services/record.js";
+import { refreshReports } from "../../src/services/refresh-reports.js";
 import { createWorker, editWorker } from "../../src/services/save-worker.js";
 import { describeEachDatabase, type TestClock } from "../support/databases.js";
 import { expectProblem, send } from "../support/http.js";
@@ -788,6 +790,70 @@ describeEachDatabase("supply and demand reports", (env) => {
       const report = await getReport(app, world.cookies.dispatcher, "demand", `by=${by}`);
       for (const row of report.rows) expect([row.lat, row.lon], by).toEqual([null, null]);
     }
+  }, 120_000);
+
+  it("keeps the rollups, counted change by change, equal to rollups built afresh from the contacts", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    // The first report builds the rollups; every change after is counted by the sweeper, contact by contact.
+    await getReport(app, world.cookies.dispatcher, "flow", "by=city");
+    const dispatcher: Caller = {
+      ...systemCaller(world.org.id),
+      userId: world.org.userIds.dispatcher,
+      role: "dispatcher",
+    };
+    const waiting = world.contactIds[11] as string;
+    must(
+      await changeContactStatus(ctx, dispatcher, waiting, {
+        to: "unassignable",
+        reason: "no worker in reach",
+      }),
+    );
+    clock.set("2026-03-31T23:30:00.000Z");
+    must(
+      await createContact(ctx, dispatcher, {
+        displayName: "Late",
+        phones: [],
+        emails: [],
+        languages: ["it"],
+        inbound: false,
+        ...MILANO,
+        ...SPRING,
+      } as ContactCreate),
+    );
+    clock.set(NOW);
+    const db = ctx.db.kysely;
+    // Writes that no service makes count too: the triggers see every one.
+    await db
+      .updateTable("contacts")
+      .set({ place_name: "Athina", region: "Attica", country: "GR" })
+      .where("id", "=", world.contactIds[0] as string)
+      .execute();
+    await db
+      .updateTable("deadlines")
+      .set({ outcome: "expired" })
+      .where("contact_id", "=", world.contactIds[3] as string)
+      .where("kind", "=", "accept")
+      .execute();
+    expect((await sweep(ctx)).reportRollups.applied).toBeGreaterThanOrEqual(4);
+    expect(await db.selectFrom("report_changes").selectAll().execute()).toEqual([]);
+    const snapshot = async () => ({
+      facts: await db.selectFrom("report_facts").selectAll().orderBy("contact_id").execute(),
+      rollups: await db.selectFrom("report_rollups").selectAll().orderBy("grain").orderBy("cell").execute(),
+    });
+    const counted = await snapshot();
+    await db.updateTable("report_refreshes").set({ built_at: null }).execute();
+    expect((await refreshReports(ctx, world.org.id)).built).toBe(true);
+    const built = await snapshot();
+    expect(counted.facts.length).toBe(SEEDS.length + 1);
+    expect(counted).toEqual(built);
+    // And the figures read from them are the contacts' own.
+    const raw = await rawRows(ctx, world.org.id);
+    const report = await getReport(app, world.cookies.dispatcher, "flow", "by=month");
+    const figures = report.rows.map(({ lat: _lat, lon: _lon, ...rest }) => rest as Row);
+    expect(byKey(figures)).toEqual(
+      byKey(expectedFlow(raw, "month", {}).map((r) => ({ ...r, country: null }))),
+    );
   }, 120_000);
 
   it("refuses setters and workers, and a dimension the report does not have", async () => {

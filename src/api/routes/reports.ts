@@ -30,7 +30,7 @@ const bound = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })])
   .transform((value) => new Date(value.length === 10 ? `${value}T00:00:00Z` : value).toISOString());
 
-function querySchema<const D extends readonly [string, ...string[]]>(dimensions: D) {
+export function querySchema<const D extends readonly [string, ...string[]]>(dimensions: D) {
   return z.object({
     by: z.enum(dimensions).default(dimensions[0]).describe("the one dimension rows are grouped by"),
     from: bound.optional().describe("contacts that arrived at or after (a day or an instant)"),
@@ -50,6 +50,13 @@ function querySchema<const D extends readonly [string, ...string[]]>(dimensions:
       .describe("a city, as the contacts and workers name it"),
     campaign: z.string().trim().min(1).max(100).optional(),
     source: z.string().trim().min(1).max(100).optional(),
+    team: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("contacts held by (offered or assigned to) this team's workers; workers of this team"),
     format: z
       .enum(["json", "csv"])
       .default("json")

@@ -38,6 +38,7 @@ const ListQuery = z.object({
     .regex(/^[a-z]{2}$/, "an ISO 639-1 code")
     .optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  team: z.string().trim().min(1).max(100).optional().describe("only the workers of this team"),
   limit: limitParam,
   cursor: cursorParam,
 });

@@ -21,6 +21,10 @@ export interface NotificationData {
    * named in workerName) or nobody ("dispatch") — or "restored" when a merge was undone.
    */
   keeper?: "you" | "other" | "dispatch" | "restored";
+  /** demand_alert: the place's country, its new contacts per available worker (null: no worker), the threshold. */
+  country?: string | null;
+  contactsPerWorker?: number | null;
+  threshold?: number;
 }
 
 export interface MessageItem {
@@ -99,6 +103,14 @@ export function notificationLine(item: MessageItem, nouns: Nouns, zone: string):
         default:
           return `Two records of ${name} were found to be the same person and are now one, which you keep.`;
       }
+    case "demand_alert": {
+      const place = `${d.placeName ?? "A place"}${d.country ? ` (${d.country})` : ""}`;
+      const ratio =
+        d.contactsPerWorker === null || d.contactsPerWorker === undefined
+          ? `has new ${nouns.contact}s and no available ${nouns.worker}`
+          : `has ${d.contactsPerWorker} new ${nouns.contact}s per available ${nouns.worker}`;
+      return `${place} ${ratio}, above the alert threshold of ${d.threshold ?? "?"}.`;
+    }
   }
 }
 
@@ -118,6 +130,7 @@ const SUBJECTS: Record<NotificationKind, string> = {
   appointment_reminder: "Reminder: a meeting soon",
   callback_due: "A callback is due",
   contact_merged: "Two records of one person were merged",
+  demand_alert: "Demand outruns the {worker}s in a place",
 };
 
 export interface Email {

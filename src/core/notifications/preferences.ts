@@ -22,6 +22,7 @@ export const NOTIFICATION_KINDS = [
   "appointment_reminder",
   "callback_due",
   "contact_merged",
+  "demand_alert",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -61,6 +62,7 @@ export const DEFAULT_CHANNELS: Record<NotificationKind, Channel> = {
   appointment_reminder: "immediate",
   callback_due: "immediate",
   contact_merged: "digest",
+  demand_alert: "immediate",
 };
 
 export const DEFAULT_PREFERENCES: NotificationPreferences = {

@@ -22,6 +22,7 @@ export const NOTIFICATION_KINDS = keysOf<NotificationKind>({
   appointment_reminder: true,
   callback_due: true,
   contact_merged: true,
+  demand_alert: true,
 });
 
 export const CHANNELS = keysOf<Channel>({ immediate: true, digest: true, off: true });

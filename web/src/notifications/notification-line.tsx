@@ -19,6 +19,10 @@ const VARIANTS: Partial<Record<NotificationKind, { field: keyof NotificationData
 
 function lineKey(n: Notification): string {
   if (n.kind === "contact_merged") return `contact_merged_${n.data.keeper ?? "you"}`;
+  if (n.kind === "demand_alert")
+    return n.data.contactsPerWorker === null || n.data.contactsPerWorker === undefined
+      ? "demand_alertNoWorker"
+      : "demand_alert";
   const variant = VARIANTS[n.kind];
   return variant && n.data[variant.field] ? `${n.kind}${variant.suffix}` : n.kind;
 }
@@ -53,13 +57,16 @@ export function NotificationLine({
       values={{
         due: d.dueAt ? format.dateTime(d.dueAt) : "—",
         what: t(`deadlines.owed.${d.deadlineKind ?? "other"}`),
+        ratio: d.contactsPerWorker ?? "",
+        threshold: d.threshold ?? "",
       }}
       components={{
         name,
         worker: <strong>{d.workerName ?? t("inbox.aWorker")}</strong>,
         who: <strong>{d.requesterName ?? t("inbox.dispatch")}</strong>,
         text: <q>{d.answer ?? d.note ?? d.reason ?? ""}</q>,
-        place: <span>{d.placeName ?? ""}</span>,
+        place: <span>{d.country ? `${d.placeName ?? ""} (${d.country})` : (d.placeName ?? "")}</span>,
+        reports: <Link to="/reports" onClick={onOpen} />,
       }}
     />
   );

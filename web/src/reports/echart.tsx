@@ -3,7 +3,14 @@
  * bundle stays small), drawn on a canvas, resized with its box. Tooltips are drawn on the canvas too
  * (`richText`): ECharts' HTML tooltips carry inline styles, which the console's CSP refuses.
  */
-import { BarChart, EffectScatterChart, FunnelChart, LineChart, ScatterChart } from "echarts/charts";
+import {
+  BarChart,
+  CustomChart,
+  EffectScatterChart,
+  FunnelChart,
+  LineChart,
+  ScatterChart,
+} from "echarts/charts";
 import {
   GeoComponent,
   GridComponent,
@@ -17,6 +24,7 @@ import { useEffect, useRef } from "react";
 
 use([
   BarChart,
+  CustomChart,
   EffectScatterChart,
   FunnelChart,
   LineChart,

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { countValue, countWeight, filtersFrom, nextDay, reportUrl, withFilter } from "./filters.js";
+import {
+  countValue,
+  countWeight,
+  filtersFrom,
+  mapModeFrom,
+  nextDay,
+  reportUrl,
+  withFilter,
+} from "./filters.js";
 
 describe("report filters", () => {
   it("reads the filters from the URL, leaving out a malformed day or grouping", () => {
@@ -11,6 +19,7 @@ describe("report filters", () => {
       place: "Roma",
       campaign: "",
       source: "",
+      team: "",
       by: "month",
     });
   });
@@ -32,6 +41,18 @@ describe("report filters", () => {
     expect(reportUrl("supply", f, "city", "csv")).toBe(
       "/api/v1/reports/supply?by=city&from=2026-01-01&to=2026-04-01&campaign=spring&format=csv",
     );
+  });
+
+  it("sends the team filter to every report, and reads the map's mode and resolution from the URL", () => {
+    const f = filtersFrom(new URLSearchParams("team=north"));
+    expect(reportUrl("stages", f, "h3", undefined, { resolution: 6 })).toBe(
+      "/api/v1/reports/stages?by=h3&resolution=6&team=north",
+    );
+    expect(mapModeFrom(new URLSearchParams("map=hexagons&res=7"))).toEqual({
+      mode: "hexagons",
+      resolution: 7,
+    });
+    expect(mapModeFrom(new URLSearchParams("map=bubbles&res=12"))).toEqual({ mode: "cities", resolution: 5 });
   });
 
   it("plots no exact value for a suppressed count, and weighs it as the middle of 1 to 4", () => {

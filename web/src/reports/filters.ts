@@ -16,12 +16,12 @@ export const GROUPINGS = [
 export type Grouping = (typeof GROUPINGS)[number];
 export const DEFAULT_GROUPING: Grouping = "month";
 
-export const FILTER_KEYS = ["from", "to", "country", "place", "campaign", "source"] as const;
+export const FILTER_KEYS = ["from", "to", "country", "place", "campaign", "source", "team"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 export type ReportFilters = Record<FilterKey, string> & { by: Grouping };
 
-export type ReportName = "demand" | "supply" | "flow" | "backlog";
+export type ReportName = "demand" | "supply" | "flow" | "backlog" | "stages" | "workers" | "hexagons";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -41,6 +41,7 @@ export function filtersFrom(params: URLSearchParams): ReportFilters {
     place: text("place"),
     campaign: text("campaign"),
     source: text("source"),
+    team: text("team"),
     by: isGrouping(by) ? by : DEFAULT_GROUPING,
   };
 }
@@ -62,15 +63,23 @@ export function nextDay(day: string): string {
 }
 
 /** A report's URL for these filters, grouped by `by`; `csv` for the download link. */
-export function reportUrl(name: ReportName, f: ReportFilters, by: Dimension, format?: "csv"): string {
+export function reportUrl(
+  name: ReportName,
+  f: ReportFilters,
+  by: Dimension | "h3" | undefined,
+  format?: "csv",
+  extra: Record<string, string | number> = {},
+): string {
   return `/api/v1/reports/${name}${query({
     by,
+    ...extra,
     from: f.from,
     to: f.to ? nextDay(f.to) : "",
     country: f.country,
     place: f.place,
     campaign: f.campaign,
     source: f.source,
+    team: f.team,
     format,
   })}`;
 }
@@ -92,4 +101,17 @@ export function countWeight(count: Count): number {
 /** One row's identity across reports of the same grouping: a city is known by its country too. */
 export function rowId(row: { key: string | null; country: string | null }): string {
   return `${row.country ?? ""}|${row.key ?? ""}`;
+}
+
+/** The map's two modes: bubbles per city, or hexagons of the H3 grid at a resolution from 4 to 7. */
+export const MAP_MODES = ["cities", "hexagons"] as const;
+export type MapMode = (typeof MAP_MODES)[number];
+export const H3_RESOLUTIONS = [4, 5, 6, 7] as const;
+
+export function mapModeFrom(params: URLSearchParams): { mode: MapMode; resolution: number } {
+  const resolution = Number(params.get("res"));
+  return {
+    mode: params.get("map") === "hexagons" ? "hexagons" : "cities",
+    resolution: (H3_RESOLUTIONS as readonly number[]).includes(resolution) ? resolution : 5,
+  };
 }

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import type { DemandReport } from "../../../src/core/reports/schemas.js";
+import type { WorkersReport } from "../../../src/core/reports/workers.js";
 import { api } from "../api.js";
 import {
   type FilterKey,
@@ -25,21 +26,33 @@ function useChoices(by: "country" | "city" | "campaign" | "source", country = ""
   return [...new Set(keys)].sort((a, b) => a.localeCompare(b));
 }
 
+/** The teams named in the organisation (the workers report lists them, for marketers too). */
+function useTeams(): string[] {
+  const report = useQuery({
+    queryKey: ["reports", "teams"],
+    queryFn: () => api.get<WorkersReport>("/api/v1/reports/workers?from=2000-01-03&to=2000-01-04"),
+    staleTime: 5 * 60_000,
+  });
+  return report.data?.teams ?? [];
+}
+
 export function ReportFiltersForm() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const f: ReportFilters = filtersFrom(params);
-  // From the latest parameters, not this render's: two quick changes must not undo each other.
+  // From the address bar, not this render's parameters (nor the router's, which are this render's too):
+  // two changes before the page draws again must not undo each other.
   const set = (key: FilterKey | "by", value: string) =>
-    setParams((latest) => withFilter(latest, key, value), { replace: true });
+    setParams(withFilter(new URLSearchParams(window.location.search), key, value), { replace: true });
   const choices = {
     country: useChoices("country"),
     place: useChoices("city", f.country),
     campaign: useChoices("campaign"),
     source: useChoices("source"),
+    team: useTeams(),
   };
 
-  const select = (key: "country" | "place" | "campaign" | "source") => {
+  const select = (key: "country" | "place" | "campaign" | "source" | "team") => {
     const options = choices[key].includes(f[key]) || !f[key] ? choices[key] : [f[key], ...choices[key]];
     return (
       <label>
@@ -81,6 +94,7 @@ export function ReportFiltersForm() {
         {select("place")}
         {select("campaign")}
         {select("source")}
+        {(choices.team.length > 0 || f.team) && select("team")}
         <label>
           {t("reports.filter.by")}
           <select value={f.by} onChange={(e) => set("by", e.target.value)}>

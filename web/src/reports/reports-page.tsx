@@ -6,6 +6,8 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { lazy, type ReactNode, Suspense, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
+import type { DemandAlerts } from "../../../src/core/reports/alerts.js";
+import type { HexagonsReport } from "../../../src/core/reports/hexagons.js";
 import type { Dimension } from "../../../src/core/reports/measures.js";
 import type {
   BacklogReport,
@@ -13,15 +15,29 @@ import type {
   FlowReport,
   SupplyReport,
 } from "../../../src/core/reports/schemas.js";
+import type { StagesReport } from "../../../src/core/reports/stages.js";
+import type { WorkersReport } from "../../../src/core/reports/workers.js";
 import { api } from "../api.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useMe } from "../shell/me.js";
+import { AlertList } from "./alert-list.js";
 import { BacklogTable } from "./backlog-table.js";
 import { mergeBreakdown } from "./breakdown.js";
 import { BreakdownTable } from "./breakdown-table.js";
-import { filtersFrom, isPeriod, type ReportFilters, type ReportName, reportUrl } from "./filters.js";
+import {
+  filtersFrom,
+  H3_RESOLUTIONS,
+  isPeriod,
+  MAP_MODES,
+  mapModeFrom,
+  type ReportFilters,
+  type ReportName,
+  reportUrl,
+} from "./filters.js";
 import { ReportFiltersForm } from "./report-filters.js";
+import { StagesTable } from "./stages-table.js";
 import { useFigures } from "./use-figures.js";
+import { ImproversAndSlippers, WorkerLoadTable } from "./worker-table.js";
 import "./reports.css";
 
 const PlaceMap = lazy(() => import("./place-map.js").then((m) => ({ default: m.PlaceMap })));
@@ -29,6 +45,9 @@ const BreakdownChart = lazy(() =>
   import("./breakdown-chart.js").then((m) => ({ default: m.BreakdownChart })),
 );
 const FlowFunnel = lazy(() => import("./flow-funnel.js").then((m) => ({ default: m.FlowFunnel })));
+const HexMap = lazy(() => import("./hex-map.js").then((m) => ({ default: m.HexMap })));
+const StagesChart = lazy(() => import("./stages-chart.js").then((m) => ({ default: m.StagesChart })));
+const LoadChart = lazy(() => import("./worker-load.js").then((m) => ({ default: m.LoadChart })));
 
 function useReport<T>(name: ReportName, f: ReportFilters, by: Dimension, compare = false) {
   // Trends are drawn beside the same period a year earlier.
@@ -40,11 +59,42 @@ function useReport<T>(name: ReportName, f: ReportFilters, by: Dimension, compare
   });
 }
 
+/** A report that is not one of the four grouped ones: its own URL, fetched as it is. */
+function useUrl<T>(url: string, enabled = true) {
+  return useQuery({
+    queryKey: ["reports", url],
+    queryFn: () => api.get<T>(url),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
 export function ReportsPage() {
   const { t } = useTranslation();
   const me = useMe();
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const f = filtersFrom(params);
+  const map = mapModeFrom(params);
+  const dispatches = me.user.role === "admin" || me.user.role === "dispatcher";
+  const hexagons = useUrl<HexagonsReport>(
+    reportUrl("hexagons", f, undefined, undefined, { resolution: map.resolution }),
+    map.mode === "hexagons",
+  );
+  const stages = useUrl<StagesReport>(reportUrl("stages", f, f.by));
+  const workers = useUrl<WorkersReport>(reportUrl("workers", f, undefined));
+  const alerts = useUrl<DemandAlerts>("/api/v1/reports/alerts", dispatches);
+  const setMap = (key: "map" | "res", value: string) =>
+    setParams(
+      () => {
+        // The address bar, not this render's parameters: see the report filters.
+        const next = new URLSearchParams(window.location.search);
+        if (value && !(key === "map" && value === "cities") && !(key === "res" && value === "5"))
+          next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
   const demand = useReport<DemandReport>("demand", f, f.by, isPeriod(f.by));
   const flow = useReport<FlowReport>("flow", f, f.by);
   const supply = useReport<SupplyReport>("supply", f, "city");
@@ -53,8 +103,15 @@ export function ReportsPage() {
     () => mergeBreakdown(demand.data?.rows ?? [], flow.data?.rows ?? []),
     [demand.data, flow.data],
   );
-  const fetching = [demand, flow, supply, backlog].some((q) => q.isFetching);
-  const error = demand.error ?? flow.error ?? supply.error ?? backlog.error;
+  const fetching = [demand, flow, supply, backlog, stages, workers].some((q) => q.isFetching);
+  const error =
+    demand.error ??
+    flow.error ??
+    supply.error ??
+    backlog.error ??
+    stages.error ??
+    workers.error ??
+    hexagons.error;
 
   return (
     <section className="list-page reports">
@@ -73,14 +130,48 @@ export function ReportsPage() {
       <Figures demand={demand.data} supply={supply.data} backlog={backlog.data} />
 
       <div className="report-grid">
+        {dispatches && alerts.data && (
+          <Panel id="report-alerts" title={t("reports.alerts.title")} help={t("reports.alerts.help")} wide>
+            <AlertList alerts={alerts.data} />
+          </Panel>
+        )}
         <Panel
           id="report-map"
           title={t("reports.map.title")}
-          help={t("reports.map.help")}
-          csv={[["supply", reportUrl("supply", f, "city", "csv")]]}
+          help={t(map.mode === "hexagons" ? "reports.hexagons.help" : "reports.map.help")}
+          csv={
+            map.mode === "hexagons"
+              ? [["hexagons", reportUrl("hexagons", f, undefined, "csv", { resolution: map.resolution })]]
+              : [["supply", reportUrl("supply", f, "city", "csv")]]
+          }
           wide
         >
-          {supply.data && <PlaceMap rows={supply.data.rows} />}
+          <div className="filters map-mode">
+            <label>
+              {t("reports.hexagons.mode")}
+              <select value={map.mode} onChange={(e) => setMap("map", e.target.value)}>
+                {MAP_MODES.map((mode) => (
+                  <option key={mode} value={mode}>
+                    {t(`reports.hexagons.modes.${mode}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {map.mode === "hexagons" && (
+              <label>
+                {t("reports.hexagons.resolution")}
+                <select value={map.resolution} onChange={(e) => setMap("res", e.target.value)}>
+                  {H3_RESOLUTIONS.map((r) => (
+                    <option key={r} value={r}>
+                      {t(`reports.hexagons.resolutions.${r}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+          </div>
+          {map.mode === "cities" && supply.data && <PlaceMap rows={supply.data.rows} />}
+          {map.mode === "hexagons" && hexagons.data && <HexMap cells={hexagons.data.rows} />}
         </Panel>
         <Panel
           id="report-breakdown"
@@ -111,6 +202,40 @@ export function ReportsPage() {
           wide
         >
           {demand.data && flow.data && <BreakdownTable by={f.by} rows={breakdown} />}
+        </Panel>
+        <Panel
+          id="report-stages"
+          title={t("reports.stages.title")}
+          help={t("reports.stages.help")}
+          csv={[["stages", reportUrl("stages", f, f.by, "csv")]]}
+          wide
+        >
+          {stages.data && (
+            <div className="stages-body">
+              <StagesChart totals={stages.data.totals} />
+              <StagesTable totals={stages.data.totals} />
+            </div>
+          )}
+        </Panel>
+        <Panel
+          id="report-workers"
+          title={t("reports.workers.title")}
+          help={t(dispatches ? "reports.workers.help" : "reports.workers.helpMarketer")}
+          csv={[["workers", reportUrl("workers", f, undefined, "csv")]]}
+          wide={dispatches}
+        >
+          {workers.data && (
+            <>
+              <WorkerTotals totals={workers.data.totals} />
+              <LoadChart weeks={workers.data.weeks} />
+              {dispatches && (
+                <>
+                  <WorkerLoadTable workers={workers.data.workers} />
+                  <ImproversAndSlippers improvers={workers.data.improvers} slippers={workers.data.slippers} />
+                </>
+              )}
+            </>
+          )}
         </Panel>
         <Panel
           id="report-backlog"
@@ -193,6 +318,30 @@ function Figures({
       {figures.map(([key, label, value]) => (
         <div key={key} className="bucket" data-figure={key}>
           <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function WorkerTotals({ totals }: { totals: WorkersReport["totals"] }) {
+  const { t } = useTranslation();
+  const { count } = useFigures();
+  const figures: Array<[string, string]> = [
+    ["workers", count(totals.workers)],
+    [
+      "heldOfCapacity",
+      t("reports.workers.heldOf", { held: count(totals.held), capacity: count(totals.capacity) }),
+    ],
+    ["overloaded", count(totals.overloaded)],
+    ["starved", count(totals.starved)],
+  ];
+  return (
+    <dl className="facts worker-totals">
+      {figures.map(([key, value]) => (
+        <div key={key} data-figure={key}>
+          <dt>{t(`reports.workers.totals.${key}`)}</dt>
           <dd>{value}</dd>
         </div>
       ))}

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { api, type User } from "../api.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useMe } from "../shell/me.js";
+import { AlertSettingsForm } from "./alert-settings.js";
 import { DispatchSettingsForm } from "./dispatch-settings.js";
 import { DuplicateSettingsForm } from "./duplicate-settings.js";
 import { LanguageSwitcher } from "./language-switcher.js";
@@ -62,6 +63,7 @@ export function SettingsPage() {
       {save.error && <ErrorBox error={save.error} />}
       {me.user.role === "admin" && <DispatchSettingsForm />}
       {me.user.role === "admin" && <DuplicateSettingsForm />}
+      {me.user.role === "admin" && <AlertSettingsForm />}
       <h2>{t("settings.words")}</h2>
       <p className="muted">{t("settings.wordsHelp")}</p>
       <dl className="facts">

@@ -17,6 +17,9 @@ const ZONES = Intl.supportedValuesOf("timeZone");
 
 function WorkerEditor({ worker, onDone }: { worker: Worker; onDone: () => void }) {
   const { t } = useTranslation();
+  const me = useMe();
+  // The team is for dispatch to set; a worker editing their own record does not see it.
+  const managesTeam = me.user.role === "admin" || me.user.role === "dispatcher";
   const client = useQueryClient();
   const { form, set, submitWith } = useEditorForm({
     languages: worker.languages.join(", "),
@@ -24,6 +27,7 @@ function WorkerEditor({ worker, onDone }: { worker: Worker; onDone: () => void }
     capacity: String(worker.capacity),
     status: worker.status,
     timeZone: worker.timeZone,
+    team: worker.team ?? "",
   });
   const save = useMutation({
     mutationFn: () =>
@@ -36,6 +40,7 @@ function WorkerEditor({ worker, onDone }: { worker: Worker; onDone: () => void }
         capacity: Number(form.capacity),
         status: form.status,
         timeZone: form.timeZone,
+        ...(managesTeam ? { team: form.team.trim() || null } : {}),
       }),
     onSuccess: (updated) => {
       client.setQueryData(["worker", worker.id], updated);
@@ -75,6 +80,12 @@ function WorkerEditor({ worker, onDone }: { worker: Worker; onDone: () => void }
           ))}
         </select>
       </label>
+      {managesTeam && (
+        <label>
+          {t("workers.team")}
+          <input value={form.team} onChange={set("team")} maxLength={100} />
+        </label>
+      )}
       <EditorActions pending={save.isPending} error={save.error} onCancel={onDone} />
     </form>
   );
@@ -172,6 +183,8 @@ export function WorkerPage() {
             <dd>{[w.placeName, w.country].filter(Boolean).join(", ") || "—"}</dd>
             <dt>{t("workers.radius")}</dt>
             <dd>{t("workers.km", { km: format.number(w.maxKm) })}</dd>
+            <dt>{t("workers.team")}</dt>
+            <dd>{w.team ?? "—"}</dd>
             <dt>{t("settings.timeZone")}</dt>
             <dd>{w.timeZone}</dd>
             <dt>{t("workers.trust")}</dt>

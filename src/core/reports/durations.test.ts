@@ -1,0 +1,57 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  BUCKET_STARTS_MS,
+  bucketRange,
+  DURATION_BUCKETS,
+  durationBucket,
+  locate,
+  middleOf,
+} from "./durations.js";
+
+describe("duration buckets", () => {
+  it("has 84 buckets, the first for negative durations", () => {
+    expect(DURATION_BUCKETS).toBe(84);
+    expect(durationBucket(-1)).toBe(0);
+    expect(durationBucket(0)).toBe(1);
+    expect(durationBucket(10 ** 13)).toBe(83);
+    expect(durationBucket(36 * 3_600_000)).toBe(durationBucket(37 * 3_600_000 - 1));
+  });
+
+  it("puts every duration in the bucket whose range holds it", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(10 ** 12), max: 10 ** 12 }), (ms) => {
+        const { from, to } = bucketRange(durationBucket(ms));
+        expect(from === undefined || ms >= from).toBe(true);
+        expect(to === undefined || ms < to).toBe(true);
+      }),
+    );
+    expect(BUCKET_STARTS_MS.every((start, i) => i === 0 || start > (BUCKET_STARTS_MS[i - 1] as number))).toBe(
+      true,
+    );
+  });
+
+  it("finds the middle value, or the two middle values, from counts per bucket", () => {
+    expect(middleOf([0, 3, 0, 2])).toEqual([{ bucket: 1, rank: 3 }]);
+    expect(middleOf([0, 2, 0, 2])).toEqual([
+      { bucket: 1, rank: 2 },
+      { bucket: 3, rank: 1 },
+    ]);
+    expect(middleOf([0, 0])).toEqual([]);
+    expect(locate([2, 0, 5], 4)).toEqual({ bucket: 2, rank: 2 });
+  });
+
+  it("agrees with sorting: the values at the targets are the middle of the sorted values", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -1000, max: 10 ** 9 }), { minLength: 1 }), (values) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        const buckets = Array.from({ length: DURATION_BUCKETS }, (_, i) =>
+          sorted.filter((v) => durationBucket(v) === i),
+        );
+        const picked = middleOf(buckets.map((b) => b.length)).map((t) => buckets[t.bucket]?.[t.rank - 1]);
+        const n = sorted.length;
+        expect(picked).toEqual([...new Set([(n + 1) >> 1, (n + 2) >> 1])].map((r) => sorted[r - 1]));
+      }),
+    );
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Durations (in whole milliseconds) counted in buckets, so that a median can be found from counts alone
+ * and then read exactly from the few values of one bucket: the report rollups keep a count per bucket.
+ */
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Where each bucket after the first starts, in hours: by the hour up to two days (where handoffs usually
+ * take), then by two hours to three days, and coarser past that, up to a year.
+ */
+const STARTS_HOURS = [
+  0,
+  1 / 60,
+  5 / 60,
+  0.25,
+  0.5,
+  ...Array.from({ length: 48 }, (_, i) => i + 1),
+  ...Array.from({ length: 12 }, (_, i) => 50 + 2 * i),
+  78,
+  84,
+  90,
+  96,
+  108,
+  120,
+  144,
+  168,
+  216,
+  264,
+  336,
+  504,
+  720,
+  1080,
+  1440,
+  2160,
+  4380,
+  8760,
+];
+
+/** Bucket i (i ≥ 1) holds [BUCKET_STARTS_MS[i - 1], BUCKET_STARTS_MS[i]); bucket 0 the negative durations. */
+export const BUCKET_STARTS_MS: readonly number[] = STARTS_HOURS.map((h) => Math.round(h * HOUR_MS));
+
+/** 84: the rollups have one column per bucket (migration 0010), so this never changes. */
+export const DURATION_BUCKETS = BUCKET_STARTS_MS.length + 1;
+
+export function durationBucket(ms: number): number {
+  let i = 0;
+  while (i < BUCKET_STARTS_MS.length && ms >= (BUCKET_STARTS_MS[i] as number)) i++;
+  return i;
+}
+
+/** The values bucket i holds: [from, to), an open end as undefined. */
+export function bucketRange(i: number): { from?: number; to?: number } {
+  return {
+    ...(i > 0 ? { from: BUCKET_STARTS_MS[i - 1] as number } : {}),
+    ...(i < BUCKET_STARTS_MS.length ? { to: BUCKET_STARTS_MS[i] as number } : {}),
+  };
+}
+
+/** A value's rank (1-based) in sorted order: where it lies, as a bucket and a rank inside the bucket. */
+export interface RankTarget {
+  bucket: number;
+  rank: number;
+}
+
+/**
+ * Where the middle values lie: the one middle value when n is odd, the two when even (their mean is
+ * the median); `counts` holds how many values each bucket has, in the buckets' order.
+ */
+export function middleOf(counts: readonly number[]): RankTarget[] {
+  const n = counts.reduce((a, b) => a + b, 0);
+  if (n === 0) return [];
+  const ranks = [...new Set([Math.floor((n + 1) / 2), Math.floor((n + 2) / 2)])];
+  return ranks.map((rank) => locate(counts, rank));
+}
+
+/** The bucket the rank-th value (1-based) lies in, and its rank there. */
+export function locate(counts: readonly number[], rank: number): RankTarget {
+  let before = 0;
+  for (const [bucket, count] of counts.entries()) {
+    if (rank <= before + count) return { bucket, rank: rank - before };
+    before += count;
+  }
+  throw new Error(`rank ${rank} past ${before} values`);
+}

@@ -1,0 +1,54 @@
+/**
+ * The stages a contact went through, as rows of contact_stage_changes: the stage it entered, the worker
+ * holding it then, and when. Derived from the timeline (a contact is new from its arrival; each status
+ * entry says where it went next) for contacts stored before the table existed, and for the demo.
+ */
+
+export interface StageEntry {
+  contactId: string;
+  organisationId: string;
+  status: string;
+  workerId: string | null;
+  enteredAt: string;
+}
+
+interface StatusActivity {
+  contact_id: string;
+  created_at: string;
+  /** JSON text: `{from, to, workerId, …}` as applyStatusChange writes it. */
+  data: string;
+}
+
+/** A contact's stage entries: new at its arrival, then one per status change on its timeline. */
+export function stageEntriesOf(
+  contact: { id: string; organisation_id: string; created_at: string },
+  activities: readonly StatusActivity[],
+): StageEntry[] {
+  const entries: StageEntry[] = [
+    {
+      contactId: contact.id,
+      organisationId: contact.organisation_id,
+      status: "new",
+      workerId: null,
+      enteredAt: contact.created_at,
+    },
+  ];
+  const ordered = [...activities].sort((a, b) => a.created_at.localeCompare(b.created_at));
+  for (const activity of ordered) {
+    let data: { to?: unknown; workerId?: unknown };
+    try {
+      data = JSON.parse(activity.data) as typeof data;
+    } catch {
+      continue;
+    }
+    if (typeof data.to !== "string") continue;
+    entries.push({
+      contactId: contact.id,
+      organisationId: contact.organisation_id,
+      status: data.to,
+      workerId: typeof data.workerId === "string" ? data.workerId : null,
+      enteredAt: activity.created_at,
+    });
+  }
+  return entries;
+}

@@ -1,0 +1,86 @@
+/**
+ * Keeps the report rollups up to date: the sweeper's step for every organisation, and the check a
+ * report makes before it reads them (a few changes are counted there and then; many, and the report
+ * reads the contacts instead), so that no report ever shows figures older than the request.
+ */
+import type { Context } from "../context.js";
+import {
+  contactsUpTo,
+  pendingChanges,
+  type RefreshResult,
+  refreshRollups,
+  rollupsBuilt,
+} from "../db/report-rollups.js";
+
+/**
+ * Changed contacts a report counts itself before reading the rollups (about a second's work); past
+ * this (a large import, a batch run), it reads the contacts until the sweeper has counted them.
+ */
+export const REFRESH_ON_READ_LIMIT = 5_000;
+/** How long a report may spend counting changes before it reads the contacts instead. */
+const REFRESH_ON_READ_MS = 5_000;
+/** An organisation this small is built on its first report; a larger one by the sweeper. */
+const BUILD_ON_READ_LIMIT = 10_000;
+/** Changes counted per transaction. */
+const BATCH = 2_000;
+
+export function refreshReports(
+  ctx: Context,
+  organisationId: string,
+  budgetMs = 30_000,
+): Promise<RefreshResult> {
+  return refreshRollups(ctx.db.kysely, ctx.db.dialect, {
+    organisationId,
+    now: ctx.clock.now().toISOString(),
+    batch: BATCH,
+    budgetMs,
+  });
+}
+
+/**
+ * Whether a report of this organisation may read the rollups now: true once they count every change
+ * made before this call (counting the few left first); false while there are too many to count within
+ * a request (a first build, a large import), and the report reads the contacts.
+ */
+export async function rollupsReady(ctx: Context, organisationId: string): Promise<boolean> {
+  const db = ctx.db.kysely;
+  if (!(await rollupsBuilt(db, organisationId))) {
+    if ((await contactsUpTo(db, organisationId, BUILD_ON_READ_LIMIT + 1)) > BUILD_ON_READ_LIMIT) return false;
+    return !(await refreshReports(ctx, organisationId, REFRESH_ON_READ_MS)).pending;
+  }
+  const pending = await pendingChanges(db, organisationId, REFRESH_ON_READ_LIMIT + 1);
+  if (pending === 0) return true;
+  if (pending > REFRESH_ON_READ_LIMIT) return false;
+  return !(await refreshReports(ctx, organisationId, REFRESH_ON_READ_MS)).pending;
+}
+
+export interface RollupSweep {
+  /** Organisations whose rollups were built for the first time. */
+  built: number;
+  /** Changed contacts counted. */
+  applied: number;
+}
+
+/**
+ * The sweeper's step: builds the rollups of organisations that have none, and counts the changes noted
+ * since the last sweep, for every organisation (a refresh's work is proportional to the changes).
+ */
+export async function refreshAllReports(ctx: Context, budgetMs = 30_000): Promise<RollupSweep> {
+  const db = ctx.db.kysely;
+  const out: RollupSweep = { built: 0, applied: 0 };
+  const started = Date.now();
+  const due = await db
+    .selectFrom("organisations")
+    .leftJoin("report_refreshes", "report_refreshes.organisation_id", "organisations.id")
+    .select(["organisations.id", "report_refreshes.built_at"])
+    .execute();
+  for (const org of due) {
+    if (org.built_at !== null && (await pendingChanges(db, org.id, 1)) === 0) continue;
+    const left = budgetMs - (Date.now() - started);
+    if (left <= 0) break;
+    const result = await refreshReports(ctx, org.id, left);
+    if (result.built) out.built += 1;
+    out.applied += result.applied;
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+/** The stages report: time spent in each status and how many contacts are in each now, by the usual dimensions. */
+import type { Context } from "../context.js";
+import { canReadReports, seesSuppressedCounts } from "../core/access/roles.js";
+import { type H3Resolution, h3Shape } from "../core/reports/hexagons.js";
+import { type StagesReport, stageRows, stageTotals } from "../core/reports/stages.js";
+import { fail, ok, type Result } from "../core/result.js";
+import { type StageDimension, stageCounts, stageDurations } from "../db/report-stages.js";
+import type { ReportFilter, ReportScope } from "../db/reports.js";
+import type { Caller } from "./record.js";
+
+export interface StagesQuery extends ReportFilter {
+  by: StageDimension;
+  resolution: H3Resolution;
+}
+
+export function reportScopeOf(ctx: Context, caller: Caller): ReportScope {
+  return { db: ctx.db.kysely, dialect: ctx.db.dialect, organisationId: caller.organisationId };
+}
+
+export function mayReadReports(caller: Caller): Result<true> {
+  return canReadReports(caller)
+    ? ok(true)
+    : fail("forbidden", `a ${caller.role} does not see the supply and demand reports`);
+}
+
+export async function stagesReport(
+  ctx: Context,
+  caller: Caller,
+  query: StagesQuery,
+): Promise<Result<StagesReport>> {
+  const may = mayReadReports(caller);
+  if (!may.ok) return may;
+  const { by, resolution, ...filter } = query;
+  const scope = reportScopeOf(ctx, caller);
+  const grouping = { by, resolution };
+  const now = ctx.clock.now().toISOString();
+  const [counts, spreads] = await Promise.all([
+    stageCounts(scope, grouping, filter),
+    stageDurations(scope, grouping, filter, now),
+  ]);
+  const marketer = seesSuppressedCounts(caller);
+  const groups = spreads.filter((s) => !s.total);
+  const rows = stageRows(counts, groups, { qualified: by === "region" || by === "city", marketer }).map(
+    (row) => {
+      const shape = by === "h3" && row.key !== null ? h3Shape(row.key) : null;
+      return {
+        ...row,
+        country: by === "country" ? row.key : row.country,
+        lat: shape?.lat ?? null,
+        lon: shape?.lon ?? null,
+      };
+    },
+  );
+  const totals = stageTotals(
+    counts,
+    spreads.filter((s) => s.total),
+    marketer,
+  );
+  return ok({ by, resolution: by === "h3" ? resolution : null, rows, totals });
+}

@@ -1,0 +1,159 @@
+/**
+ * The workers report: load against capacity per week (per worker and in total), who is overloaded or
+ * starved now (worker health's own definitions), and who improves and who slips. A marketer gets the
+ * totals only: no worker's name or figures.
+ */
+import type { Context } from "../context.js";
+import { seesSuppressedCounts } from "../core/access/roles.js";
+import { suppressCount } from "../core/reports/figures.js";
+import {
+  changeScore,
+  EMPTY_WINDOW,
+  improversAndSlippers,
+  trendOf,
+  WINDOW_DAYS,
+  type WindowFigures,
+  type WorkersReport,
+  weekMeasures,
+  weeksOf,
+  windowMeasures,
+} from "../core/reports/workers.js";
+import { ok, type Result } from "../core/result.js";
+import { answersByWindow, firstContactByWindow, heldAt, meetingsByWindow } from "../db/report-workers.js";
+import type { ReportFilter } from "../db/reports.js";
+import { listWorkers } from "../db/workers.js";
+import { dispatcherSystem } from "./auto-dispatch.js";
+import type { Caller } from "./record.js";
+import { mayReadReports, reportScopeOf } from "./report-stages.js";
+import { workersHealth } from "./worker-health.js";
+
+const DAY = 86_400_000;
+
+export type WorkersQuery = Pick<ReportFilter, "from" | "to" | "country" | "place" | "team">;
+
+export async function workersReport(
+  ctx: Context,
+  caller: Caller,
+  query: WorkersQuery,
+): Promise<Result<WorkersReport>> {
+  const may = mayReadReports(caller);
+  if (!may.ok) return may;
+  const scope = reportScopeOf(ctx, caller);
+  const db = ctx.db.kysely;
+  const now = ctx.clock.now();
+  const nowIso = now.toISOString();
+  const everyone = await listWorkers(db, caller.organisationId, {}, { limit: 100_000 });
+  const teams = [...new Set(everyone.flatMap((w) => (w.team ? [w.team] : [])))].sort((a, b) =>
+    a.localeCompare(b),
+  );
+  const selected = everyone.filter(
+    (w) =>
+      (query.team === undefined || w.team === query.team) &&
+      (query.country === undefined || w.country === query.country) &&
+      (query.place === undefined || w.place_name === query.place),
+  );
+  const health = await workersHealth(ctx, dispatcherSystem(caller.organisationId));
+  const healthOf = new Map((health.ok ? health.value : []).map((h) => [h.workerId, h]));
+
+  const weeks = weeksOf(nowIso, query.from, query.to);
+  const held = new Map<string, number>();
+  for (const r of await heldAt(
+    scope,
+    weeks.map((w) => w.at),
+  ))
+    held.set(`${r.workerId}|${r.at}`, r.held);
+  const capacity = selected.reduce((sum, w) => sum + w.capacity, 0);
+  const marketer = seesSuppressedCounts(caller);
+  const weekRows = weeks.map((w) => {
+    const total = selected.reduce((sum, worker) => sum + (held.get(`${worker.id}|${w.at}`) ?? 0), 0);
+    return { ...w, ...weekMeasures({ held: total, capacity, workers: selected.length }, marketer) };
+  });
+
+  const flags = selected.map((w) => healthOf.get(w.id));
+  const totals = {
+    workers: selected.length,
+    overloaded: flags.filter((h) => h?.overloaded).length,
+    starved: flags.filter((h) => h?.starved).length,
+    held: selected.reduce((sum, w) => sum + Number(w.load ?? 0), 0),
+    capacity,
+  };
+  const count = (n: number) => (marketer ? suppressCount(n) : n);
+  const shownTotals = {
+    workers: count(totals.workers),
+    overloaded: count(totals.overloaded),
+    starved: count(totals.starved),
+    held: count(totals.held),
+    capacity: count(totals.capacity),
+  };
+  if (marketer) {
+    return ok({ weeks: weekRows, workers: [], improvers: [], slippers: [], teams, totals: shownTotals });
+  }
+
+  const windows = {
+    since: new Date(now.getTime() - 2 * WINDOW_DAYS * DAY).toISOString(),
+    middle: new Date(now.getTime() - WINDOW_DAYS * DAY).toISOString(),
+    until: nowIso,
+  };
+  const [answers, meetings, firsts] = await Promise.all([
+    answersByWindow(scope, windows),
+    meetingsByWindow(scope, windows),
+    firstContactByWindow(scope, windows),
+  ]);
+  const figures = new Map<string, WindowFigures>();
+  const of = (workerId: string, window: string) => {
+    const id = `${workerId}|${window}`;
+    const f = figures.get(id) ?? { ...EMPTY_WINDOW };
+    figures.set(id, f);
+    return f;
+  };
+  for (const r of answers)
+    Object.assign(of(r.workerId, r.window), { answered: r.answered, acceptedOffers: r.accepted });
+  for (const r of meetings)
+    Object.assign(of(r.workerId, r.window), { acceptedContacts: r.accepted, met: r.met });
+  for (const r of firsts) of(r.workerId, r.window).firstContact = { n: r.n, medianHours: r.medianHours };
+
+  const byId = new Map(selected.map((w) => [w.id, w]));
+  const changes = selected.flatMap((w) => {
+    const score = changeScore(of(w.id, "before"), of(w.id, "recent"));
+    return score === null ? [] : [{ workerId: w.id, score }];
+  });
+  const listed = improversAndSlippers(changes);
+  const describe = (c: { workerId: string; score: number }) => {
+    const w = byId.get(c.workerId);
+    return {
+      workerId: c.workerId,
+      name: w?.name ?? "",
+      team: w?.team ?? null,
+      score: c.score,
+      before: windowMeasures(of(c.workerId, "before")),
+      recent: windowMeasures(of(c.workerId, "recent")),
+    };
+  };
+  const workers = selected.map((w) => {
+    const series = weeks.map((week) => held.get(`${w.id}|${week.at}`) ?? 0);
+    const h = healthOf.get(w.id);
+    return {
+      id: w.id,
+      name: w.name,
+      team: w.team ?? null,
+      placeName: w.place_name,
+      country: w.country,
+      status: w.status,
+      capacity: w.capacity,
+      held: Number(w.load ?? 0),
+      series,
+      trend: trendOf(series),
+      overloaded: h?.overloaded ?? false,
+      starved: h?.starved ?? false,
+      signals: h?.signals ?? [],
+    };
+  });
+  return ok({
+    weeks: weekRows,
+    workers,
+    improvers: listed.improvers.map(describe),
+    slippers: listed.slippers.map(describe),
+    teams,
+    totals: shownTotals,
+  });
+}

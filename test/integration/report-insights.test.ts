@@ -1,0 +1,801 @@
+/**
+ * The reports of part two against figures recomputed in the test from the raw rows: time in each stage,
+ * workers' load by week and who improves or slips, demand per worker on the H3 grid, the team filter on
+ * every report, and the demand alert raised once per crossing.
+ */
+import { parse } from "csv-parse/sync";
+import type { FastifyInstance } from "fastify";
+import { latLngToCell } from "h3-js";
+import { DateTime } from "luxon";
+import { expect, it } from "vitest";
+import type { Context } from "../../src/context.js";
+import type { ContactCreate, WorkerCreate } from "../../src/core/model.js";
+import { stageEntriesOf } from "../../src/core/reports/stage-history.js";
+import { sweep } from "../../src/jobs/sweeper.js";
+import type { Mailer } from "../../src/notify/mailer.js";
+import { changeContactStatus } from "../../src/services/change-contact-status.js";
+import { createContact } from "../../src/services/create-contact.js";
+import { checkDemandAlerts } from "../../src/services/demand-alerts.js";
+import { logActivity } from "../../src/services/log-activity.js";
+import { type Caller, systemCaller } from "../../src/services/record.js";
+import { createWorker, editWorker } from "../../src/services/save-worker.js";
+import { describeEachDatabase, type TestClock } from "../support/databases.js";
+import { expectProblem, send } from "../support/http.js";
+import { type SeededOrganisation, seedOrganisation, signInAs } from "../support/seed.js";
+
+const HOUR = 3_600_000;
+const NOW = "2026-04-20T09:00:00.000Z";
+
+type Who = "rome" | "athens" | "milan";
+type Step = "decline" | "accept" | "call" | "meet" | "pause" | "qualify" | "gap" | "wait";
+
+interface Seed {
+  at: string;
+  place: "Roma" | "Athina" | "Milano" | null;
+  worker?: Who;
+  steps: Step[];
+}
+
+const PLACES = {
+  Roma: { placeName: "Roma", region: "Lazio", country: "IT", lat: 41.9, lon: 12.5 },
+  Athina: { placeName: "Athina", region: "Attica", country: "GR", lat: 37.98, lon: 23.73 },
+  Milano: { placeName: "Milano", region: "Lombardia", country: "IT", lat: 45.46, lon: 9.19 },
+} as const;
+
+/** The 30 days before the last 30 (from 19 February) and the last 30 (from 21 March). */
+const SEEDS: Seed[] = [
+  { at: "2026-02-23T09:00:00Z", place: "Roma", worker: "rome", steps: ["decline"] },
+  { at: "2026-02-26T09:00:00Z", place: "Roma", worker: "rome", steps: ["decline"] },
+  { at: "2026-03-02T09:00:00Z", place: "Roma", worker: "rome", steps: ["accept", "call", "meet"] },
+  { at: "2026-02-24T12:00:00Z", place: "Athina", worker: "athens", steps: ["accept", "call"] },
+  { at: "2026-02-27T12:00:00Z", place: "Athina", worker: "athens", steps: ["accept"] },
+  { at: "2026-03-03T12:00:00Z", place: "Athina", worker: "athens", steps: ["accept", "call", "meet"] },
+  { at: "2026-03-25T09:00:00Z", place: "Roma", worker: "rome", steps: ["accept", "call"] },
+  { at: "2026-03-28T09:00:00Z", place: "Roma", worker: "rome", steps: ["accept", "call", "meet"] },
+  { at: "2026-04-02T09:00:00Z", place: "Roma", worker: "rome", steps: ["accept"] },
+  { at: "2026-03-26T12:00:00Z", place: "Athina", worker: "athens", steps: ["decline"] },
+  { at: "2026-03-30T12:00:00Z", place: "Athina", worker: "athens", steps: ["decline"] },
+  { at: "2026-04-03T12:00:00Z", place: "Athina", worker: "athens", steps: ["accept"] },
+  { at: "2026-04-06T09:00:00Z", place: "Milano", worker: "milan", steps: ["accept", "pause"] },
+  { at: "2026-04-10T09:00:00Z", place: "Roma", steps: ["wait"] },
+  { at: "2026-04-12T09:00:00Z", place: "Athina", steps: ["qualify"] },
+  { at: "2026-04-14T09:00:00Z", place: null, steps: ["wait"] },
+  { at: "2026-04-15T09:00:00Z", place: "Milano", steps: ["gap"] },
+];
+
+function must<T>(result: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+interface World {
+  org: SeededOrganisation;
+  workers: Record<Who, string>;
+  dispatcher: Caller;
+  cookies: { admin: string; dispatcher: string; marketer: string; setter: string; worker: string };
+}
+
+async function buildWorld(ctx: Context, app: FastifyInstance, clock: TestClock): Promise<World> {
+  clock.set("2026-02-01T09:00:00Z");
+  const org = await seedOrganisation(ctx, app, "alpha");
+  const system = systemCaller(org.id);
+  const dispatcher: Caller = { ...system, userId: org.userIds.dispatcher, role: "dispatcher" };
+  must(
+    await editWorker(ctx, system, org.workers.worker.id, {
+      placeName: "Roma",
+      country: "IT",
+      team: "north",
+      maxKm: 5000,
+    }),
+  );
+  must(
+    await editWorker(ctx, system, org.workers.worker2.id, {
+      placeName: "Athina",
+      country: "GR",
+      team: "south",
+      maxKm: 5000,
+      languages: ["el", "it"],
+    }),
+  );
+  const base: WorkerCreate = {
+    name: "Milan",
+    languages: ["it"],
+    lat: 45.47,
+    lon: 9.2,
+    maxKm: 5000,
+    capacity: 2,
+    trust: 0.5,
+    status: "active",
+    timeZone: "Europe/Rome",
+    placeName: "Milano",
+    country: "IT",
+    team: "north",
+  };
+  const milan = must(await createWorker(ctx, system, base));
+  // Paused: not available, and in no team.
+  must(await createWorker(ctx, system, { ...base, name: "Resting", status: "paused", team: undefined }));
+  const workers = { rome: org.workers.worker.id, athens: org.workers.worker2.id, milan: milan.id };
+  const callerOf = (who: Who): Caller => ({
+    ...system,
+    role: "worker",
+    workerId: workers[who],
+    userId: who === "rome" ? org.userIds.worker : who === "athens" ? org.userIds.worker2 : "",
+  });
+  for (const [i, seed] of SEEDS.entries()) {
+    clock.set(seed.at);
+    const place = seed.place ? PLACES[seed.place] : null;
+    const input = {
+      displayName: `Person ${i}`,
+      phones: [],
+      emails: [],
+      languages: ["it"],
+      inbound: false,
+      campaign: i % 2 === 0 ? "spring" : "radio",
+      source: i % 3 === 0 ? "facebook" : "google",
+      ...(place ? { ...place, lat: place.lat + (i % 5) * 0.01, lon: place.lon - (i % 4) * 0.01 } : {}),
+    };
+    const contact = must(await createContact(ctx, dispatcher, input as ContactCreate));
+    const move = async (caller: Caller, to: string, extra: Record<string, string> = {}) => {
+      clock.advance((1 + (i % 4)) * HOUR);
+      must(await changeContactStatus(ctx, caller, contact.id, { to, ...extra }));
+    };
+    if (seed.steps.includes("gap")) {
+      await move(dispatcher, "unassignable", { reason: "no worker in reach" });
+      continue;
+    }
+    if (seed.steps.includes("qualify")) {
+      await move(dispatcher, "qualifying");
+      continue;
+    }
+    if (!seed.worker) continue;
+    const worker = callerOf(seed.worker);
+    await move(dispatcher, "ready");
+    await move(dispatcher, "offered", { workerId: workers[seed.worker] });
+    for (const step of seed.steps) {
+      if (step === "decline") await move(worker, "ready");
+      if (step === "accept") await move(worker, "active");
+      if (step === "pause") await move(worker, "paused", { reason: "travelling" });
+      if (step === "call") {
+        clock.advance((2 + i) * HOUR);
+        must(await logActivity(ctx, worker, contact.id, { kind: "call", body: "called" }));
+      }
+      if (step === "meet") {
+        clock.advance(20 * HOUR);
+        must(await logActivity(ctx, worker, contact.id, { kind: "meeting", body: "met" }));
+      }
+    }
+  }
+  clock.set(NOW);
+  const cookies = {} as World["cookies"];
+  for (const role of ["admin", "dispatcher", "marketer", "setter", "worker"] as const) {
+    cookies[role] = await signInAs(app, `${role}@alpha.test`);
+  }
+  return { org, workers, dispatcher, cookies };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The figures recomputed from the raw rows
+
+async function rawRows(ctx: Context, organisationId: string) {
+  const db = ctx.db.kysely;
+  return {
+    contacts: await db
+      .selectFrom("contacts")
+      .selectAll()
+      .where("organisation_id", "=", organisationId)
+      .execute(),
+    workers: await db
+      .selectFrom("workers")
+      .selectAll()
+      .where("organisation_id", "=", organisationId)
+      .execute(),
+    stages: await db
+      .selectFrom("contact_stage_changes")
+      .selectAll()
+      .where("organisation_id", "=", organisationId)
+      .execute(),
+    activities: await db
+      .selectFrom("activities")
+      .selectAll()
+      .where("organisation_id", "=", organisationId)
+      .execute(),
+  };
+}
+type Raw = Awaited<ReturnType<typeof rawRows>>;
+type Contact = Raw["contacts"][number];
+
+interface Filter {
+  from?: string;
+  to?: string;
+  country?: string;
+  place?: string;
+  campaign?: string;
+  source?: string;
+  team?: string;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** percentile_cont: the value at position p·(n − 1), between the two nearest. */
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  const pos = p * (s.length - 1);
+  const lo = Math.floor(pos);
+  const first = s[lo] as number;
+  const second = s[Math.min(lo + 1, s.length - 1)] as number;
+  return first + (second - first) * (pos - lo);
+}
+
+function teamOf(raw: Raw, workerId: string | null): string | null {
+  return raw.workers.find((w) => w.id === workerId)?.team ?? null;
+}
+
+function matches(raw: Raw, f: Filter, c: Contact): boolean {
+  return (
+    (f.from === undefined || c.created_at >= f.from) &&
+    (f.to === undefined || c.created_at < f.to) &&
+    (f.country === undefined || c.country === f.country) &&
+    (f.place === undefined || c.place_name === f.place) &&
+    (f.campaign === undefined || c.campaign === f.campaign) &&
+    (f.source === undefined || c.source === f.source) &&
+    (f.team === undefined || (c.assigned_worker_id !== null && teamOf(raw, c.assigned_worker_id) === f.team))
+  );
+}
+
+function keyOf(by: string, c: Contact, resolution = 5): { key: string | null; country: string | null } {
+  const t = DateTime.fromISO(c.created_at, { zone: "utc" });
+  switch (by) {
+    case "country":
+      return { key: c.country, country: c.country };
+    case "region":
+      return { key: c.region, country: c.country };
+    case "city":
+      return { key: c.place_name, country: c.country };
+    case "week":
+      return { key: `${t.weekYear}-W${String(t.weekNumber).padStart(2, "0")}`, country: null };
+    case "month":
+      return { key: `${t.year}-${String(t.month).padStart(2, "0")}`, country: null };
+    case "h3":
+      return {
+        key: c.lat === null || c.lon === null ? null : latLngToCell(c.lat, c.lon, resolution),
+        country: null,
+      };
+    case "all":
+      return { key: null, country: null };
+    default:
+      return { key: (c as unknown as Record<string, string | null>)[by] ?? null, country: null };
+  }
+}
+
+function expectedStages(raw: Raw, by: string, f: Filter, resolution = 5) {
+  const groups = new Map<
+    string,
+    { key: string | null; country: string | null; stays: number[]; now: number }
+  >();
+  const get = (g: { key: string | null; country: string | null }, stage: string) => {
+    const id = `${g.country}|${g.key}|${stage}`;
+    const found = groups.get(id) ?? { ...g, stays: [], now: 0 };
+    groups.set(id, found);
+    return found;
+  };
+  for (const c of raw.contacts) {
+    if (!matches(raw, f, c)) continue;
+    const g = keyOf(by, c, resolution);
+    get(g, c.status).now += 1;
+    const stays = raw.stages
+      .filter((s) => s.contact_id === c.id)
+      .sort((a, b) => a.entered_at.localeCompare(b.entered_at) || a.id.localeCompare(b.id));
+    for (const [i, s] of stays.entries()) {
+      const left = stays[i + 1]?.entered_at ?? NOW;
+      get(g, s.status).stays.push(Date.parse(left) - Date.parse(s.entered_at));
+    }
+  }
+  return [...groups.entries()].map(([id, g]) => ({
+    key: g.key,
+    country: g.country,
+    stage: id.split("|")[2] as string,
+    now: g.now,
+    stays: g.stays.length,
+    medianHours: g.stays.length ? round2(percentile(g.stays, 0.5) / HOUR) : null,
+    p90Hours: g.stays.length ? round2(percentile(g.stays, 0.9) / HOUR) : null,
+  }));
+}
+
+function queryString(params: Record<string, string | number | undefined>): string {
+  const defined = Object.entries(params).filter(([, v]) => v !== undefined) as Array<[string, string]>;
+  return new URLSearchParams(defined.map(([k, v]) => [k, String(v)])).toString();
+}
+
+async function getJson<T = Record<string, unknown>>(app: FastifyInstance, cookie: string, url: string) {
+  const response = await send(app, cookie, { method: "GET", url });
+  expect(response.statusCode, `${url}: ${response.body}`).toBe(200);
+  return response.json() as T;
+}
+
+type StageRow = { key: string | null; country: string | null; stage: string } & Record<string, unknown>;
+const stageId = (r: StageRow) => `${r.country}|${r.key}|${r.stage}`;
+
+const FILTERS: Filter[] = [
+  {},
+  { from: "2026-03-01T00:00:00.000Z", to: "2026-04-11T00:00:00.000Z", campaign: "spring" },
+  { country: "IT", source: "google" },
+  { team: "north" },
+];
+
+describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (env) => {
+  it("records every status a contact enters, as its timeline tells", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    const raw = await rawRows(ctx, world.org.id);
+    for (const c of raw.contacts) {
+      const recorded = raw.stages
+        .filter((s) => s.contact_id === c.id)
+        .sort((a, b) => a.entered_at.localeCompare(b.entered_at) || a.id.localeCompare(b.id))
+        .map((s) => [s.status, s.worker_id, s.entered_at]);
+      const timeline = raw.activities.filter((a) => a.contact_id === c.id && a.kind === "status");
+      const derived = stageEntriesOf(c, timeline).map((e) => [e.status, e.workerId, e.enteredAt]);
+      expect(recorded, c.display_name).toEqual(derived);
+      expect(recorded.at(-1)?.[0]).toBe(c.status);
+    }
+  }, 120_000);
+
+  it("gives the time in each stage equal to that recomputed from the raw rows, for every dimension and filter", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    const raw = await rawRows(ctx, world.org.id);
+    const dimensions = ["country", "region", "city", "source", "campaign", "week", "month", "h3"];
+    for (const by of dimensions) {
+      for (const filter of FILTERS) {
+        for (const resolution of by === "h3" ? [4, 7] : [5]) {
+          const qs = queryString({ by, ...filter, ...(by === "h3" ? { resolution } : {}) });
+          const report = await getJson<{ rows: StageRow[]; totals: StageRow[]; resolution: number | null }>(
+            app,
+            world.cookies.dispatcher,
+            `/api/v1/reports/stages?${qs}`,
+          );
+          const want = expectedStages(raw, by, filter, resolution).map((r) => ({
+            ...r,
+            country: by === "country" ? r.key : by === "region" || by === "city" ? r.country : null,
+          }));
+          const got = report.rows.map(({ lat: _lat, lon: _lon, ...rest }) => rest as StageRow);
+          expect(Object.fromEntries(got.map((r) => [stageId(r), r])), qs).toEqual(
+            Object.fromEntries(want.map((r) => [stageId(r), r])),
+          );
+          const totals = expectedStages(raw, "all", filter).map(({ key: _k, country: _c, ...r }) => r);
+          expect(Object.fromEntries(report.totals.map((r) => [r.stage, r])), `${qs} totals`).toEqual(
+            Object.fromEntries(totals.map((r) => [r.stage, r])),
+          );
+          expect(report.resolution).toBe(by === "h3" ? resolution : null);
+        }
+      }
+    }
+    // Spot checks: contacts pile up in "ready" after a decline; the cells lie where the contacts are.
+    const all = await getJson<{ totals: StageRow[] }>(app, world.cookies.admin, "/api/v1/reports/stages");
+    expect(all.totals.find((r) => r.stage === "ready")).toMatchObject({ now: 4 });
+    const cells = await getJson<{ rows: Array<StageRow & { lat: number; lon: number }> }>(
+      app,
+      world.cookies.admin,
+      "/api/v1/reports/stages?by=h3&resolution=5&country=GR",
+    );
+    for (const row of cells.rows) {
+      expect(Math.abs(row.lat - 37.98)).toBeLessThan(0.3);
+      expect(Math.abs(row.lon - 23.73)).toBeLessThan(0.3);
+    }
+  }, 180_000);
+
+  it("filters every report by team: contacts held by its workers, and its workers", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    const raw = await rawRows(ctx, world.org.id);
+    for (const team of ["north", "south"]) {
+      const held = raw.contacts.filter((c) => matches(raw, { team }, c));
+      expect(held.length).toBeGreaterThan(3);
+      const demand = await getJson<{ totals: Record<string, unknown> }>(
+        app,
+        world.cookies.dispatcher,
+        `/api/v1/reports/demand?by=city&team=${team}`,
+      );
+      expect(demand.totals.newContacts, team).toBe(held.length);
+      const flow = await getJson<{ totals: Record<string, unknown> }>(
+        app,
+        world.cookies.dispatcher,
+        `/api/v1/reports/flow?by=month&team=${team}`,
+      );
+      expect(flow.totals.accepted).toBe(held.filter((c) => c.accepted_at !== null).length);
+      expect(flow.totals.met).toBe(held.filter((c) => c.accepted_at && c.first_meeting_at).length);
+      const teamWorkers = raw.workers.filter((w) => w.team === team && w.status === "active");
+      const supply = await getJson<{ totals: Record<string, unknown> }>(
+        app,
+        world.cookies.dispatcher,
+        `/api/v1/reports/supply?by=city&team=${team}`,
+      );
+      expect(supply.totals.availableWorkers).toBe(teamWorkers.length);
+      const backlog = await getJson<{ totals: Record<string, unknown> }>(
+        app,
+        world.cookies.dispatcher,
+        `/api/v1/reports/backlog?by=city&team=${team}`,
+      );
+      // Waiting contacts are held by no one: a team has none.
+      expect(backlog.totals.waiting).toBe(0);
+      const workers = await getJson<{ workers: Array<{ id: string; team: string }> }>(
+        app,
+        world.cookies.dispatcher,
+        `/api/v1/reports/workers?team=${team}`,
+      );
+      expect(workers.workers.map((w) => w.id).sort()).toEqual(
+        raw.workers
+          .filter((w) => w.team === team)
+          .map((w) => w.id)
+          .sort(),
+      );
+    }
+    // The team is edited with the worker, and listed.
+    const patched = await send(app, world.cookies.dispatcher, {
+      method: "PATCH",
+      url: `/api/v1/workers/${world.workers.milan}`,
+      payload: { team: "east" },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json()).toMatchObject({ team: "east" });
+    const listed = await getJson<{ items: Array<{ id: string }> }>(
+      app,
+      world.cookies.dispatcher,
+      "/api/v1/workers?team=east",
+    );
+    expect(listed.items.map((w) => w.id)).toEqual([world.workers.milan]);
+    const report = await getJson<{ teams: string[] }>(app, world.cookies.marketer, "/api/v1/reports/workers");
+    expect(report.teams).toEqual(["east", "north", "south"]);
+  }, 120_000);
+
+  it("gives each worker's load by week, the totals against capacity, and who improves and who slips", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    const raw = await rawRows(ctx, world.org.id);
+    type Report = {
+      weeks: Array<{ week: string; at: string; held: number; capacity: number; workers: number }>;
+      workers: Array<{ id: string; name: string; series: number[]; held: number; capacity: number }>;
+      improvers: Array<{ workerId: string; score: number; recent: { acceptanceRate: number } }>;
+      slippers: Array<{ workerId: string; score: number; before: { acceptanceRate: number } }>;
+      totals: Record<string, unknown>;
+    };
+    const report = await getJson<Report>(
+      app,
+      world.cookies.dispatcher,
+      "/api/v1/reports/workers?from=2026-02-16&to=2026-04-21",
+    );
+    expect(report.weeks.map((w) => w.week)).toEqual([
+      "2026-W08",
+      "2026-W09",
+      "2026-W10",
+      "2026-W11",
+      "2026-W12",
+      "2026-W13",
+      "2026-W14",
+      "2026-W15",
+      "2026-W16",
+      "2026-W17",
+    ]);
+    expect(report.weeks.at(-1)?.at).toBe(NOW);
+    /** Contacts a worker held (offered, active, paused) at an instant, from the stage rows. */
+    const heldAt = (workerId: string, t: string) =>
+      raw.contacts.filter((c) => {
+        const stays = raw.stages
+          .filter((s) => s.contact_id === c.id)
+          .sort((a, b) => a.entered_at.localeCompare(b.entered_at) || a.id.localeCompare(b.id));
+        return stays.some(
+          (s, i) =>
+            s.worker_id === workerId &&
+            ["offered", "active", "paused"].includes(s.status) &&
+            s.entered_at <= t &&
+            (stays[i + 1] === undefined || (stays[i + 1]?.entered_at ?? "") > t),
+        );
+      }).length;
+    const capacity = raw.workers.reduce((sum, w) => sum + w.capacity, 0);
+    for (const week of report.weeks) {
+      const held = raw.workers.reduce((sum, w) => sum + heldAt(w.id, week.at), 0);
+      expect(week, week.week).toMatchObject({ held, capacity, workers: raw.workers.length });
+    }
+    for (const w of report.workers) {
+      expect(w.series, w.name).toEqual(report.weeks.map((week) => heldAt(w.id, week.at)));
+      expect(w.held).toBe(
+        raw.contacts.filter(
+          (c) => c.assigned_worker_id === w.id && ["offered", "active", "paused"].includes(c.status),
+        ).length,
+      );
+    }
+    // Rome: 1 of 3 offers accepted before, 3 of 3 lately; Athens the other way round.
+    expect(report.improvers).toEqual([
+      expect.objectContaining({
+        workerId: world.workers.rome,
+        score: 0.667,
+        recent: expect.objectContaining({ acceptanceRate: 1 }),
+      }),
+    ]);
+    expect(report.slippers).toEqual([
+      expect.objectContaining({
+        workerId: world.workers.athens,
+        score: -0.667,
+        before: expect.objectContaining({ acceptanceRate: 1 }),
+      }),
+    ]);
+    // A marketer: totals only, no worker.
+    const marketer = await send(app, world.cookies.marketer, {
+      method: "GET",
+      url: "/api/v1/reports/workers",
+    });
+    expect(marketer.statusCode).toBe(200);
+    const seen = marketer.json() as Report;
+    expect(seen.workers).toEqual([]);
+    expect(seen.improvers).toEqual([]);
+    expect(seen.slippers).toEqual([]);
+    for (const w of raw.workers) expect(marketer.body).not.toContain(w.name);
+    expect(seen.totals.workers).toBe("<5");
+    // CSV: a row per week, worker, improver and slipper, and the total.
+    const csv = await send(app, world.cookies.dispatcher, {
+      method: "GET",
+      url: "/api/v1/reports/workers?from=2026-02-16&to=2026-04-21&format=csv",
+    });
+    expect(csv.headers["content-type"]).toContain("text/csv");
+    const records = parse(csv.body, { columns: true }) as Array<Record<string, string>>;
+    expect(records.filter((r) => r.row === "week").map((r) => r.held)).toEqual(
+      report.weeks.map((w) => String(w.held)),
+    );
+    expect(records.filter((r) => r.row === "worker").length).toBe(report.workers.length);
+    expect(records.at(-1)?.row).toBe("total");
+  }, 120_000);
+
+  it("gives demand per worker on the hexagonal grid, as recomputed from the coordinates", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    const raw = await rawRows(ctx, world.org.id);
+    for (const resolution of [4, 5, 6, 7]) {
+      for (const filter of [{}, { from: "2026-03-21T00:00:00.000Z" }, { team: "north" }] as Filter[]) {
+        const qs = queryString({ resolution, ...filter });
+        const report = await getJson<{ rows: Array<Record<string, unknown> & { key: string }> }>(
+          app,
+          world.cookies.dispatcher,
+          `/api/v1/reports/hexagons?${qs}`,
+        );
+        const cells = new Map<string, { contacts: number; workers: number; free: number }>();
+        const of = (cell: string) => {
+          const found = cells.get(cell) ?? { contacts: 0, workers: 0, free: 0 };
+          cells.set(cell, found);
+          return found;
+        };
+        for (const c of raw.contacts) {
+          if (c.lat === null || c.lon === null || !matches(raw, filter, c)) continue;
+          of(latLngToCell(c.lat, c.lon, resolution)).contacts += 1;
+        }
+        for (const w of raw.workers) {
+          if (w.status !== "active" || (filter.team !== undefined && w.team !== filter.team)) continue;
+          const load = raw.contacts.filter(
+            (c) => c.assigned_worker_id === w.id && ["offered", "active", "paused"].includes(c.status),
+          ).length;
+          const cell = of(latLngToCell(w.lat, w.lon, resolution));
+          cell.workers += 1;
+          cell.free += Math.max(0, w.capacity - load);
+        }
+        const want = Object.fromEntries(
+          [...cells.entries()].map(([key, x]) => [
+            key,
+            {
+              contacts: x.contacts,
+              availableWorkers: x.workers,
+              freeCapacity: x.free,
+              contactsPerWorker: x.workers > 0 ? round2(x.contacts / x.workers) : null,
+            },
+          ]),
+        );
+        const got = Object.fromEntries(
+          report.rows.map(
+            ({ key, contacts, availableWorkers, freeCapacity, contactsPerWorker, boundary }) => {
+              expect((boundary as unknown[]).length).toBeGreaterThanOrEqual(5);
+              return [key, { contacts, availableWorkers, freeCapacity, contactsPerWorker }];
+            },
+          ),
+        );
+        expect(got, qs).toEqual(want);
+      }
+    }
+    expectProblem(
+      await send(app, world.cookies.dispatcher, {
+        method: "GET",
+        url: "/api/v1/reports/hexagons?resolution=9",
+      }),
+      400,
+    );
+    expectProblem(
+      await send(app, world.cookies.dispatcher, {
+        method: "GET",
+        url: "/api/v1/reports/stages?by=h3&resolution=3",
+      }),
+      400,
+    );
+  }, 120_000);
+
+  it("shows a marketer counts from 1 to 4 as <5, and refuses setters and workers", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    const raw = await rawRows(ctx, world.org.id);
+    for (const url of [
+      "/api/v1/reports/stages?by=city",
+      "/api/v1/reports/hexagons?resolution=5",
+      "/api/v1/reports/workers",
+    ]) {
+      const response = await send(app, world.cookies.marketer, { method: "GET", url });
+      expect(response.statusCode, url).toBe(200);
+      for (const c of raw.contacts) {
+        expect(response.body).not.toContain(c.id);
+        expect(response.body).not.toContain(c.display_name);
+      }
+      expect(response.body, url).not.toMatch(
+        /"(now|stays|contacts|availableWorkers|held|workers)":[1-4][,}]/,
+      );
+    }
+    const stages = await getJson<{ rows: StageRow[] }>(
+      app,
+      world.cookies.marketer,
+      "/api/v1/reports/stages?by=city",
+    );
+    const exact = await getJson<{ rows: StageRow[] }>(
+      app,
+      world.cookies.admin,
+      "/api/v1/reports/stages?by=city",
+    );
+    for (const [i, row] of exact.rows.entries()) {
+      const shown = stages.rows[i] as StageRow;
+      const stays = row.stays as number;
+      expect(shown.stays).toBe(stays > 0 && stays < 5 ? "<5" : stays);
+      if (stays > 0 && stays < 5) expect(shown.medianHours).toBeNull();
+    }
+    for (const cookie of [world.cookies.setter, world.cookies.worker]) {
+      for (const url of ["/api/v1/reports/stages", "/api/v1/reports/workers", "/api/v1/reports/hexagons"]) {
+        expectProblem(await send(app, cookie, { method: "GET", url }), 403);
+      }
+    }
+    expectProblem(
+      await send(app, world.cookies.marketer, { method: "GET", url: "/api/v1/reports/alerts" }),
+      403,
+    );
+  }, 120_000);
+
+  it("answers the stages as CSV with the same rows and a total row per stage", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    const json = await getJson<{ rows: StageRow[]; totals: StageRow[] }>(
+      app,
+      world.cookies.dispatcher,
+      "/api/v1/reports/stages?by=city",
+    );
+    const response = await send(app, world.cookies.dispatcher, {
+      method: "GET",
+      url: "/api/v1/reports/stages?by=city&format=csv",
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toContain("text/csv");
+    const records = parse(response.body, { columns: true }) as Array<Record<string, string>>;
+    const cell = (value: unknown) => (value === null || value === undefined ? "" : String(value));
+    expect(records.length).toBe(json.rows.length + json.totals.length);
+    for (const [i, row] of json.rows.entries()) {
+      for (const [field, value] of Object.entries(row)) expect(records[i]?.[field], field).toBe(cell(value));
+    }
+    expect(records.filter((r) => r.row === "total").map((r) => r.stage)).toEqual(
+      json.totals.map((t) => t.stage),
+    );
+  }, 120_000);
+
+  it("alerts the dispatchers once when a place's contacts per worker cross the threshold, and again after it drops back", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    const mailer = ctx.mailer;
+    ctx.mailer = { send: async () => {}, close: () => {} } satisfies Mailer;
+    try {
+      const patched = await send(app, world.cookies.admin, {
+        method: "PATCH",
+        url: "/api/v1/organisation",
+        payload: { settings: { alerts: { contactsPerWorker: 2, windowDays: 30 } } },
+      });
+      expect(patched.statusCode, patched.body).toBe(200);
+      const alertsOf = async () =>
+        ctx.db.kysely
+          .selectFrom("notifications")
+          .selectAll()
+          .where("kind", "=", "demand_alert")
+          .where("organisation_id", "=", world.org.id)
+          .orderBy("id")
+          .execute();
+      // Since 21 March: Roma 4 contacts for 1 worker, Athina 4 for 1; Milano 2 for 1 (not above 2).
+      await sweep(ctx);
+      let notes = await alertsOf();
+      expect(notes.map((n) => JSON.parse(n.data).placeName).sort()).toEqual(["Athina", "Roma"]);
+      expect(new Set(notes.map((n) => n.user_id))).toEqual(new Set([world.org.userIds.dispatcher]));
+      expect(notes.every((n) => n.email === "queued")).toBe(true);
+      const mails = await ctx.db.kysely
+        .selectFrom("outbox")
+        .select("payload")
+        .where("kind", "=", "email")
+        .where("target_id", "=", world.org.userIds.dispatcher)
+        .execute();
+      for (const n of notes) expect(mails.some((m) => m.payload.includes(n.id))).toBe(true);
+      // Still over: nothing new.
+      clock.advance(60_000);
+      expect(await checkDemandAlerts(ctx)).toBe(0);
+      expect((await alertsOf()).length).toBe(2);
+      // A second worker in Roma: 4 for 2, no longer above; the alert clears.
+      must(
+        await createWorker(ctx, systemCaller(world.org.id), {
+          name: "Helper",
+          languages: ["it"],
+          lat: 41.91,
+          lon: 12.49,
+          maxKm: 50,
+          capacity: 4,
+          trust: 0.5,
+          status: "active",
+          timeZone: "Europe/Rome",
+          placeName: "Roma",
+          country: "IT",
+        }),
+      );
+      clock.advance(60_000);
+      expect(await checkDemandAlerts(ctx)).toBe(0);
+      const listed = await getJson<{ threshold: number; items: Array<Record<string, unknown>> }>(
+        app,
+        world.cookies.dispatcher,
+        "/api/v1/reports/alerts",
+      );
+      expect(listed.threshold).toBe(2);
+      expect(listed.items.find((a) => a.placeName === "Roma")).toMatchObject({
+        contacts: 4,
+        availableWorkers: 1,
+        contactsPerWorker: 4,
+        clearedAt: expect.any(String),
+      });
+      expect(listed.items.find((a) => a.placeName === "Athina")).toMatchObject({ clearedAt: null });
+      // The dispatcher chooses no e-mail for alerts; two more contacts in Roma cross again: 6 for 2.
+      const prefs = await send(app, world.cookies.dispatcher, {
+        method: "PUT",
+        url: "/api/v1/me/notification-settings",
+        payload: { channels: { demand_alert: "off" }, digestTimes: ["08:00"], quietHours: null },
+      });
+      expect(prefs.statusCode, prefs.body).toBe(200);
+      for (const i of [1, 2]) {
+        must(
+          await createContact(ctx, world.dispatcher, {
+            displayName: `Late ${i}`,
+            phones: [],
+            emails: [],
+            languages: ["it"],
+            inbound: false,
+            ...PLACES.Roma,
+          } as ContactCreate),
+        );
+      }
+      clock.advance(60_000);
+      expect(await checkDemandAlerts(ctx)).toBe(1);
+      notes = await alertsOf();
+      expect(notes.filter((n) => JSON.parse(n.data).placeName === "Roma").length).toBe(2);
+      expect(notes.at(-1)?.email).toBe("none");
+      const csv = await send(app, world.cookies.dispatcher, {
+        method: "GET",
+        url: "/api/v1/reports/alerts?format=csv",
+      });
+      expect(parse(csv.body, { columns: true }).length).toBe(3);
+      // Turned off: open alerts clear, and nothing new is raised.
+      await send(app, world.cookies.admin, {
+        method: "PATCH",
+        url: "/api/v1/organisation",
+        payload: { settings: { alerts: { contactsPerWorker: null, windowDays: 30 } } },
+      });
+      expect(await checkDemandAlerts(ctx)).toBe(0);
+      const after = await getJson<{ items: Array<{ clearedAt: string | null }> }>(
+        app,
+        world.cookies.dispatcher,
+        "/api/v1/reports/alerts",
+      );
+      expect(after.items.every((a) => a.clearedAt !== null)).toBe(true);
+    } finally {
+      ctx.mailer = mailer;
+    }
+  }, 120_000);
+});
