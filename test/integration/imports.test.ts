@@ -152,7 +152,7 @@ describeEachDatabase("importing contacts", (env) => {
       payload: file,
     });
     expectProblem(refused, 400, { paths: ["map"] });
-  });
+  }, 120_000);
 
   it("imports the first sheet of an XLSX workbook", async () => {
     const { app, ctx } = env();
