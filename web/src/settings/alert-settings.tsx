@@ -1,25 +1,11 @@
 /** The threshold of contacts per available worker above which a place alerts the dispatchers. */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { AlertSettings } from "../../../src/core/model.js";
-import { api, type Organisation } from "../api.js";
 import { ErrorBox } from "../shell/error-box.js";
-import { useMe } from "../shell/me.js";
+import { useSettingsForm } from "./use-settings-form.js";
 
 export function AlertSettingsForm() {
   const { t } = useTranslation();
-  const me = useMe();
-  const client = useQueryClient();
-  const [form, setForm] = useState<AlertSettings>(me.organisation.settings.alerts);
-  const save = useMutation({
-    mutationFn: () => api.patch<Organisation>("/api/v1/organisation", { settings: { alerts: form } }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["me"] }),
-  });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    save.mutate();
-  }
+  const { form, setForm, save, submit } = useSettingsForm("alerts");
   return (
     <form onSubmit={submit} className="editor card" aria-labelledby="alert-settings-title">
       <h2 id="alert-settings-title">{t("settings.alerts.title")}</h2>

@@ -1,3 +1,4 @@
+/** The organisation's dispatch mode and the weights of the model, edited by its admins. */
 import { useTranslation } from "react-i18next";
 import type { DispatchSettings } from "../../../src/core/model.js";
 import { ErrorBox } from "../shell/error-box.js";

@@ -1,3 +1,4 @@
+/** When an arriving contact is linked to a likely duplicate for review, and when it is merged at once. */
 import { useTranslation } from "react-i18next";
 import { ErrorBox } from "../shell/error-box.js";
 import { useSettingsForm } from "./use-settings-form.js";
