@@ -125,8 +125,10 @@ export async function candidatesOf(
   ids.delete(exceptId);
   const candidates = await liveContactsAmong(trx, organisationId, [...ids].sort().slice(0, MAX_CANDIDATES));
   if (candidates.length === 0) return { candidates, counts: new Map() };
-  const exact = [...known].filter(([key, n]) => n < (limits.get(key) ?? 0));
-  const uncounted = keys.filter((key) => !exact.some(([k]) => k === key));
+  // A block read whole (fewer than its limit, none at all included) is counted already.
+  const readWhole = (key: string) => (known.get(key) ?? 0) < (limits.get(key) ?? 0);
+  const exact = [...known].filter(([key]) => readWhole(key));
+  const uncounted = keys.filter((key) => !readWhole(key));
   const counts = new Map([...exact, ...(await matchKeyCounts(trx, organisationId, uncounted))]);
   return { candidates, counts };
 }

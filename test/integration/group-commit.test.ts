@@ -41,6 +41,37 @@ describeEachDatabase("group commit", (env) => {
     expect(seenByOther.map((row) => row?.id)).toEqual(ids);
   });
 
+  it("runs the units of a batch one after another: each sees what those before it wrote", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const commits = groupCommit(e.ctx.db, { maxBatch: 8, concurrency: 1 });
+    const unit = (id: string) =>
+      commits.run(async (trx) => {
+        const before = await trx
+          .selectFrom("audit_log")
+          .select("id")
+          .where("action", "=", "test.unit")
+          .execute();
+        await trx
+          .insertInto("audit_log")
+          .values({
+            id,
+            organisation_id: org.id,
+            actor_user_id: null,
+            action: "test.unit",
+            entity: "test",
+            entity_id: id,
+            before: null,
+            after: null,
+            ip: null,
+            created_at: e.clock.now().toISOString(),
+          })
+          .execute();
+        return before.map((row) => row.id).sort();
+      });
+    expect(await Promise.all([unit("a"), unit("b"), unit("c")])).toEqual([[], ["a"], ["a", "b"]]);
+  });
+
   it("fails a failing unit alone: the others of its batch are stored", async () => {
     const e = env();
     const org = await seedOrganisation(e.ctx, e.app, "alpha");
