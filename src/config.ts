@@ -1,6 +1,9 @@
 /** Flags and environment, parsed once into a frozen object. The only reader of process.env. */
 import { z } from "zod";
 
+/** 10.0.0.0/8, 127.0.0.1, fd00::/8, ::1 */
+const addressOrRange = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+
 const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -16,6 +19,21 @@ const EnvSchema = z.object({
   HANDOFF_MAIL_FROM: z.string().min(3).optional(),
   HANDOFF_PUBLIC_URL: z.url().optional(),
   HANDOFF_OUTBOX_SECONDS: z.coerce.number().positive().optional(),
+  HANDOFF_WEBHOOK_ALLOW: z
+    .string()
+    .transform((text, ctx) => {
+      const entries = text
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== "");
+      for (const entry of entries) {
+        if (!addressOrRange.safeParse(entry).success) {
+          ctx.addIssue({ code: "custom", message: `"${entry}" is not an IP address or a CIDR range` });
+        }
+      }
+      return entries;
+    })
+    .optional(),
   HANDOFF_TEST_DB: z.enum(["sqlite", "postgres", "both"]).optional(),
   HANDOFF_TEST_PG_URL: z.string().min(1).optional(),
 });
@@ -37,6 +55,8 @@ export interface Config {
   publicUrl: string;
   /** How often the outbox looks for messages to deliver. */
   outboxSeconds: number;
+  /** Private addresses and CIDR ranges webhooks may reach; every other private address is refused. */
+  webhookAllow: readonly string[];
 }
 
 export const DEFAULT_DATABASE = "./data/handoff.db";
@@ -77,6 +97,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     mailFrom: e.HANDOFF_MAIL_FROM ?? "Handoff <handoff@localhost>",
     publicUrl: (e.HANDOFF_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, ""),
     outboxSeconds: e.HANDOFF_OUTBOX_SECONDS ?? 5,
+    webhookAllow: Object.freeze(e.HANDOFF_WEBHOOK_ALLOW ?? []),
   });
 }
 

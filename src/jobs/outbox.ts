@@ -3,12 +3,15 @@
  * with retries. Each kind of message has its deliverer (webhooks, e-mail); a process claims only
  * kinds it can deliver. Safe to run in several processes at once.
  */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import type { Context } from "../context.js";
 import { SIGNATURE_HEADER, signatureHeader } from "../core/webhook-signature.js";
 import { type AttemptOutcome, nextStep } from "../core/webhooks.js";
 import { forUpdateSkipLocked } from "../db/dialect.js";
 import { findWebhook, type OutboxRow } from "../db/webhooks.js";
 import { deliverEmail, deliverInvitation } from "../notify/email.js";
+import { addressPolicy, guardedLookup, literalAddress } from "../notify/webhook-address.js";
 import { INVITATION_KIND } from "../services/calendar.js";
 import { EMAIL_KIND } from "../services/notify.js";
 import { WEBHOOK_KIND } from "../services/webhooks.js";
@@ -139,14 +142,17 @@ async function deliverWebhook(ctx: Context, row: OutboxRow, signal: AbortSignal)
   if (!hook) return { ok: false, error: "the webhook no longer exists" };
   // Kept for retrying rather than dropped: enabled again in time, the webhook still gets it.
   if (hook.active !== 1) return { ok: false, error: "the webhook is disabled" };
+  const policy = addressPolicy(ctx.config.webhookAllow);
+  const url = new URL(hook.url);
+  // A name is checked on the addresses it resolves to (guardedLookup); an address written in the URL here.
+  const literal = literalAddress(url.hostname);
+  const refusal = literal === null ? null : policy.refusal(literal);
+  if (refusal !== null) return { ok: false, error: `refused: ${literal} is ${refusal}` };
   const event = (JSON.parse(row.payload) as { event?: string }).event ?? "";
   const seconds = Math.floor(ctx.clock.now().getTime() / 1000);
-  const response = await fetch(hook.url, {
-    method: "POST",
-    body: row.payload,
+  const response = await post(url, row.payload, {
     signal,
-    // A redirect could lead the request somewhere the admin never entered: it counts as a failure.
-    redirect: "manual",
+    lookup: guardedLookup(policy),
     headers: {
       "content-type": "application/json",
       "user-agent": "Handoff-Webhooks/1",
@@ -155,13 +161,42 @@ async function deliverWebhook(ctx: Context, row: OutboxRow, signal: AbortSignal)
       [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(hook.secret, seconds, row.payload),
     },
   });
-  // The body is of no interest; dropping it frees the connection.
-  await response.body?.cancel();
   if (response.status >= 200 && response.status < 300) return { ok: true };
   return {
     ok: false,
     error: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`,
   };
+}
+
+interface PostOptions {
+  signal: AbortSignal;
+  lookup: ReturnType<typeof guardedLookup>;
+  headers: Record<string, string>;
+}
+
+/**
+ * One POST without following redirects (a redirect could lead somewhere the admin never entered: it
+ * counts as a failure). The response body is of no interest and is drained to free the socket.
+ */
+function post(url: URL, body: string, options: PostOptions): Promise<{ status: number; statusText: string }> {
+  const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = send(
+      url,
+      {
+        method: "POST",
+        signal: options.signal,
+        lookup: options.lookup,
+        headers: { ...options.headers, "content-length": String(Buffer.byteLength(body)) },
+      },
+      (response) => {
+        response.resume();
+        resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? "" });
+      },
+    );
+    request.on("error", (error) => reject(options.signal.aborted ? options.signal.reason : error));
+    request.end(body);
+  });
 }
 
 function describe(error: unknown): string {

@@ -36,6 +36,7 @@ import {
   updateWebhook,
   type WebhookRow,
 } from "../db/webhooks.js";
+import { addressPolicy, urlRefusal } from "../notify/webhook-address.js";
 import { audit, type Caller, diff } from "./record.js";
 
 /** The outbox kind webhook deliveries use; e-mail will be another kind in the same table. */
@@ -43,6 +44,15 @@ export const WEBHOOK_KIND = "webhook";
 
 function refused(caller: Caller) {
   return fail<never>("forbidden", `a ${caller.role} cannot manage webhooks`);
+}
+
+/** A URL naming a private address outright is refused when saved; names are checked when sent. */
+function refusedUrl(ctx: Context, url: string | undefined) {
+  const refusal = url === undefined ? null : urlRefusal(url, addressPolicy(ctx.config.webhookAllow));
+  if (refusal === null) return null;
+  return fail<never>("invalid", `the webhook URL ${refusal}`, {
+    errors: [{ path: "url", message: `${refusal}; webhooks go to public addresses` }],
+  });
 }
 
 function missing(id: string) {
@@ -55,6 +65,8 @@ export async function createWebhook(
   input: WebhookCreate,
 ): Promise<Result<WebhookCreated>> {
   if (!canManageIntegrations(caller)) return refused(caller);
+  const badUrl = refusedUrl(ctx, input.url);
+  if (badUrl) return badUrl;
   const now = ctx.clock.now().toISOString();
   const row: WebhookRow = {
     id: ctx.newId(),
@@ -91,6 +103,8 @@ export async function editWebhook(
   patch: WebhookPatch,
 ): Promise<Result<Webhook>> {
   if (!canManageIntegrations(caller)) return refused(caller);
+  const badUrl = refusedUrl(ctx, patch.url);
+  if (badUrl) return badUrl;
   return ctx.db.kysely.transaction().execute(async (trx) => {
     const row = await findWebhook(trx, caller.organisationId, id);
     if (!row) return missing(id);

@@ -420,6 +420,64 @@ describeEachDatabase("webhooks", (env) => {
     expect(JSON.stringify(audit)).not.toContain(hook.secret);
   });
 
+  it("refuses to save a URL naming a private address, and names the field", async () => {
+    const { app, ctx } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    for (const url of [
+      "http://10.0.0.5/hook",
+      "http://169.254.169.254/latest/meta-data",
+      "http://[::1]:8080/hook",
+      "http://[::ffff:192.168.1.1]/hook",
+      "http://127.0.0.2/hook",
+    ]) {
+      const answer = await send(app, org.cookies.admin, {
+        method: "POST",
+        url: "/api/v1/webhooks",
+        payload: { url, events: ["contact.created"] },
+      });
+      expectProblem(answer, 400, { paths: ["url"] });
+      expect(answer.body, url).toMatch(/a private address/);
+    }
+    // The test configuration allows 127.0.0.1 (HANDOFF_WEBHOOK_ALLOW), and only it.
+    const hook = await addWebhook(env(), org, {
+      url: "http://127.0.0.1:9/hook",
+      events: ["contact.created"],
+    });
+    expectProblem(
+      await send(app, org.cookies.admin, {
+        method: "PATCH",
+        url: `/api/v1/webhooks/${hook.id}`,
+        payload: { url: "http://192.168.0.10/hook" },
+      }),
+      400,
+      { paths: ["url"] },
+    );
+    const rows = await ctx.db.kysely.selectFrom("webhooks").select("url").execute();
+    expect(rows).toEqual([{ url: "http://127.0.0.1:9/hook" }]);
+  });
+
+  it("refuses at sending time an address the configuration does not allow, even behind a name", async () => {
+    const { app, ctx, clock } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    const receiver = await startReceiver();
+    const byName = receiver.url.replace("127.0.0.1", "localhost");
+    await addWebhook(env(), org, { url: receiver.url, events: ["contact.created"] });
+    await addWebhook(env(), org, { url: byName, events: ["contact.created"] });
+    await addContact(app, org.cookies.dispatcher);
+    // The same database served by a process whose operator allows no private address.
+    const strict: Context = { ...ctx, config: { ...ctx.config, webhookAllow: [] } };
+    expect(await deliverDue(strict)).toEqual({ delivered: 0, retried: 2, failed: 0 });
+    expect(receiver.received).toEqual([]);
+    const errors = (await outboxRows(ctx)).map((row) => row.last_error).sort();
+    expect(errors).toEqual([
+      expect.stringMatching(/^localhost resolves to (127\.0\.0\.1|::1), a private address/),
+      "refused: 127.0.0.1 is a private address (HANDOFF_WEBHOOK_ALLOW can allow it)",
+    ]);
+    clock.advance(MINUTE);
+    expect(await deliverDue(ctx)).toEqual({ delivered: 2, retried: 0, failed: 0 });
+    expect(receiver.received).toHaveLength(2);
+  });
+
   it("answers 403 to everyone but an admin on every webhook route", async () => {
     const { app, ctx } = env();
     const org = await seedOrganisation(ctx, app, "alpha");

@@ -46,7 +46,8 @@ let counter = 0;
 async function openEnv(dialect: DialectName): Promise<{ env: TestEnv; cleanup: () => Promise<void> }> {
   const clock = testClock();
   const log = pino({ level: "silent" });
-  const base = loadConfig({}, {});
+  // The webhook tests' receivers listen on loopback, which production refuses by default.
+  const base: Config = { ...loadConfig({}, {}), webhookAllow: ["127.0.0.1"] };
   const extra: Context[] = [];
   if (dialect === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "handoff-test-"));
