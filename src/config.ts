@@ -34,6 +34,10 @@ const EnvSchema = z.object({
       return entries;
     })
     .optional(),
+  HANDOFF_SECRET_KEY: z
+    .string()
+    .min(32, "must be at least 32 characters (e.g. the output of: openssl rand -base64 32)")
+    .optional(),
   HANDOFF_TEST_DB: z.enum(["sqlite", "postgres", "both"]).optional(),
   HANDOFF_TEST_PG_URL: z.string().min(1).optional(),
 });
@@ -57,6 +61,8 @@ export interface Config {
   outboxSeconds: number;
   /** Private addresses and CIDR ranges webhooks may reach; every other private address is refused. */
   webhookAllow: readonly string[];
+  /** Seals users' TOTP secrets (src/secret-box.ts); null: a key file beside a SQLite file, none on PostgreSQL. */
+  secretKey: string | null;
 }
 
 export const DEFAULT_DATABASE = "./data/handoff.db";
@@ -98,6 +104,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     publicUrl: (e.HANDOFF_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, ""),
     outboxSeconds: e.HANDOFF_OUTBOX_SECONDS ?? 5,
     webhookAllow: Object.freeze(e.HANDOFF_WEBHOOK_ALLOW ?? []),
+    secretKey: e.HANDOFF_SECRET_KEY ?? null,
   });
 }
 

@@ -7,6 +7,7 @@ import type { Config } from "./config.js";
 import { type Db, isPostgresUrl, type OpenOptions, openDatabase } from "./db/dialect.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { createMailer, type Mailer } from "./notify/mailer.js";
+import { isSealed, type SecretBox, secretBox, secretKeyOf } from "./secret-box.js";
 
 export interface Clock {
   now(): Date;
@@ -21,6 +22,8 @@ export interface Context {
   config: Readonly<Config>;
   /** Null when no SMTP server is configured: notifications then stay in the inbox. */
   mailer: Mailer | null;
+  /** Seals and opens users' TOTP secrets. */
+  secrets: SecretBox;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -41,6 +44,9 @@ export async function createContext(
   }
   const db = openDatabase(config.databaseUrl, options.open);
   await migrateToLatest(db);
+  const { key, source } = secretKeyOf(config);
+  const secrets = secretBox(key);
+  await sealStoredSecrets(db, secrets, source);
   return {
     db,
     clock: options.clock ?? systemClock,
@@ -53,5 +59,43 @@ export async function createContext(
         : config.smtpUrl
           ? createMailer(config.smtpUrl, config.mailFrom)
           : null,
+    secrets,
   };
+}
+
+/**
+ * Seals the TOTP secrets stored before there was a key (or before sealing existed). Refuses to start
+ * when secrets are sealed and this process has no key: every second factor would fail at sign-in.
+ */
+async function sealStoredSecrets(db: Db, secrets: SecretBox, source: string): Promise<void> {
+  const rows = await db.kysely
+    .selectFrom("users")
+    .select(["id", "totp_secret"])
+    .where("totp_secret", "is not", null)
+    .execute();
+  const sealed = rows.filter((row) => isSealed(row.totp_secret ?? ""));
+  if (!secrets.sealing) {
+    if (sealed.length > 0) {
+      await db.close();
+      throw new Error(
+        `${sealed.length} users' second factors are sealed with a key this process lacks: set HANDOFF_SECRET_KEY to the key they were sealed with`,
+      );
+    }
+    return;
+  }
+  for (const row of rows) {
+    if (row.totp_secret === null || isSealed(row.totp_secret)) continue;
+    await db.kysely
+      .updateTable("users")
+      .set({ totp_secret: secrets.seal(row.totp_secret) })
+      .where("id", "=", row.id)
+      .where("totp_secret", "=", row.totp_secret)
+      .execute();
+  }
+  try {
+    for (const row of sealed) secrets.open(row.totp_secret ?? "");
+  } catch {
+    await db.close();
+    throw new Error(`the users' second factors were sealed with another key than ${source}'s`);
+  }
 }

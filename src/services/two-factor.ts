@@ -71,7 +71,7 @@ export async function verifySecondFactor(
   if (/^\d{6}$/.test(code)) {
     if (!user.totp_secret) return null;
     const result = await verify({
-      secret: user.totp_secret,
+      secret: ctx.secrets.open(user.totp_secret),
       token: code,
       epoch: Math.floor(ctx.clock.now().getTime() / 1000),
       epochTolerance: TOLERANCE_SECONDS,
@@ -115,7 +115,7 @@ export async function startTwoFactor(
   await ctx.db.kysely.transaction().execute(async (trx) => {
     await trx
       .updateTable("users")
-      .set({ totp_secret: secret, totp_last_step: null })
+      .set({ totp_secret: ctx.secrets.seal(secret), totp_last_step: null })
       .where("id", "=", row.id)
       .execute();
     await audit(trx, ctx, caller, { action: "two_factor.start", entity: "user", entityId: row.id });

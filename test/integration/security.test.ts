@@ -122,6 +122,37 @@ describeEachDatabase("two-factor authentication", (env) => {
     expectProblem(await login(app, "dispatcher@alpha.test", PASSWORD, "000000"), 401);
   });
 
+  it("keeps each TOTP secret sealed in the database, and seals one stored before sealing existed", async () => {
+    const { app, ctx, clock, openSecond } = env();
+    await seedOrganisation(ctx, app, "alpha");
+    const { secret } = await enrol(app, await signInAs(app, "setter@alpha.test"), clock);
+    const stored = async (email: string) =>
+      (
+        await ctx.db.kysely
+          .selectFrom("users")
+          .select("totp_secret")
+          .where("email", "=", email)
+          .executeTakeFirstOrThrow()
+      ).totp_secret ?? "";
+    expect(await stored("setter@alpha.test")).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(await stored("setter@alpha.test")).not.toContain(secret);
+    // A secret written in clear by an older version: the next process to start seals it, and it still works.
+    const old = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    await ctx.db.kysely
+      .updateTable("users")
+      .set({ totp_secret: old, totp_enabled_at: clock.now().toISOString() })
+      .where("email", "=", "worker@alpha.test")
+      .execute();
+    await openSecond();
+    expect(await stored("worker@alpha.test")).toMatch(/^v1\./);
+    clock.advance(60_000);
+    expect((await login(app, "worker@alpha.test", PASSWORD, await codeAt(old, clock))).statusCode).toBe(200);
+    // A process given another key refuses to start rather than fail every sign-in with a second factor.
+    await expect(openSecond({ secretKey: "another key of thirty-two characters or more" })).rejects.toThrow(
+      /sealed with another key/,
+    );
+  });
+
   it("accepts each recovery code once, and stores none of them in clear", async () => {
     const { app, ctx, clock } = env();
     await seedOrganisation(ctx, app, "alpha");

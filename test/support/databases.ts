@@ -37,8 +37,8 @@ export interface TestEnv {
   ctx: Context;
   app: FastifyInstance;
   clock: TestClock;
-  /** A second context on the same database, as a second server process would have. */
-  openSecond(): Promise<Context>;
+  /** A second context on the same database, as a second server process would have (with other settings). */
+  openSecond(change?: Partial<Config>): Promise<Context>;
 }
 
 let counter = 0;
@@ -54,8 +54,8 @@ async function openEnv(dialect: DialectName): Promise<{ env: TestEnv; cleanup: (
     const config: Config = { ...base, databaseUrl: join(dir, "test.db") };
     const ctx = await createContext(config, { clock, log });
     const app = await buildApp(ctx);
-    const openSecond = async () => {
-      const second = await createContext(config, { clock, log });
+    const openSecond = async (change: Partial<Config> = {}) => {
+      const second = await createContext({ ...config, ...change }, { clock, log });
       extra.push(second);
       return second;
     };
@@ -72,11 +72,15 @@ async function openEnv(dialect: DialectName): Promise<{ env: TestEnv; cleanup: (
   counter += 1;
   const schema = `t_${process.pid}_${counter}_${Date.now().toString(36)}`;
   await createSchema(url, schema);
-  const config: Config = { ...base, databaseUrl: url };
+  // Processes sharing a PostgreSQL share a key only the operator can give them (HANDOFF_SECRET_KEY).
+  const config: Config = { ...base, databaseUrl: url, secretKey: "the test suite's key for TOTP secrets" };
   const ctx = await createContext(config, { clock, log, open: { schema, poolSize: 4 } });
   const app = await buildApp(ctx);
-  const openSecond = async () => {
-    const second = await createContext(config, { clock, log, open: { schema, poolSize: 4 } });
+  const openSecond = async (change: Partial<Config> = {}) => {
+    const second = await createContext(
+      { ...config, ...change },
+      { clock, log, open: { schema, poolSize: 4 } },
+    );
     extra.push(second);
     return second;
   };
