@@ -63,6 +63,8 @@ export interface Config {
   webhookAllow: readonly string[];
   /** Seals users' TOTP secrets (src/secret-box.ts); null: a key file beside a SQLite file, none on PostgreSQL. */
   secretKey: string | null;
+  /** argon2id's cost: always "owasp" from loadConfig; the in-process test suite sets "fast". */
+  passwordCost: "owasp" | "fast";
 }
 
 export const DEFAULT_DATABASE = "./data/handoff.db";
@@ -105,6 +107,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     outboxSeconds: e.HANDOFF_OUTBOX_SECONDS ?? 5,
     webhookAllow: Object.freeze(e.HANDOFF_WEBHOOK_ALLOW ?? []),
     secretKey: e.HANDOFF_SECRET_KEY ?? null,
+    passwordCost: "owasp",
   });
 }
 

@@ -32,7 +32,7 @@ export async function createUser(ctx: Context, caller: Caller, input: UserCreate
     email: input.email,
     name: input.name,
     role: input.role,
-    password_hash: await hashPassword(input.password),
+    password_hash: await hashPassword(input.password, ctx.config.passwordCost),
     locale: input.locale,
     time_zone: input.timeZone,
     disabled: 0,
@@ -83,7 +83,9 @@ export async function editUser(
   if (!target) return fail("not_found", `no user ${id}`);
   const weak = patch.password === undefined ? null : newPasswordProblem(patch.password, target);
   if (weak) return weakPassword(weak);
-  const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+  const passwordHash = patch.password
+    ? await hashPassword(patch.password, ctx.config.passwordCost)
+    : undefined;
   return ctx.db.kysely.transaction().execute(async (trx) => {
     const row = await findUser(trx, caller.organisationId, id);
     if (!row) return fail<User>("not_found", `no user ${id}`);

@@ -316,7 +316,7 @@ export async function changePassword(
     return fail("invalid", `the new password ${problem}`, {
       errors: [{ path: "newPassword", message: problem }],
     });
-  const hash = await hashPassword(input.newPassword);
+  const hash = await hashPassword(input.newPassword, ctx.config.passwordCost);
   const now = ctx.clock.now();
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + ctx.config.sessionHours * 3600_000).toISOString();

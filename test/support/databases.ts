@@ -46,8 +46,9 @@ let counter = 0;
 async function openEnv(dialect: DialectName): Promise<{ env: TestEnv; cleanup: () => Promise<void> }> {
   const clock = testClock();
   const log = pino({ level: "silent" });
-  // The webhook tests' receivers listen on loopback, which production refuses by default.
-  const base: Config = { ...loadConfig({}, {}), webhookAllow: ["127.0.0.1"] };
+  // The webhook tests' receivers listen on loopback, which production refuses by default; every test
+  // seeds six users, whose argon2id hashes at OWASP's cost would be minutes of the suite.
+  const base: Config = { ...loadConfig({}, {}), webhookAllow: ["127.0.0.1"], passwordCost: "fast" };
   const extra: Context[] = [];
   if (dialect === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "handoff-test-"));
