@@ -130,36 +130,83 @@ function tokenHash(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+/** Who may hand out, check or turn off a worker's feed: the worker, and those who manage workers. */
+function feedRefusal(caller: Caller, workerId: string): Result<never> | null {
+  if (caller.workerId === workerId || canManageWorkers(caller)) return null;
+  return caller.role === "marketer" || canSeeWorker(caller, workerId)
+    ? fail("forbidden", `a ${caller.role} does not manage workers' calendars`)
+    : fail("not_found", `no worker ${workerId}`);
+}
+
+/** Sets (a hash of) the worker's feed token, or null to turn the feed off; audited. False: no such worker. */
+async function setFeedToken(
+  ctx: Context,
+  caller: Caller,
+  workerId: string,
+  token: string | null,
+): Promise<boolean> {
+  return ctx.db.kysely.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable("workers")
+      .set({ calendar_token_hash: token === null ? null : tokenHash(token) })
+      .where("organisation_id", "=", caller.organisationId)
+      .where("id", "=", workerId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await audit(trx, ctx, caller, {
+      action: token === null ? "worker.calendar_feed_off" : "worker.calendar_feed",
+      entity: "worker",
+      entityId: workerId,
+      after: token === null ? { active: false } : { rotated: true },
+    });
+    return true;
+  });
+}
+
 /** A new private feed URL for a worker; the previous one stops working. */
 export async function rotateCalendarFeed(
   ctx: Context,
   caller: Caller,
   workerId: string,
 ): Promise<Result<{ url: string }>> {
-  if (caller.workerId !== workerId && !canManageWorkers(caller)) {
-    return caller.role === "marketer" || canSeeWorker(caller, workerId)
-      ? fail("forbidden", `a ${caller.role} does not manage workers' calendars`)
-      : fail("not_found", `no worker ${workerId}`);
-  }
+  const refusal = feedRefusal(caller, workerId);
+  if (refusal) return refusal;
   const token = randomBytes(24).toString("base64url");
-  const changed = await ctx.db.kysely.transaction().execute(async (trx) => {
-    const result = await trx
-      .updateTable("workers")
-      .set({ calendar_token_hash: tokenHash(token) })
-      .where("organisation_id", "=", caller.organisationId)
-      .where("id", "=", workerId)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return false;
-    await audit(trx, ctx, caller, {
-      action: "worker.calendar_feed",
-      entity: "worker",
-      entityId: workerId,
-      after: { rotated: true },
-    });
-    return true;
-  });
-  if (!changed) return fail("not_found", `no worker ${workerId}`);
+  if (!(await setFeedToken(ctx, caller, workerId, token))) return fail("not_found", `no worker ${workerId}`);
   return ok({ url: `${ctx.config.publicUrl}/calendar/${token}.ics` });
+}
+
+/**
+ * Whether the worker has a feed address in use. The address itself cannot be shown again (only a
+ * hash of it is kept): a lost one is replaced with a new one.
+ */
+export async function calendarFeedState(
+  ctx: Context,
+  caller: Caller,
+  workerId: string,
+): Promise<Result<{ active: boolean }>> {
+  const refusal = feedRefusal(caller, workerId);
+  if (refusal) return refusal;
+  const row = await ctx.db.kysely
+    .selectFrom("workers")
+    .select("calendar_token_hash")
+    .where("organisation_id", "=", caller.organisationId)
+    .where("id", "=", workerId)
+    .executeTakeFirst();
+  if (!row) return fail("not_found", `no worker ${workerId}`);
+  return ok({ active: row.calendar_token_hash !== null });
+}
+
+/** Turns the worker's feed off: its address stops working in every calendar that uses it. */
+export async function stopCalendarFeed(
+  ctx: Context,
+  caller: Caller,
+  workerId: string,
+): Promise<Result<{ active: boolean }>> {
+  const refusal = feedRefusal(caller, workerId);
+  if (refusal) return refusal;
+  if (!(await setFeedToken(ctx, caller, workerId, null))) return fail("not_found", `no worker ${workerId}`);
+  return ok({ active: false });
 }
 
 /** The feed behind a token: the worker's meetings from 30 days ago on, cancelled ones marked so. */

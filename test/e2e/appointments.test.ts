@@ -399,6 +399,19 @@ describe("appointment setting in the console", { timeout: 180_000 }, () => {
     const body = await feed.text();
     expect(body).toContain("BEGIN:VCALENDAR");
     expect(body).toContain("Giulia Verdi");
+    // Back on the page later: the feed is known to be on (its address is not shown again), and off it goes.
+    await page.reload();
+    const section = page.locator(".calendar-feed");
+    await expect.poll(() => section.locator(".feed-state").count(), { timeout: 30_000 }).toBe(1);
+    expect(await section.getByRole("button", { name: "Make a new address" }).count()).toBe(1);
+    page.once("dialog", (dialog) => void dialog.accept());
+    await section.getByRole("button", { name: "Turn the feed off" }).click();
+    await expect
+      .poll(() => section.getByRole("button", { name: "Subscribe in your calendar" }).count(), {
+        timeout: 30_000,
+      })
+      .toBe(1);
+    expect((await fetch(`${base}${new URL(url).pathname}`)).status).toBe(404);
     await page.close();
   });
 

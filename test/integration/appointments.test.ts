@@ -12,7 +12,7 @@ import { buildApp } from "../../src/api/app.js";
 import { deliverDue } from "../../src/jobs/outbox.js";
 import { sweep } from "../../src/jobs/sweeper.js";
 import { describeEachDatabase } from "../support/databases.js";
-import { send } from "../support/http.js";
+import { expectProblem, send } from "../support/http.js";
 import {
   addContact,
   assignTo,
@@ -344,6 +344,39 @@ describeEachDatabase("appointments", (env) => {
       items: Array<{ kind: string }>;
     };
     expect(deadlines.items.map((d) => d.kind)).not.toContain("first_meeting");
+  });
+
+  it("says whether a worker's calendar feed is on, and turns it off so its address stops working", async () => {
+    const { app, ctx } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    const path = `/api/v1/workers/${org.workers.worker.id}/calendar-feed`;
+    const state = async (cookie: string) => (await send(app, cookie, { method: "GET", url: path })).json();
+    expect(await state(org.cookies.worker)).toEqual({ active: false });
+    const first = (await send(app, org.cookies.worker, { method: "POST", url: path })).json().url as string;
+    expect(await state(org.cookies.dispatcher)).toEqual({ active: true });
+    // A new address replaces the first, which stops working; turning the feed off stops the second.
+    const second = (await send(app, org.cookies.worker, { method: "POST", url: path })).json().url as string;
+    const fetchFeed = async (url: string) =>
+      (await app.inject({ method: "GET", url: new URL(url).pathname })).statusCode;
+    expect([await fetchFeed(first), await fetchFeed(second)]).toEqual([404, 200]);
+    const off = await send(app, org.cookies.worker, { method: "DELETE", url: path });
+    expect(off.statusCode, off.body).toBe(200);
+    expect(off.json()).toEqual({ active: false });
+    expect(await fetchFeed(second)).toBe(404);
+    expect(await state(org.cookies.worker)).toEqual({ active: false });
+    const audited = await ctx.db.kysely
+      .selectFrom("audit_log")
+      .select("action")
+      .where("entity_id", "=", org.workers.worker.id)
+      .where("action", "like", "worker.calendar_feed%")
+      .orderBy("id")
+      .execute();
+    expect(audited.map((row) => row.action)).toEqual([
+      "worker.calendar_feed",
+      "worker.calendar_feed",
+      "worker.calendar_feed_off",
+    ]);
+    expectProblem(await send(app, org.cookies.worker2, { method: "GET", url: path }), 404);
   });
 
   it("records a supply shortage when no one who fits has a slot within the horizon", async () => {

@@ -491,6 +491,8 @@ const TABLE: Record<string, Rule> = {
   },
   "GET /api/v1/workers/{id}/slots": { target: "worker", ...WORKER_RECORD },
   "POST /api/v1/workers/{id}/calendar-feed": { target: "worker", ...WORKER_MANAGEMENT },
+  "GET /api/v1/workers/{id}/calendar-feed": { target: "worker", ...WORKER_MANAGEMENT },
+  "DELETE /api/v1/workers/{id}/calendar-feed": { target: "worker", ...WORKER_MANAGEMENT },
   "GET /api/v1/contacts/{id}/slots": { target: "contact", ...CONTACT_WORK },
   "POST /api/v1/contacts/{id}/appointments": {
     target: "contact",

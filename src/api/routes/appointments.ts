@@ -14,7 +14,12 @@ import {
   rescheduleAppointment,
 } from "../../services/appointments.js";
 import { readAvailability, saveAvailability } from "../../services/availability.js";
-import { calendarFeedFor, rotateCalendarFeed } from "../../services/calendar.js";
+import {
+  calendarFeedFor,
+  calendarFeedState,
+  rotateCalendarFeed,
+  stopCalendarFeed,
+} from "../../services/calendar.js";
 import { contactSlots, holdSlot, releaseHold, workerSlots } from "../../services/slots.js";
 import { callerOf } from "../auth.js";
 import { problemResponses, sendFailure } from "../problem.js";
@@ -383,6 +388,40 @@ export function appointmentRoutes(app: FastifyInstance, ctx: Context): void {
     },
     async (request, reply) =>
       sendResult(reply, await rotateCalendarFeed(ctx, callerOf(request), request.params.id)),
+  );
+
+  const FeedStateSchema = z.object({
+    active: z
+      .boolean()
+      .describe("whether a feed address is in use (it cannot be shown again, only replaced)"),
+  });
+
+  r.get(
+    "/api/v1/workers/:id/calendar-feed",
+    {
+      schema: {
+        tags,
+        summary: "Whether the worker's private calendar feed is on",
+        params: IdParams,
+        response: { 200: FeedStateSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      sendResult(reply, await calendarFeedState(ctx, callerOf(request), request.params.id)),
+  );
+
+  r.delete(
+    "/api/v1/workers/:id/calendar-feed",
+    {
+      schema: {
+        tags,
+        summary: "Turns the worker's calendar feed off: its address stops working everywhere",
+        params: IdParams,
+        response: { 200: FeedStateSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      sendResult(reply, await stopCalendarFeed(ctx, callerOf(request), request.params.id)),
   );
 
   r.get(
