@@ -16,6 +16,7 @@ import {
 } from "../api.js";
 import { BookedNote } from "../appointments/booked-note.js";
 import { BookingDialog } from "../appointments/booking-dialog.js";
+import { EmailLinks, PlaceFacts } from "../contacts/contact-facts.js";
 import { StatusBadge } from "../contacts/status-badge.js";
 import { ErrorBox } from "../shell/error-box.js";
 import { useFormat } from "../shell/format.js";
@@ -132,7 +133,6 @@ function CallScreen({ contact: c, script }: { contact: ContactDetail; script: Co
 
 function ContactCard({ contact: c, timeZone }: { contact: ContactDetail; timeZone: string | null }) {
   const { t } = useTranslation();
-  const dash = "—";
   return (
     <section className="card" aria-labelledby="call-contact-title">
       <h2 id="call-contact-title">{t("contacts.details")}</h2>
@@ -149,20 +149,9 @@ function ContactCard({ contact: c, timeZone }: { contact: ContactDetail; timeZon
       <dl className="facts">
         <dt>{t("contacts.emails")}</dt>
         <dd>
-          {c.emails.length
-            ? c.emails.map((e) => (
-                <a key={e} href={`mailto:${e}`}>
-                  {e}
-                </a>
-              ))
-            : dash}
+          <EmailLinks emails={c.emails} />
         </dd>
-        <dt>{t("contacts.languages")}</dt>
-        <dd>{c.languages.map((l) => t(`languages.${l}`, { defaultValue: l })).join(", ") || dash}</dd>
-        <dt>{t("contacts.place")}</dt>
-        <dd>{[c.postalCode, c.placeName, c.region, c.country].filter(Boolean).join(", ") || dash}</dd>
-        <dt>{t("contacts.source")}</dt>
-        <dd>{[c.source, c.campaign].filter(Boolean).join(" · ") || dash}</dd>
+        <PlaceFacts contact={c} />
         {timeZone && (
           <>
             <dt>{t("call.theirTime")}</dt>

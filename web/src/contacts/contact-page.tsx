@@ -12,6 +12,7 @@ import { ErrorBox } from "../shell/error-box.js";
 import { useFormat } from "../shell/format.js";
 import { useMe } from "../shell/me.js";
 import { ContactEditor } from "./contact-editor.js";
+import { DASH, EmailLinks, PlaceFacts } from "./contact-facts.js";
 import { ProgressActions } from "./progress-actions.js";
 import { StatusActions } from "./status-actions.js";
 import { StatusBadge } from "./status-badge.js";
@@ -38,7 +39,6 @@ export function ContactPage() {
     );
   }
   const c = contact.data;
-  const dash = "—";
   const role = me.user.role;
   const calls = role === "setter" || role === "dispatcher" || role === "admin";
   return (
@@ -83,32 +83,21 @@ export function ContactPage() {
                         {p}
                       </a>
                     ))
-                  : dash}
+                  : DASH}
               </dd>
               <dt>{t("contacts.emails")}</dt>
               <dd>
-                {c.emails.length
-                  ? c.emails.map((e) => (
-                      <a key={e} href={`mailto:${e}`}>
-                        {e}
-                      </a>
-                    ))
-                  : dash}
+                <EmailLinks emails={c.emails} />
               </dd>
               <dt>{t("contacts.gender")}</dt>
-              <dd>{c.gender ? t(`gender.${c.gender}`) : dash}</dd>
-              <dt>{t("contacts.languages")}</dt>
-              <dd>{c.languages.map((l) => t(`languages.${l}`, { defaultValue: l })).join(", ") || dash}</dd>
-              <dt>{t("contacts.place")}</dt>
-              <dd>{[c.postalCode, c.placeName, c.region, c.country].filter(Boolean).join(", ") || dash}</dd>
-              <dt>{t("contacts.source")}</dt>
-              <dd>{[c.source, c.campaign].filter(Boolean).join(" · ") || dash}</dd>
+              <dd>{c.gender ? t(`gender.${c.gender}`) : DASH}</dd>
+              <PlaceFacts contact={c} />
               <dt>{t("nouns:worker_cap")}</dt>
               <dd>
                 {c.assignedWorkerId ? (
                   <Link to={`/workers/${c.assignedWorkerId}`}>{c.assignedWorkerName}</Link>
                 ) : (
-                  dash
+                  DASH
                 )}
               </dd>
               <dt>{t("contacts.progress")}</dt>
