@@ -4,12 +4,13 @@
  * the wall time alone says little) and peak memory. Without arguments it runs 20,000 × 2,000 and
  * 100,000 × 10,000, each in a fresh process so one size's heap does not inflate the other's peak
  * RSS. Figures and what was tried: BENCHMARKS.md, "dispatch". BENCH_RUNS=n repeats each size n
- * times in its process.
+ * times in its process; DISPATCH_SOLVER=paths or scaling forces planDispatch's solver (default:
+ * chosen by size), for A/B runs.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_DISPATCH_CONFIG } from "../src/core/dispatch/model.js";
-import { planDispatch } from "../src/core/dispatch/plan.js";
+import { type PlanSolver, planDispatch } from "../src/core/dispatch/plan.js";
 import { generateDispatchInstance } from "./dispatch-data.js";
 
 const SIZES: Array<[number, number]> = [
@@ -17,6 +18,12 @@ const SIZES: Array<[number, number]> = [
   [100_000, 10_000],
 ];
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const SOLVER = process.env.DISPATCH_SOLVER;
+if (SOLVER !== undefined && SOLVER !== "paths" && SOLVER !== "scaling") {
+  process.stderr.write(`DISPATCH_SOLVER must be paths or scaling, not ${SOLVER}\n`);
+  process.exit(2);
+}
+const options: { solver?: PlanSolver } = SOLVER ? { solver: SOLVER } : {};
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
@@ -30,7 +37,7 @@ function measure(contactCount: number, workerCount: number): void {
   for (let run = 0; run < RUNS; run++) {
     const start = performance.now();
     const startCpu = process.cpuUsage();
-    plan = planDispatch(contacts, workers, DEFAULT_DISPATCH_CONFIG);
+    plan = planDispatch(contacts, workers, DEFAULT_DISPATCH_CONFIG, options);
     times.push(performance.now() - start);
     const used = process.cpuUsage(startCpu);
     cpu.push((used.user + used.system) / 1000);

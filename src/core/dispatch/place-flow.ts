@@ -2,8 +2,8 @@
  * The dispatch min-cost flow solved from the workers' side by successive shortest paths: each
  * worker place joins as a unit of supply and takes the shortest path to the sink (fill the place
  * with a free contact, possibly moving others between workers, or leave it empty). planDispatch
- * solves the same network by cost scaling (column-flow.ts), far faster on large instances; this
- * simpler exact solver stays as the reference the tests compare it with.
+ * uses it up to 3 M candidate pairs (about 35,000 × 3,500), where it is the faster exact solver,
+ * and cost scaling (column-flow.ts) above; the tests compare the two.
  */
 import type { DispatchConfig, DispatchContact, DispatchWorker } from "./model.js";
 import type { WorkerGraph } from "./worker-graph.js";
@@ -183,15 +183,16 @@ export function solvePlaceFlow(
     siftUp(v, at);
   };
 
-  // Places join worker by worker, sweeping the map from west to east, each worker's cheapest
-  // place first (a worker's used places must stay its cheapest ones, see the drop arc). Any order
-  // is exact; this one was measured to keep the searches shortest: a new place meets neighbours
-  // that are already settled instead of ones that will all compete for the same contacts later.
+  // Places join worker by worker, each worker's cheapest place first (a worker's used places must
+  // stay its cheapest ones, see the drop arc), workers with the fewest contacts in reach per place
+  // first. Any order is exact; this one keeps the searches shortest: a worker with little choice
+  // takes its contacts before others with many alternatives do, so few of those are moved later
+  // (measured at 20,000 × 2,000: 61 M pairs scanned against 195 M sweeping the map from west to
+  // east, 76 M by contacts in reach alone; all workers' first places first: 451 M).
   let total = 0;
   for (let w = 0; w < W; w++) total += room[w]!;
-  const sweep = Array.from({ length: W }, (_, w) => w).sort(
-    (a, b) => workers[a]!.lon - workers[b]!.lon || a - b,
-  );
+  const choice = Float64Array.from(room, (r, w) => targets[w]!.length / Math.max(1, r));
+  const sweep = Array.from({ length: W }, (_, w) => w).sort((a, b) => choice[a]! - choice[b]! || a - b);
   const SINK_EMPTY = 0;
   const SINK_CONTACT = 1;
   const SINK_DROP = 2;

@@ -10,7 +10,7 @@ import {
   eligibility,
   hasRoom,
 } from "./model.js";
-import { planDispatch } from "./plan.js";
+import { PATHS_UP_TO_CANDIDATES, planDispatch, solverFor } from "./plan.js";
 import { expectValidPlan, globalInstance, smallInstance, unlocatedInstance } from "./testing.js";
 
 const worker = (over: Partial<DispatchWorker> = {}): DispatchWorker => ({
@@ -41,15 +41,24 @@ const contact = (over: Partial<DispatchContact> = {}): DispatchContact => ({
 });
 
 describe("planDispatch", () => {
-  it("reaches the brute-force optimum on small random instances", () => {
-    fc.assert(
-      fc.property(smallInstance, (instance) => {
-        const plan = planDispatch(instance.contacts, instance.workers, instance.config);
-        const best = bruteForceObjective(instance.contacts, instance.workers, instance.config);
-        expect(Math.abs(plan.objective - best)).toBeLessThanOrEqual(1e-6);
-      }),
-      { numRuns: 400 },
-    );
+  for (const solver of ["paths", "scaling"] as const) {
+    it(`reaches the brute-force optimum on small random instances by ${solver}`, () => {
+      fc.assert(
+        fc.property(smallInstance, (instance) => {
+          const plan = planDispatch(instance.contacts, instance.workers, instance.config, { solver });
+          const best = bruteForceObjective(instance.contacts, instance.workers, instance.config);
+          expect(Math.abs(plan.objective - best)).toBeLessThanOrEqual(1e-6);
+          expectValidPlan(instance, plan);
+        }),
+        { numRuns: 400 },
+      );
+    });
+  }
+
+  it("chooses successive shortest paths for small instances and cost scaling for large ones", () => {
+    expect(solverFor(0)).toBe("paths");
+    expect(solverFor(PATHS_UP_TO_CANDIDATES)).toBe("paths");
+    expect(solverFor(PATHS_UP_TO_CANDIDATES + 1)).toBe("scaling");
   });
 
   it("reaches the brute-force optimum when many contacts share a hub", () => {

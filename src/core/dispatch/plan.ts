@@ -1,9 +1,10 @@
 /**
  * The optimal dispatch plan of contract.md: the min-cost flow of place-flow.ts (worker places →
- * workers → contacts → sink, convex load costs), solved exactly by cost scaling over each contact's
- * and each worker's cheapest pairs, the other pairs priced in until none lowers the cost
- * (column-flow.ts, pairs listed from the reach index of worker-graph.ts), then the reasons of the
- * contacts left unassigned.
+ * workers → contacts → sink, convex load costs), solved exactly either by successive shortest
+ * paths over every eligible pair (place-flow.ts; the faster on small and medium instances) or, on
+ * large ones, by cost scaling over each contact's and each worker's cheapest pairs, the other
+ * pairs priced in until none lowers the cost (column-flow.ts); both read the pairs from the reach
+ * index of worker-graph.ts. Then the reasons of the contacts left unassigned.
  */
 import { hasEligibleWorkerIgnoringCapacity } from "./candidates.js";
 import { solveByColumns } from "./column-flow.js";
@@ -14,7 +15,8 @@ import {
   haversineKm,
   planObjective,
 } from "./model.js";
-import { reachIndex } from "./worker-graph.js";
+import { solvePlaceFlow } from "./place-flow.js";
+import { reachIndex, workerGraphOf } from "./worker-graph.js";
 
 export type UnassignedReason = "no_eligible_worker" | "no_capacity";
 
@@ -35,9 +37,32 @@ export interface DispatchPlan {
   counts: Record<UnassignedReason, number>;
 }
 
+/** The two exact solvers: successive shortest paths (place-flow.ts) or cost scaling with pricing (column-flow.ts). */
+export type PlanSolver = "paths" | "scaling";
+
 export interface PlanOptions {
   /** Called now and then with the solver's steps done so far and an estimate of the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Which exact solver to use; by default chosen by the instance's size (`solverFor`). Both give an optimal plan. */
+  solver?: PlanSolver;
+}
+
+/**
+ * Up to this many candidate pairs (the contacts in the workers' reach stretches, which the reach
+ * index counts for free; about twice the eligible pairs), successive shortest paths beat cost
+ * scaling. CPU time of planDispatch, `BENCH_RUNS=2 DISPATCH_SOLVER=paths|scaling npx tsx
+ * bench/dispatch.ts C W`, 2026-12-02 at load 9–10: 20,000 × 2,000 (1.05 M candidates) 1.0–1.4 s
+ * against 2.0–2.5 s; 30,000 × 3,000 (2.4 M) 2.5 s against 3.8 s; 40,000 × 4,000 (4.3 M) 5.5 s
+ * against 5.5–5.8 s; 100,000 × 10,000 (26.6 M) unfinished after 150 s of wall time against 20 s
+ * of CPU. The searches scan every pair of each worker they pop, and both the pops per search and
+ * the pairs per worker grow with the density of workers. Smaller sizes: BENCHMARKS.md,
+ * "dispatch" and "highs".
+ */
+export const PATHS_UP_TO_CANDIDATES = 3_000_000;
+
+/** The solver planDispatch uses by default for an instance with `candidates` candidate pairs (ReachIndex.candidateCount). */
+export function solverFor(candidates: number): PlanSolver {
+  return candidates <= PATHS_UP_TO_CANDIDATES ? "paths" : "scaling";
 }
 
 export function planDispatch(
@@ -47,10 +72,19 @@ export function planDispatch(
   options: PlanOptions = {},
 ): DispatchPlan {
   const index = reachIndex(contacts, workers, config);
+  const solver = options.solver ?? solverFor(index.candidateCount);
   // hasWorker: per contact, 1 when a worker with room may take it (then an unassigned contact lost to capacity).
-  const { workerOf, hasWorker } = solveByColumns(contacts, workers, config, index, {
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  let workerOf: Int32Array;
+  let hasWorker: Uint8Array;
+  if (solver === "paths") {
+    const graph = workerGraphOf(index);
+    workerOf = solvePlaceFlow(contacts, workers, config, graph, options.onProgress);
+    hasWorker = graph.hasWorker;
+  } else {
+    ({ workerOf, hasWorker } = solveByColumns(contacts, workers, config, index, {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    }));
+  }
 
   const unassigned: number[] = [];
   const toCheck: number[] = [];

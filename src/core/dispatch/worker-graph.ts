@@ -4,7 +4,8 @@
  * stretch of each band its reach can cover. `reachIndex` builds that index once and
  * `workerPairs` lists one worker's pairs on demand into scratch arrays, so the solver never
  * holds all of them (14 M at 100,000 × 10,000: fresh memory costs more than computing them
- * again); `workerGraph` lists them all, for the reference solver of place-flow.ts.
+ * again); `workerGraph` lists them all, for successive shortest paths (place-flow.ts), which
+ * planDispatch uses on small and medium instances.
  */
 import {
   type DispatchConfig,
@@ -451,13 +452,18 @@ function rejectedSlowly(index: ReachIndex, w: number, i: number): boolean {
   return index.hasDeclined[i] === 1 && index.declined[c]!.includes(w);
 }
 
-/** Every eligible pair, listed once (the reference solver of place-flow.ts and the tests use it). */
+/** Every eligible pair, listed once (for successive shortest paths, place-flow.ts). */
 export function workerGraph(
   contacts: readonly DispatchContact[],
   workers: readonly DispatchWorker[],
   config: DispatchConfig,
 ): WorkerGraph {
-  const index = reachIndex(contacts, workers, config);
+  return workerGraphOf(reachIndex(contacts, workers, config));
+}
+
+/** Every eligible pair of an index built already, listed once. */
+export function workerGraphOf(index: ReachIndex): WorkerGraph {
+  const { workers } = index;
   const scratch = pairScratch(index);
   const hasWorker = index.hubHasWorker.slice();
   const targets: Int32Array[] = [];
