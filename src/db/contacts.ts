@@ -1,5 +1,5 @@
 /** Query functions for contacts. Every one takes the organisation and never reads past it. */
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
 import type { ContactScope } from "../core/access/roles.js";
 import type { Status } from "../core/lifecycle/states.js";
 import type { Contact } from "../core/model.js";
@@ -87,10 +87,12 @@ export async function lockContact(
 
 /** Every write of a contact keeps its H3 cells (the hexagonal map) in step with its coordinates. */
 export async function insertContact(trx: Kysely<Database>, row: NewContactRow): Promise<void> {
-  await trx
-    .insertInto("contacts")
-    .values({ ...row, ...h3CellsOf(row.lat, row.lon) })
-    .execute();
+  await trx.insertInto("contacts").values(contactInsertRow(row)).execute();
+}
+
+/** A new contact's row as stored: with the hexagon cells of its coordinates. */
+export function contactInsertRow(row: NewContactRow): Insertable<Database["contacts"]> {
+  return { ...row, ...h3CellsOf(row.lat, row.lon) };
 }
 
 /** The cells for a change that moves the contact; none when the change leaves its coordinates alone. */

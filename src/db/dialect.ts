@@ -2,12 +2,14 @@
  * Every difference between SQLite and PostgreSQL lives here, and nowhere else:
  * connecting, column types, row locks and error codes.
  */
+import { createHash } from "node:crypto";
 import SqliteDatabase from "better-sqlite3";
 import {
   CompiledQuery,
   type Driver,
   Kysely,
   type SqliteDatabase as KyselySqliteDatabase,
+  type OperationNodeSource,
   PostgresDialect,
   type RawBuilder,
   type SelectQueryBuilder,
@@ -286,6 +288,75 @@ export async function awaitWriters(
   table: string,
 ): Promise<void> {
   if (dialect === "postgres") await sql`lock table ${sql.table(table)} in share mode`.execute(trx);
+}
+
+/**
+ * Takes a lock on each name until the transaction ends, waiting for any other transaction that
+ * holds one, so that transactions about the same things run one after another even when there is
+ * no row to lock yet (two arrivals of one person). All of a transaction's names are locked in one
+ * statement, in one fixed order (of their 64-bit hashes), so two transactions never wait for each
+ * other in a cycle. PostgreSQL: transaction-scoped advisory locks; SQLite has one writer at a time,
+ * so a transaction there already excludes every other writer. Call it before reading what the
+ * names guard: a statement's snapshot is taken when it starts.
+ */
+export async function lockNames(
+  trx: Kysely<Database>,
+  dialect: DialectName,
+  names: readonly string[],
+): Promise<void> {
+  if (dialect !== "postgres" || names.length === 0) return;
+  const ids = [...new Set(names.map(lockId))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  await sql`select pg_advisory_xact_lock(id) from unnest(cast(${ids.map(String)} as bigint[])) with ordinality as l(id, i) order by i`.execute(
+    trx,
+  );
+}
+
+/** A name's advisory lock key: the first 64 bits of its SHA-256, signed as PostgreSQL's bigint. */
+function lockId(name: string): bigint {
+  return createHash("sha256").update(name).digest().readBigInt64BE(0);
+}
+
+/** An insert to run with others, and how many parameters it binds. */
+export interface PendingInsert {
+  query: OperationNodeSource & { execute(): Promise<unknown> };
+  parameters: number;
+}
+
+/** Parameters one statement may bind: well below PostgreSQL's limit of 65,535. */
+const STATEMENT_PARAMETERS = 30_000;
+
+/**
+ * Runs inserts in the given order, which respects their foreign keys. PostgreSQL: as few statements
+ * as their parameters allow, each insert a data-modifying WITH part of one statement (one round
+ * trip; foreign keys are checked at the end of the statement, when all its rows are in). SQLite,
+ * in the process, has no round trips to save: one statement each.
+ */
+export async function insertTogether(
+  trx: Kysely<Database>,
+  dialect: DialectName,
+  inserts: readonly PendingInsert[],
+): Promise<void> {
+  if (dialect !== "postgres") {
+    for (const insert of inserts) await insert.query.execute();
+    return;
+  }
+  let group: PendingInsert[] = [];
+  let parameters = 0;
+  const send = async () => {
+    if (group.length === 1) await group[0]!.query.execute();
+    else if (group.length > 1) {
+      const parts = group.map(({ query }, i) => sql`${sql.raw(`w${i}`)} as (${query})`);
+      await sql`with ${sql.join(parts)} select 1`.execute(trx);
+    }
+    group = [];
+    parameters = 0;
+  };
+  for (const insert of inserts) {
+    if (group.length > 0 && parameters + insert.parameters > STATEMENT_PARAMETERS) await send();
+    group.push(insert);
+    parameters += insert.parameters;
+  }
+  await send();
 }
 
 /**

@@ -5,10 +5,23 @@
  * transaction holding it has committed: resolved means stored.
  */
 import type { ControlledTransaction, Kysely } from "kysely";
-import type { Db } from "./dialect.js";
+import { type DeferredInserts, withDeferredInserts } from "./deferred-inserts.js";
+import { type Db, lockNames } from "./dialect.js";
 import type { Database } from "./schema.js";
 
-export type Work<T> = (trx: Kysely<Database>) => Promise<T>;
+/**
+ * A unit of work. Rows it adds to `deferred` are written with those of the other units of its
+ * transaction, before the COMMIT; a unit that reads rows an earlier unit deferred flushes them first.
+ */
+export type Work<T> = (trx: Kysely<Database>, deferred: DeferredInserts) => Promise<T>;
+
+export interface RunOptions {
+  /**
+   * Names to lock (lockNames in src/db/dialect.ts) before the unit reads anything: the names of
+   * every unit of a transaction are locked together, in one fixed order, when it begins.
+   */
+  locks?: readonly string[];
+}
 
 export interface GroupCommit {
   /**
@@ -16,7 +29,7 @@ export interface GroupCommit {
    * failed batch is rolled back and each unit runs again alone), so it must do nothing outside the
    * transaction that cannot be repeated.
    */
-  run<T>(work: Work<T>): Promise<T>;
+  run<T>(work: Work<T>, options?: RunOptions): Promise<T>;
 }
 
 export interface GroupCommitOptions {
@@ -28,6 +41,7 @@ export interface GroupCommitOptions {
 
 interface Unit {
   work: Work<unknown>;
+  locks: readonly string[];
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -64,7 +78,11 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
 
   async function runAlone(unit: Unit): Promise<void> {
     try {
-      unit.resolve(await db.kysely.transaction().execute(unit.work));
+      const result = await db.kysely.transaction().execute(async (trx) => {
+        await lockNames(trx, db.dialect, unit.locks);
+        return withDeferredInserts(trx, db.dialect, (deferred) => unit.work(trx, deferred));
+      });
+      unit.resolve(result);
     } catch (error) {
       unit.reject(error);
     }
@@ -81,10 +99,17 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
     }
     const results: unknown[] = [];
     try {
-      for (const unit of batch) results.push(await unit.work(trx));
+      await lockNames(
+        trx,
+        db.dialect,
+        batch.flatMap((unit) => unit.locks),
+      );
+      await withDeferredInserts(trx, db.dialect, async (deferred) => {
+        for (const unit of batch) results.push(await unit.work(trx, deferred));
+      });
     } catch {
-      // One unit failed, and the transaction with it (PostgreSQL refuses anything after an error):
-      // nothing of the batch is stored. Each unit runs again alone, so only the failing one fails,
+      // One unit failed (or the writing of the rows the units deferred), and the transaction with
+      // it (PostgreSQL refuses anything after an error): nothing of the batch is stored. Each unit runs again alone, so only the failing one fails,
       // with its own error. A rollback that fails leaves no transaction either (the connection is
       // released, broken): running the units alone reports what is wrong.
       await trx
@@ -109,9 +134,14 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
   }
 
   return {
-    run<T>(work: Work<T>): Promise<T> {
+    run<T>(work: Work<T>, options: RunOptions = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        queue.push({
+          work,
+          locks: options.locks ?? [],
+          resolve: resolve as (value: unknown) => void,
+          reject,
+        });
         schedule();
       });
     },

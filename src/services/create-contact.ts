@@ -7,15 +7,16 @@ import { normalisePhones, searchText } from "../core/contacts/normalise.js";
 import type { Contact, ContactCreate, DuplicateSettings, Organisation } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { contactEventData } from "../core/webhooks.js";
-import { findContact, insertContact, toContact } from "../db/contacts.js";
+import { contactInsertRow, findContact, toContact } from "../db/contacts.js";
+import { type DeferredInserts, withDeferredInserts } from "../db/deferred-inserts.js";
+import { lockNames } from "../db/dialect.js";
 import type { GroupCommit, Work } from "../db/group-commit.js";
 import { loadSettings } from "../db/organisations.js";
 import type { ContactRow, Database } from "../db/schema.js";
-import { recordStageChange } from "../db/stage-changes.js";
 import { autoDispatch } from "./auto-dispatch.js";
-import { fileAndLinkDuplicates, type LinkedDuplicate } from "./find-duplicates.js";
+import { arrivalLocks, fileAndLinkDuplicates, type LinkedDuplicate, matchKeysOf } from "./find-duplicates.js";
 import { mergeInTransaction } from "./merge-contacts.js";
-import { addToTimeline, audit, type Caller } from "./record.js";
+import { auditRow, type Caller, timelineRow } from "./record.js";
 import { enqueueEvent } from "./webhooks.js";
 
 export interface CreateOptions {
@@ -39,6 +40,8 @@ export interface CreateOptions {
   duplicates?: {
     settings: DuplicateSettings;
     foundBy: string;
+    /** The contact's match keys, when the caller has made them already (for its locks). */
+    keys?: readonly string[];
     /** Told what was found: the linked contacts, and whether the new one was merged into the first. */
     onFound?: (linked: LinkedDuplicate[], merged: boolean) => void;
   };
@@ -56,15 +59,25 @@ export async function createContact(
     defaultCountry: organisation.settings.defaultCountry,
     attribution: options.attribution,
   });
-  const inTransaction: Work<Contact> = (trx) =>
+  const keys = matchKeysOf(row);
+  const inTransaction: Work<Contact> = (trx, deferred) =>
     storeNewContact(trx, ctx, caller, row, {
       ...options,
-      duplicates: options.duplicates ?? { settings: organisation.settings.duplicates, foundBy: "manual" },
+      duplicates: {
+        ...(options.duplicates ?? { settings: organisation.settings.duplicates, foundBy: "manual" }),
+        keys,
+      },
       action: "contact.create",
+      deferred,
     });
+  // Another arrival of the same person waits for this one (PostgreSQL), and then finds it.
+  const locks = arrivalLocks(ctx.db.label, row.organisation_id, keys);
   const contact = await (options.groupCommit
-    ? options.groupCommit.run(inTransaction)
-    : ctx.db.kysely.transaction().execute(inTransaction));
+    ? options.groupCommit.run(inTransaction, { locks })
+    : ctx.db.kysely.transaction().execute(async (trx) => {
+        await lockNames(trx, ctx.db.dialect, locks);
+        return withDeferredInserts(trx, ctx.db.dialect, (deferred) => inTransaction(trx, deferred));
+      }));
   if (organisation.settings.dispatch.mode === "auto" && contact.mergedIntoId === null) {
     const dispatched = await autoDispatch(ctx, organisation, contact);
     if (dispatched.ok) return ok(dispatched.value);
@@ -134,63 +147,72 @@ export function newContactRow(
 
 /**
  * Writes a new contact inside the caller's transaction: the row, its idempotency key, the first
- * timeline entries, the audit entry (`action`) and the outbox event.
+ * timeline entries, the audit entry (`action`), the outbox event and its match keys. The rows are
+ * written when `deferred` is flushed (by the caller, before its COMMIT: src/db/group-commit.ts does),
+ * or, without `deferred`, before this returns; anything that reads them flushes them first.
  */
 export async function storeNewContact(
   trx: Kysely<Database>,
   ctx: Context,
   caller: Caller,
   row: ContactRow,
-  options: CreateOptions & { action: string },
+  options: CreateOptions & { action: string; deferred?: DeferredInserts },
 ): Promise<Contact> {
+  if (!options.deferred) {
+    return withDeferredInserts(trx, ctx.db.dialect, (deferred) =>
+      storeNewContact(trx, ctx, caller, row, { ...options, deferred }),
+    );
+  }
+  const { deferred } = options;
   const contact = toContact({ ...row, assigned_worker_name: null });
-  await insertContact(trx, row);
-  await recordStageChange(trx, {
-    id: ctx.newId(),
-    organisation_id: row.organisation_id,
-    contact_id: row.id,
-    status: row.status,
-    worker_id: row.assigned_worker_id,
-    entered_at: row.created_at,
-  });
+  deferred.add("contacts", [contactInsertRow(row)]);
+  deferred.add("contact_stage_changes", [
+    {
+      id: ctx.newId(),
+      organisation_id: row.organisation_id,
+      contact_id: row.id,
+      status: row.status,
+      worker_id: row.assigned_worker_id,
+      entered_at: row.created_at,
+    },
+  ]);
   if (options.idempotency) {
-    await trx
-      .insertInto("idempotency_keys")
-      .values({
+    deferred.add("idempotency_keys", [
+      {
         organisation_id: caller.organisationId,
         key: options.idempotency.key,
         request_hash: options.idempotency.requestHash,
         contact_id: row.id,
         created_at: row.created_at,
-      })
-      .execute();
+      },
+    ]);
   }
-  await addToTimeline(trx, ctx, caller, {
-    contactId: contact.id,
-    kind: "created",
-    data: {
-      source: contact.source,
-      campaign: contact.campaign,
-      inbound: contact.inbound,
-      ...(options.attribution ?? {}),
-    },
-  });
-  if (options.message) {
-    await addToTimeline(trx, ctx, caller, {
+  deferred.add("activities", [
+    timelineRow(ctx, caller, {
       contactId: contact.id,
-      kind: "comment",
-      body: options.message,
-    });
-  }
-  await audit(trx, ctx, caller, {
-    action: options.action,
-    entity: "contact",
-    entityId: contact.id,
-    after: contact,
-  });
+      kind: "created",
+      data: {
+        source: contact.source,
+        campaign: contact.campaign,
+        inbound: contact.inbound,
+        ...(options.attribution ?? {}),
+      },
+    }),
+    ...(options.message
+      ? [timelineRow(ctx, caller, { contactId: contact.id, kind: "comment", body: options.message })]
+      : []),
+  ]);
+  deferred.add("audit_log", [
+    auditRow(ctx, caller, {
+      action: options.action,
+      entity: "contact",
+      entityId: contact.id,
+      after: contact,
+    }),
+  ]);
   await enqueueEvent(trx, ctx, caller.organisationId, "contact.created", contactEventData(contact));
   if (options.duplicates) {
-    const linked = await fileAndLinkDuplicates(trx, ctx, row, options.duplicates);
+    const linked = await fileAndLinkDuplicates(trx, ctx, row, options.duplicates, deferred);
     const best = linked[0];
     const bar = options.duplicates.settings.autoMergeAbove;
     // A name alone never merges by itself, however rare: a phone or an e-mail must agree too.
@@ -201,6 +223,8 @@ export async function storeNewContact(
       (best.fields.includes("phone") || best.fields.includes("email"));
     options.duplicates.onFound?.(linked, merge);
     if (best && merge) {
+      // The merge moves the new contact's timeline and keys: they must be stored first.
+      await deferred.flush(trx);
       const merged = await mergeInTransaction(trx, ctx, caller, {
         survivorId: best.contactId,
         mergedId: row.id,

@@ -7,9 +7,9 @@ import type { Context } from "../context.js";
 import { lookupKeys, lookupLimit, matchKeys, scoreArrival, worthReview } from "../core/dedupe/arrival.js";
 import type { DedupeRecord } from "../core/dedupe/records.js";
 import type { DuplicateSettings } from "../core/model.js";
+import type { DeferredInserts } from "../db/deferred-inserts.js";
 import {
   filedUnderKeys,
-  insertMatchKeys,
   insertPair,
   liveContactCount,
   liveContactsAmong,
@@ -46,23 +46,46 @@ export interface LinkedDuplicate {
  * Files a just-stored contact under its match keys and links it to every stored contact it is
  * likely the same person as (score above `reviewAbove`), most certain first. A pair decided
  * before (merged, or "not the same person") keeps its decision.
+ *
+ * The contact's own rows may still wait in `deferred` (a group-commit batch writes them at its
+ * end), and so may those of the contacts stored before it in the same transaction: they are
+ * written first whenever this arrival shares a block with one of them or has candidates to score,
+ * so every read sees what a one-by-one arrival would. The arrival's match keys are deferred too.
+ * On PostgreSQL the caller has locked arrivalLocks(row) since the start of its transaction.
  */
 export async function fileAndLinkDuplicates(
   trx: Kysely<Database>,
   ctx: Context,
   row: MatchableRow,
-  options: { settings: DuplicateSettings; foundBy: string },
+  options: {
+    settings: DuplicateSettings;
+    foundBy: string;
+    /** matchKeysOf(row), when the caller has made them already (for its locks). */
+    keys?: readonly string[];
+  },
+  deferred: DeferredInserts,
 ): Promise<LinkedDuplicate[]> {
   const organisationId = row.organisation_id;
   const record = dedupeRecordOf(row);
-  const keys = matchKeys(record);
-  const { candidates, counts } = await candidatesOf(trx, organisationId, keys, row.id);
-  await insertMatchKeys(
-    trx,
-    organisationId,
-    keys.map((key) => ({ key, contactId: row.id })),
+  const keys = options.keys ?? matchKeys(record);
+  const waiting = new Set(
+    deferred
+      .pending("contact_match_keys")
+      .filter((filed) => filed.organisation_id === organisationId)
+      .map((filed) => filed.key),
+  );
+  if (keys.some((key) => lookupLimit(key) > 0 && waiting.has(key))) await deferred.flush(trx);
+  const { candidates, counts } = await candidatesOf(trx, organisationId, keys, row.id, {
+    beforeCounting: () => deferred.flush(trx),
+    dbLabel: ctx.db.label,
+  });
+  deferred.add(
+    "contact_match_keys",
+    keys.map((key) => ({ organisation_id: organisationId, key, contact_id: row.id })),
   );
   if (candidates.length === 0) return [];
+  // The pairs below name the arrival, whose row must be stored first.
+  await deferred.flush(trx);
   const population = { records: await populationOf(trx, ctx, organisationId), counts };
   const matches = scoreArrival(
     record,
@@ -110,6 +133,12 @@ export async function candidatesOf(
   organisationId: string,
   keys: readonly string[],
   exceptId: string,
+  options: {
+    /** Called before the reads that only an arrival with candidates makes (they count every row). */
+    beforeCounting?: () => Promise<void>;
+    /** The database's label (Db.label): blocks found at their limit are remembered for it (commonKeys). */
+    dbLabel?: string;
+  } = {},
 ): Promise<{ candidates: ContactRow[]; counts: Map<string, number> }> {
   const limits = new Map(keys.map((key) => [key, lookupLimit(key)]));
   const filed = await filedUnderKeys(
@@ -120,9 +149,16 @@ export async function candidatesOf(
   // Exact below the limit; a block at its limit counts as that many, which already rules it out.
   const known = new Map<string, number>();
   for (const [key, ids] of filed) known.set(key, ids.length);
+  const { dbLabel } = options;
+  if (dbLabel !== undefined) {
+    for (const [key, n] of known)
+      if (n >= (limits.get(key) ?? 0)) rememberCommon(dbLabel, organisationId, key);
+  }
   const ids = new Set<string>();
   for (const key of lookupKeys(keys, known)) for (const id of filed.get(key) ?? []) ids.add(id);
   ids.delete(exceptId);
+  if (ids.size === 0) return { candidates: [], counts: new Map() };
+  await options.beforeCounting?.();
   const candidates = await liveContactsAmong(trx, organisationId, [...ids].sort().slice(0, MAX_CANDIDATES));
   if (candidates.length === 0) return { candidates, counts: new Map() };
   // A block read whole (fewer than its limit, none at all included) is counted already.
@@ -149,6 +185,42 @@ async function populationOf(trx: Kysely<Database>, ctx: Context, organisationId:
   const records = await liveContactCount(trx, organisationId);
   populations.set(key, { records, countedAt: now });
   return records;
+}
+
+/**
+ * Blocks seen at their lookup limit, per database and organisation: too common to look up, now and
+ * later, as blocks only grow (a merge or an erasure takes a contact out of its blocks, which may let
+ * a block fall back under its limit; its later arrivals are then compared again, but not locked
+ * against each other until this process forgets it). Bounded: forgotten all at once when full.
+ */
+const commonKeys = new Set<string>();
+const MAX_COMMON_KEYS = 100_000;
+
+function commonKey(dbLabel: string, organisationId: string, key: string): string {
+  return `${dbLabel}\u0000${organisationId}\u0000${key}`;
+}
+
+function rememberCommon(dbLabel: string, organisationId: string, key: string): void {
+  if (commonKeys.size >= MAX_COMMON_KEYS) commonKeys.clear();
+  commonKeys.add(commonKey(dbLabel, organisationId, key));
+}
+
+/**
+ * The lock names (lockNames in src/db/dialect.ts) that keep arrivals of one person apart: one per
+ * block the arrival may be looked up by (its blocking keys, less those known to be too common).
+ * Two transactions that hold none in common cannot find each other's contact as a candidate, so
+ * they may run side by side; two that share one run one after the other, and the later sees the
+ * earlier's rows (PostgreSQL's read committed takes a new snapshot per statement).
+ */
+export function arrivalLocks(dbLabel: string, organisationId: string, keys: readonly string[]): string[] {
+  return keys
+    .filter((key) => lookupLimit(key) > 0 && !commonKeys.has(commonKey(dbLabel, organisationId, key)))
+    .map((key) => `match-key\u0000${organisationId}\u0000${key}`);
+}
+
+/** The keys a contact is filed under (src/core/dedupe/arrival.ts). */
+export function matchKeysOf(row: MatchableRow): string[] {
+  return matchKeys(dedupeRecordOf(row));
 }
 
 /** Files a contact again after its name, phones, e-mails or place changed. */

@@ -5,7 +5,7 @@ import type { Actor } from "../core/access/roles.js";
 import type { Activity } from "../core/model.js";
 import { insertActivity } from "../db/activities.js";
 import { insertAudit } from "../db/audit.js";
-import type { Database } from "../db/schema.js";
+import type { ActivitiesTable, AuditLogTable, Database } from "../db/schema.js";
 
 /**
  * Who makes a change and where the request came from: a signed-in person, or an API key (then
@@ -32,7 +32,12 @@ export async function audit(
   caller: Caller,
   change: Change,
 ): Promise<void> {
-  await insertAudit(trx, {
+  await insertAudit(trx, auditRow(ctx, caller, change));
+}
+
+/** The audit entry of a change, for a caller that writes it later (src/db/deferred-inserts.ts). */
+export function auditRow(ctx: Context, caller: Caller, change: Change): AuditLogTable {
+  return {
     id: ctx.newId(),
     organisation_id: caller.organisationId,
     actor_user_id: caller.userId || null,
@@ -44,18 +49,31 @@ export async function audit(
     ip: caller.ip,
     created_at: ctx.clock.now().toISOString(),
     actor_api_key_id: caller.apiKeyId ?? null,
-  });
+  };
+}
+
+export interface TimelineEntry {
+  contactId: string;
+  kind: Activity["kind"];
+  body?: string | null;
+  data?: Record<string, unknown>;
 }
 
 export async function addToTimeline(
   trx: Kysely<Database>,
   ctx: Context,
   caller: Caller,
-  entry: { contactId: string; kind: Activity["kind"]; body?: string | null; data?: Record<string, unknown> },
+  entry: TimelineEntry,
 ): Promise<string> {
-  const id = ctx.newId();
-  await insertActivity(trx, {
-    id,
+  const row = timelineRow(ctx, caller, entry);
+  await insertActivity(trx, row);
+  return row.id;
+}
+
+/** A timeline entry's row, for a caller that writes it later (src/db/deferred-inserts.ts). */
+export function timelineRow(ctx: Context, caller: Caller, entry: TimelineEntry): ActivitiesTable {
+  return {
+    id: ctx.newId(),
     organisation_id: caller.organisationId,
     contact_id: entry.contactId,
     kind: entry.kind,
@@ -63,8 +81,7 @@ export async function addToTimeline(
     data: JSON.stringify(entry.data ?? {}),
     actor_user_id: caller.userId || null,
     created_at: ctx.clock.now().toISOString(),
-  });
-  return id;
+  };
 }
 
 /** The fields that differ between two versions of a record, as {before, after}. */

@@ -1,5 +1,7 @@
 /** Group commit: units of work stored together in one transaction, each settled only once committed. */
+import { sql } from "kysely";
 import { expect, it } from "vitest";
+import { lockNames } from "../../src/db/dialect.js";
 import { groupCommit } from "../../src/db/group-commit.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { seedOrganisation } from "../support/seed.js";
@@ -110,5 +112,85 @@ describeEachDatabase("group commit", (env) => {
       .orderBy("id")
       .execute();
     expect(stored.map((row) => row.id)).toEqual(["one", "twice", "two"]);
+  });
+
+  it("writes the rows units deferred before the commit, and fails a unit whose deferred row breaks a key", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const commits = groupCommit(e.ctx.db, { maxBatch: 8, concurrency: 1 });
+    const auditRow = (id: string) => ({
+      id,
+      organisation_id: org.id,
+      actor_user_id: null,
+      action: "test.deferred",
+      entity: "test",
+      entity_id: id,
+      before: null,
+      after: null,
+      ip: null,
+      created_at: e.clock.now().toISOString(),
+    });
+    const stored = () =>
+      e.ctx.db.kysely
+        .selectFrom("audit_log")
+        .select("id")
+        .where("action", "=", "test.deferred")
+        .orderBy("id")
+        .execute()
+        .then((rows) => rows.map((row) => row.id));
+    // Each unit sees the rows deferred before it only once it flushes them.
+    const unit = (id: string) =>
+      commits.run(async (trx, deferred) => {
+        const seenBefore = deferred.pending("audit_log").map((row) => row.id);
+        await deferred.flush(trx);
+        const seen = await trx
+          .selectFrom("audit_log")
+          .select("id")
+          .where("action", "=", "test.deferred")
+          .execute();
+        deferred.add("audit_log", [auditRow(id)]);
+        return { seenBefore, seen: seen.map((row) => row.id).sort() };
+      });
+    const outcomes = await Promise.allSettled([unit("a"), unit("b"), unit("b"), unit("c")]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    expect(await stored()).toEqual(["a", "b", "c"]);
+    // Left queued by the last unit, written at the end of its transaction all the same.
+    const last = await commits.run(async (_trx, deferred) => {
+      deferred.add("audit_log", [auditRow("d"), auditRow("e")]);
+      return deferred.pending("audit_log").length;
+    });
+    expect(last).toBe(2);
+    expect(await stored()).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
+  it("makes a transaction that locks a name wait for another that holds it", async () => {
+    const e = env();
+    const other = await e.openSecond();
+    const holder = await e.ctx.db.kysely.startTransaction().execute();
+    await lockNames(holder, e.ctx.db.dialect, ["person-1", "person-2"]);
+    const events: string[] = [];
+    // Another process locks one of the names (in another order): it must wait for the holder's commit.
+    const waiter = other.db.kysely.transaction().execute(async (trx) => {
+      await lockNames(trx, other.db.dialect, ["person-3", "person-2"]);
+      events.push("waiter locked");
+    });
+    if (e.dialect === "postgres") {
+      // The waiter is queued on the lock (PostgreSQL shows it) before the holder lets go.
+      for (;;) {
+        const { rows } = await sql<{
+          n: number;
+        }>`select count(*) as n from pg_locks where locktype = 'advisory' and not granted`.execute(
+          e.ctx.db.kysely,
+        );
+        if (Number(rows[0]?.n) > 0) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    // SQLite: the waiter cannot begin while the holder's transaction runs (one writer at a time).
+    await sql`select 1`.execute(holder);
+    events.push("holder commits");
+    await holder.commit().execute();
+    await waiter;
+    expect(events).toEqual(["holder commits", "waiter locked"]);
   });
 });

@@ -175,40 +175,82 @@ describeEachDatabase("intake", (env) => {
     expect(audited).toHaveLength(24);
   });
 
-  it("checks intakes sent at once against each other, as if they had come one by one (SQLite)", async () => {
-    const e = env();
-    // PostgreSQL runs several transactions at once, which do not see each other's rows (read
-    // committed), with or without group commit; SQLite's one writer stores intakes one by one.
-    if (e.dialect !== "sqlite") return;
-    const org = await seedOrganisation(e.ctx, e.app, "alpha");
-    const key = await intakeKey(e, org);
-    const person = {
-      name: "Maria Rossi",
-      phone: "333 123 4567",
-      email: "maria.rossi@example.org",
-      country: "IT",
-    };
-    const responses = await Promise.all(
-      ["first", "second"].map((id) =>
-        e.app.inject({
-          method: "POST",
-          url: "/api/v1/intake",
-          headers: { authorization: `Bearer ${key}`, "idempotency-key": id },
-          payload: person,
-        }),
-      ),
-    );
-    expect(responses.map((r) => r.statusCode)).toEqual([201, 201]);
+  /** Each person's contacts: exactly one survivor, every other one merged into it. */
+  async function expectOneSurvivorEach(e: TestEnv, names: readonly string[], copies: number) {
     const rows = await e.ctx.db.kysely
       .selectFrom("contacts")
-      .select(["id", "merged_into_id"])
-      .where("display_name", "=", "Maria Rossi")
+      .select(["id", "display_name", "merged_into_id"])
+      .where("display_name", "in", names)
       .execute();
-    expect(rows).toHaveLength(2);
-    // The later arrival is merged into the earlier at once (the same phone, e-mail and name).
-    const merged = rows.filter((row) => row.merged_into_id !== null);
-    expect(merged).toHaveLength(1);
-    expect(rows.map((row) => row.id)).toContain(merged[0]!.merged_into_id);
+    for (const name of names) {
+      const own = rows.filter((row) => row.display_name === name);
+      expect(own, name).toHaveLength(copies);
+      const survivors = own.filter((row) => row.merged_into_id === null);
+      expect(survivors, name).toHaveLength(1);
+      for (const row of own)
+        if (row !== survivors[0]) expect(row.merged_into_id, name).toBe(survivors[0]!.id);
+    }
+  }
+
+  const people = ["Maria Rossi", "Giulia Verdi", "Luca Bianchi", "Anna Conti"].map((name, i) => ({
+    name,
+    phone: `333 123 45${60 + i}`,
+    email: `${name.toLowerCase().replace(" ", ".")}@example.org`,
+    country: "IT",
+  }));
+
+  it("checks intakes sent at once against each other, as if they had come one by one", async () => {
+    const e = env();
+    // PostgreSQL runs several transactions at once; arrivals that share a match key lock it, so the
+    // later one waits for the earlier and then sees its rows. SQLite's one writer stores them one by one.
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const key = await intakeKey(e, org);
+    const responses = await Promise.all(
+      people.flatMap((person, i) =>
+        ["first", "second", "third"].map((copy) =>
+          e.app.inject({
+            method: "POST",
+            url: "/api/v1/intake",
+            headers: { authorization: `Bearer ${key}`, "idempotency-key": `${copy}-${i}` },
+            payload: person,
+          }),
+        ),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual(responses.map(() => 201));
+    // The later arrivals are merged into the earliest at once (the same phone, e-mail and name).
+    await expectOneSurvivorEach(
+      e,
+      people.map((p) => p.name),
+      3,
+    );
+  });
+
+  it("checks contacts created at once, each in its own transaction, against each other", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const responses = await Promise.all(
+      people.flatMap((person) =>
+        [1, 2].map(() =>
+          send(e.app, org.cookies.admin, {
+            method: "POST",
+            url: "/api/v1/contacts",
+            payload: {
+              displayName: person.name,
+              phones: [person.phone],
+              emails: [person.email],
+              country: person.country,
+            },
+          }),
+        ),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual(responses.map(() => 201));
+    await expectOneSurvivorEach(
+      e,
+      people.map((p) => p.name),
+      2,
+    );
   });
 
   it("answers 400 naming every bad field, and stores nothing", async () => {
