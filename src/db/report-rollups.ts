@@ -44,17 +44,17 @@ export function histogramColumn(metric: DurationMetric, bucket: number): string 
   return `${metric}_h${String(bucket).padStart(2, "0")}`;
 }
 
-const COUNTS = [
-  "contacts",
+/** The fact columns the rollups sum as they are (each fact row holds 0, 1 or a count). */
+const SUMMED_FACTS = [
   "unassignable",
   "waiting",
   "accepted",
   "met",
   "offers_answered",
   "offers_accepted",
-  "assigned",
-  "first_contacted",
 ] as const;
+/** Every count a rollup row holds: its contacts, the summed facts, and the durations measured. */
+const COUNTS = ["contacts", ...SUMMED_FACTS, "assigned", "first_contacted"] as const;
 
 const HISTOGRAM_COLUMNS = METRICS.flatMap((m) =>
   Array.from({ length: DURATION_BUCKETS }, (_, i) => histogramColumn(m, i)),
@@ -223,9 +223,7 @@ function inBucket(value: string, bucket: number): RawBuilder<SqlBool> {
 function factSums(): Map<string, RawBuilder<unknown>> {
   const out = new Map<string, RawBuilder<unknown>>([
     ["contacts", sql`count(*)`],
-    ...(["unassignable", "waiting", "accepted", "met", "offers_answered", "offers_accepted"] as const).map(
-      (c): [string, RawBuilder<unknown>] => [c, sql`sum(${sql.ref(c)})`],
-    ),
+    ...SUMMED_FACTS.map((c): [string, RawBuilder<unknown>] => [c, sql`sum(${sql.ref(c)})`]),
     ["assigned", sql`count(to_assignment_ms)`],
     ["first_contacted", sql`count(to_first_contact_ms)`],
   ]);
@@ -327,16 +325,7 @@ function addFacts(deltas: Map<string, Delta>, f: Facts, sign: 1 | -1): void {
       d[column] = (d[column] as number) + sign * by;
     };
     add("contacts", 1);
-    for (const c of [
-      "unassignable",
-      "waiting",
-      "accepted",
-      "met",
-      "offers_answered",
-      "offers_accepted",
-    ] as const) {
-      add(c, f[c]);
-    }
+    for (const c of SUMMED_FACTS) add(c, f[c]);
     if (f.to_assignment_ms !== null) {
       add("assigned", 1);
       add(histogramColumn("assign", durationBucket(f.to_assignment_ms)), 1);
@@ -426,20 +415,25 @@ async function applyChanges(trx: Db, dialect: DialectName, organisationId: strin
   return changes.length;
 }
 
-/** How many contacts are noted as changed and not yet counted, up to `atMost`. */
-export async function pendingChanges(db: Db, organisationId: string, atMost: number): Promise<number> {
+/** How many rows of an organisation a table holds, up to `atMost` (reads no more than that). */
+async function rowsUpTo(
+  db: Db,
+  table: "report_changes" | "contacts",
+  organisationId: string,
+  atMost: number,
+): Promise<number> {
   const row = await db
     .selectFrom(
-      db
-        .selectFrom("report_changes")
-        .select("id")
-        .where("organisation_id", "=", organisationId)
-        .limit(atMost)
-        .as("p"),
+      db.selectFrom(table).select("id").where("organisation_id", "=", organisationId).limit(atMost).as("r"),
     )
     .select((eb) => eb.fn.countAll().as("n"))
     .executeTakeFirst();
   return num(row?.n);
+}
+
+/** How many contacts are noted as changed and not yet counted, up to `atMost`. */
+export function pendingChanges(db: Db, organisationId: string, atMost: number): Promise<number> {
+  return rowsUpTo(db, "report_changes", organisationId, atMost);
 }
 
 /** Whether the organisation's facts have been built (its reports may read the rollups). */
@@ -453,19 +447,8 @@ export async function rollupsBuilt(db: Db, organisationId: string): Promise<bool
 }
 
 /** How many contacts an organisation has, up to `atMost`. */
-export async function contactsUpTo(db: Db, organisationId: string, atMost: number): Promise<number> {
-  const row = await db
-    .selectFrom(
-      db
-        .selectFrom("contacts")
-        .select("id")
-        .where("organisation_id", "=", organisationId)
-        .limit(atMost)
-        .as("c"),
-    )
-    .select((eb) => eb.fn.countAll().as("n"))
-    .executeTakeFirst();
-  return num(row?.n);
+export function contactsUpTo(db: Db, organisationId: string, atMost: number): Promise<number> {
+  return rowsUpTo(db, "contacts", organisationId, atMost);
 }
 
 export interface RefreshResult {
@@ -608,6 +591,52 @@ function sumsOf(part: Part, columns: readonly string[]): Array<AliasedRawBuilder
   return columns.map((c) => (sums.get(c) ?? sql`0`).as(c));
 }
 
+/** What one part's query adds to the report's grouping: a condition, more group keys, and its sums. */
+interface PartQuery {
+  where?: RawBuilder<SqlBool>;
+  /** More columns to group by, by alias. */
+  groupBy?: Record<string, RawBuilder<unknown>>;
+  sums: Array<AliasedRawBuilder<unknown, string>>;
+}
+
+/**
+ * Every part's rows grouped by the report's key (`k`) and its qualifier (`c`), read side by side, one
+ * list: the parts are disjoint, so the caller adds up what they say of the same group.
+ */
+async function perPart(
+  scope: ReportScope,
+  by: Dimension,
+  filter: ReportFilter,
+  parts: readonly Part[],
+  query: (part: Part) => PartQuery,
+): Promise<Array<Record<string, unknown>>> {
+  const results = await Promise.all(
+    parts.map((part) => {
+      const key = sql.ref(keyColumn(by, part));
+      const qualifier = sql.ref(qualifierColumn(by, part));
+      const { where, groupBy = {}, sums } = query(part);
+      const more = Object.entries(groupBy);
+      let q = partRows(scope, part, filter);
+      if (where) q = q.where(where);
+      return q
+        .select([
+          sql<string | null>`${key}`.as("k"),
+          sql<string | null>`${qualifier}`.as("c"),
+          ...more.map(([alias, column]) => column.as(alias)),
+          ...sums,
+        ])
+        .groupBy([key, qualifier, ...more.map(([, column]) => column)])
+        .execute();
+    }),
+  );
+  return results.flat() as Array<Record<string, unknown>>;
+}
+
+/** The group of a row that perPart read. */
+function groupOf(row: Record<string, unknown>): { k: string | null; c: string | null } {
+  return { k: (row.k as string | null) ?? null, c: (row.c as string | null) ?? null };
+}
+
 export interface Sums {
   k: string | null;
   c: string | null;
@@ -625,30 +654,14 @@ export async function groupSums(
   parts: readonly Part[],
   columns: readonly string[],
 ): Promise<Sums[]> {
-  const results = await Promise.all(
-    parts.map((part) => {
-      const key = sql.ref(keyColumn(by, part));
-      const qualifier = sql.ref(qualifierColumn(by, part));
-      return partRows(scope, part, filter)
-        .select([
-          sql<string | null>`${key}`.as("k"),
-          sql<string | null>`${qualifier}`.as("c"),
-          ...sumsOf(part, columns),
-        ])
-        .groupBy([key, qualifier])
-        .execute();
-    }),
-  );
+  const rows = await perPart(scope, by, filter, parts, (part) => ({ sums: sumsOf(part, columns) }));
   const merged = new Map<string, Sums>();
-  for (const rows of results) {
-    for (const row of rows as Array<Record<string, unknown>>) {
-      const k = (row.k as string | null) ?? null;
-      const c = (row.c as string | null) ?? null;
-      const id = groupKey(k, c);
-      const group = merged.get(id) ?? { k, c, sums: Object.fromEntries(columns.map((col) => [col, 0])) };
-      merged.set(id, group);
-      for (const col of columns) group.sums[col] = (group.sums[col] ?? 0) + num(row[col]);
-    }
+  for (const row of rows) {
+    const { k, c } = groupOf(row);
+    const id = groupKey(k, c);
+    const group = merged.get(id) ?? { k, c, sums: Object.fromEntries(columns.map((col) => [col, 0])) };
+    merged.set(id, group);
+    for (const col of columns) group.sums[col] = (group.sums[col] ?? 0) + num(row[col]);
   }
   return [...merged.values()];
 }
@@ -660,31 +673,16 @@ export async function reasonSums(
   filter: ReportFilter,
   parts: readonly Part[],
 ) {
-  const results = await Promise.all(
-    parts.map((part) => {
-      const key = sql.ref(keyColumn(by, part));
-      const qualifier = sql.ref(qualifierColumn(by, part));
-      return partRows(scope, part, filter)
-        .where("unassignable", ">", 0)
-        .select([
-          sql<string | null>`${key}`.as("k"),
-          sql<string | null>`${qualifier}`.as("c"),
-          "reason",
-          sql`sum(unassignable)`.as("n"),
-        ])
-        .groupBy([key, qualifier, "reason"])
-        .execute();
-    }),
-  );
-  return results.flat().map((r) => {
-    const row = r as Record<string, unknown>;
-    return {
-      k: (row.k as string | null) ?? null,
-      c: (row.c as string | null) ?? null,
-      reason: (row.reason as string | null) ?? "unknown",
-      n: num(row.n),
-    };
-  });
+  const rows = await perPart(scope, by, filter, parts, () => ({
+    where: sql<SqlBool>`unassignable > 0`,
+    groupBy: { reason: sql.ref("reason") },
+    sums: [sql`sum(unassignable)`.as("n")],
+  }));
+  return rows.map((row) => ({
+    ...groupOf(row),
+    reason: (row.reason as string | null) ?? "unknown",
+    n: num(row.n),
+  }));
 }
 
 /** The histogram columns of one duration, in bucket order. */
@@ -859,32 +857,12 @@ export async function rolledMedians(
 /** Waiting contacts per group and period of arrival (the grain the slices read), over every part. */
 async function waitingByPeriod(scope: ReportScope, by: Dimension, filter: ReportFilter, slices: Slices) {
   const parts = partsOf(slices, byPlaceOnly(by, filter));
-  const results = await Promise.all(
-    parts.map((part) => {
-      const key = sql.ref(keyColumn(by, part));
-      const qualifier = sql.ref(qualifierColumn(by, part));
-      const period = sql.ref(part.kind === "rollup" ? "period" : slices.grain);
-      return partRows(scope, part, filter)
-        .where("waiting", ">", 0)
-        .select([
-          sql<string | null>`${key}`.as("k"),
-          sql<string | null>`${qualifier}`.as("c"),
-          sql<string>`${period}`.as("p"),
-          sql`sum(waiting)`.as("n"),
-        ])
-        .groupBy([key, qualifier, period])
-        .execute();
-    }),
-  );
-  return results.flat().map((r) => {
-    const row = r as Record<string, unknown>;
-    return {
-      k: (row.k as string | null) ?? null,
-      c: (row.c as string | null) ?? null,
-      p: String(row.p),
-      n: num(row.n),
-    };
-  });
+  const rows = await perPart(scope, by, filter, parts, (part) => ({
+    where: sql<SqlBool>`waiting > 0`,
+    groupBy: { p: sql.ref(part.kind === "rollup" ? "period" : slices.grain) },
+    sums: [sql`sum(waiting)`.as("n")],
+  }));
+  return rows.map((row) => ({ ...groupOf(row), p: String(row.p), n: num(row.n) }));
 }
 
 /**

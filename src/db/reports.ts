@@ -7,6 +7,7 @@ import { type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import type { Dimension } from "../core/reports/measures.js";
 import { type DialectName, groupMedians, millisecondsBetween, periodKey } from "./dialect.js";
 import type { Database } from "./schema.js";
+import { loadOf } from "./workers.js";
 
 /** Whose rows a report reads, and through which database. */
 export interface ReportScope {
@@ -189,28 +190,25 @@ export async function shortageCounts(scope: ReportScope, by: Dimension, filter: 
 }
 
 /**
- * Available workers (active, or away with the away period over) per place, with their free capacity:
- * capacity less the contacts they hold, never below zero for one worker.
+ * The available workers (active, or away with the away period over), one row a worker (10^4 at most):
+ * where they live, their capacity and the contacts they hold now. Grouped per place here, and per H3
+ * cell by the hexagonal map.
  */
-export async function availableWorkers(
+export function availableWorkerRows(
   { db, organisationId }: ReportScope,
-  by: "country" | "city",
   filter: Pick<ReportFilter, "country" | "place" | "team">,
   now: string,
 ) {
-  let inner = db
+  let q = db
     .selectFrom("workers")
     .select((eb) => [
+      "workers.id",
       "workers.country",
       "workers.place_name",
+      "workers.lat",
+      "workers.lon",
       "workers.capacity",
-      eb
-        .selectFrom("contacts")
-        .select(sql<number>`count(*)`.as("n"))
-        .whereRef("contacts.assigned_worker_id", "=", "workers.id")
-        .where("contacts.organisation_id", "=", organisationId)
-        .where("contacts.status", "in", ["offered", "active", "paused"])
-        .as("load"),
+      loadOf(eb, organisationId),
     ])
     .where("workers.organisation_id", "=", organisationId)
     .where((eb) =>
@@ -223,12 +221,22 @@ export async function availableWorkers(
         ]),
       ]),
     );
-  if (filter.country !== undefined) inner = inner.where("workers.country", "=", filter.country);
-  if (filter.place !== undefined) inner = inner.where("workers.place_name", "=", filter.place);
-  if (filter.team !== undefined) inner = inner.where("workers.team", "=", filter.team);
+  if (filter.country !== undefined) q = q.where("workers.country", "=", filter.country);
+  if (filter.place !== undefined) q = q.where("workers.place_name", "=", filter.place);
+  if (filter.team !== undefined) q = q.where("workers.team", "=", filter.team);
+  return q;
+}
+
+/** Available workers per place, with their free capacity: capacity less the contacts they hold, never below zero for one worker. */
+export async function availableWorkers(
+  scope: ReportScope,
+  by: "country" | "city",
+  filter: Pick<ReportFilter, "country" | "place" | "team">,
+  now: string,
+) {
   const key = by === "country" ? sql<string | null>`w.country` : sql<string | null>`w.place_name`;
-  const rows = await db
-    .selectFrom(inner.as("w"))
+  const rows = await scope.db
+    .selectFrom(availableWorkerRows(scope, filter, now).as("w"))
     .select([
       key.as("k"),
       sql<string | null>`w.country`.as("c"),
@@ -344,30 +352,47 @@ export function waitingHours(scope: ReportScope, by: Dimension, filter: ReportFi
   });
 }
 
+/** Located rows read per place for its coarse point. */
+const RECORDED_SAMPLE = 1000;
+
 /**
  * The coordinates recorded for contacts and workers in these cities, summed per city and country, for
  * the map's fallback where the gazetteer does not know a city's name. Every period counts: a city lies
  * where it lies.
  */
-export async function recordedCoordinates({ db, organisationId }: ReportScope, cities: readonly string[]) {
-  if (cities.length === 0) return [];
-  const sums = (table: "contacts" | "workers") =>
-    db
+export async function recordedCoordinates(
+  { db, organisationId }: ReportScope,
+  places: ReadonlyArray<{ city: string; country: string | null }>,
+) {
+  // A coarse point: the first RECORDED_SAMPLE located rows of each place in the index's order suffice,
+  // so a city of 10^5 located contacts costs no more than one of a thousand.
+  const sums = (table: "contacts" | "workers", place: { city: string; country: string | null }) => {
+    let located = db
       .selectFrom(table)
+      .select(["place_name", "country", "lat", "lon"])
       .where("organisation_id", "=", organisationId)
-      .where("place_name", "in", [...cities])
+      .where("place_name", "=", place.city)
       .where("lat", "is not", null)
-      .where("lon", "is not", null)
+      .where("lon", "is not", null);
+    located =
+      place.country === null
+        ? located.where("country", "is", null)
+        : located.where("country", "=", place.country);
+    return db
+      .selectFrom(located.limit(RECORDED_SAMPLE).as("s"))
       .select((eb) => [
-        "place_name",
-        "country",
-        eb.fn.sum<number>("lat").as("lat"),
-        eb.fn.sum<number>("lon").as("lon"),
+        "s.place_name",
+        "s.country",
+        eb.fn.sum<number>("s.lat").as("lat"),
+        eb.fn.sum<number>("s.lon").as("lon"),
         eb.fn.countAll().as("n"),
       ])
-      .groupBy(["place_name", "country"])
+      .groupBy(["s.place_name", "s.country"])
       .execute();
-  const rows = [...(await sums("contacts")), ...(await sums("workers"))];
+  };
+  const rows = (
+    await Promise.all(places.flatMap((place) => [sums("contacts", place), sums("workers", place)]))
+  ).flat();
   return rows.map((r) => ({
     city: r.place_name,
     country: r.country,

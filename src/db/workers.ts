@@ -1,5 +1,5 @@
 /** Query functions for workers, with the load each holds now. */
-import { type Kysely, sql } from "kysely";
+import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Worker } from "../core/model.js";
 import { escapeLike, like } from "./dialect.js";
 import type { Database, WorkerRow } from "./schema.js";
@@ -31,19 +31,22 @@ export function toWorker(row: WorkerRow & { load: number | null }): Worker {
   };
 }
 
+/** The contacts a worker holds now, counted beside its row: its `load`. */
+export function loadOf(eb: ExpressionBuilder<Database, "workers">, organisationId: string) {
+  return eb
+    .selectFrom("contacts")
+    .select(sql<number>`count(*)`.as("n"))
+    .whereRef("contacts.assigned_worker_id", "=", "workers.id")
+    .where("contacts.organisation_id", "=", organisationId)
+    .where("contacts.status", "in", HOLDING_STATUSES)
+    .as("load");
+}
+
 function withLoad(db: Kysely<Database>, organisationId: string) {
   return db
     .selectFrom("workers")
     .selectAll("workers")
-    .select((eb) =>
-      eb
-        .selectFrom("contacts")
-        .select(sql<number>`count(*)`.as("n"))
-        .whereRef("contacts.assigned_worker_id", "=", "workers.id")
-        .where("contacts.organisation_id", "=", organisationId)
-        .where("contacts.status", "in", HOLDING_STATUSES)
-        .as("load"),
-    )
+    .select((eb) => loadOf(eb, organisationId))
     .where("workers.organisation_id", "=", organisationId);
 }
 

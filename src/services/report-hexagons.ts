@@ -5,12 +5,20 @@
 import type { Context } from "../context.js";
 import { seesSuppressedCounts } from "../core/access/roles.js";
 import { type H3Resolution, type HexagonsReport, h3CellOf, h3Shape } from "../core/reports/hexagons.js";
-import { combineSupply, EMPTY_SUPPLY, type SupplyFigures, supplyMeasures } from "../core/reports/measures.js";
+import {
+  combineSupply,
+  EMPTY_SUPPLY,
+  type Keyed,
+  rollUp,
+  type SupplyFigures,
+  supplyMeasures,
+  totalOf,
+} from "../core/reports/measures.js";
 import { ok, type Result } from "../core/result.js";
 import { availableWorkerPlaces, contactsPerCell } from "../db/report-hexagons.js";
 import type { ReportFilter } from "../db/reports.js";
 import type { Caller } from "./record.js";
-import { mayReadReports, reportScopeOf } from "./report-stages.js";
+import { keyed, mayReadReports, reportScopeOf } from "./reports.js";
 
 export interface HexagonsQuery extends ReportFilter {
   resolution: H3Resolution;
@@ -30,29 +38,20 @@ export async function hexagonsReport(
     contactsPerCell(scope, resolution, filter),
     availableWorkerPlaces(scope, filter, now),
   ]);
-  const cells = new Map<string, SupplyFigures>();
-  const of = (cell: string) => {
-    const figures = cells.get(cell) ?? { ...EMPTY_SUPPLY };
-    cells.set(cell, figures);
-    return figures;
-  };
-  for (const row of contacts) of(row.cell).contacts += row.contacts;
-  for (const w of workers) {
-    const figures = of(h3CellOf(w.lat, w.lon, resolution));
-    figures.availableWorkers += 1;
-    figures.freeCapacity += Math.max(0, w.capacity - w.load);
-  }
+  const groups: Array<Keyed<SupplyFigures>> = [
+    ...contacts.map((r) => keyed({ k: r.cell, c: null }, { ...EMPTY_SUPPLY, contacts: r.contacts })),
+    ...workers.map((w) =>
+      keyed(
+        { k: h3CellOf(w.lat, w.lon, resolution), c: null },
+        { ...EMPTY_SUPPLY, availableWorkers: 1, freeCapacity: Math.max(0, w.capacity - w.load) },
+      ),
+    ),
+  ];
+  const cells = rollUp(groups, "h3", combineSupply);
   const marketer = seesSuppressedCounts(caller);
-  const rows = [...cells.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .flatMap(([cell, figures]) => {
-      const shape = h3Shape(cell);
-      return shape ? [{ key: cell, ...shape, ...supplyMeasures(figures, marketer) }] : [];
-    });
-  return ok({
-    by: "h3",
-    resolution,
-    rows,
-    totals: supplyMeasures(combineSupply([...cells.values()]), marketer),
+  const rows = cells.flatMap(({ key, figures }) => {
+    const shape = key === null ? null : h3Shape(key);
+    return shape && key !== null ? [{ key, ...shape, ...supplyMeasures(figures, marketer) }] : [];
   });
+  return ok({ by: "h3", resolution, rows, totals: supplyMeasures(totalOf(cells, combineSupply), marketer) });
 }

@@ -1,26 +1,17 @@
 /** The stages report: time spent in each status and how many contacts are in each now, by the usual dimensions. */
 import type { Context } from "../context.js";
-import { canReadReports, seesSuppressedCounts } from "../core/access/roles.js";
+import { seesSuppressedCounts } from "../core/access/roles.js";
 import { type H3Resolution, h3Shape } from "../core/reports/hexagons.js";
 import { type StagesReport, stageRows, stageTotals } from "../core/reports/stages.js";
-import { fail, ok, type Result } from "../core/result.js";
+import { ok, type Result } from "../core/result.js";
 import { type StageDimension, stageCounts, stageDurations } from "../db/report-stages.js";
-import type { ReportFilter, ReportScope } from "../db/reports.js";
+import type { ReportFilter } from "../db/reports.js";
 import type { Caller } from "./record.js";
+import { mayReadReports, reportScopeOf } from "./reports.js";
 
 export interface StagesQuery extends ReportFilter {
   by: StageDimension;
   resolution: H3Resolution;
-}
-
-export function reportScopeOf(ctx: Context, caller: Caller): ReportScope {
-  return { db: ctx.db.kysely, dialect: ctx.db.dialect, organisationId: caller.organisationId };
-}
-
-export function mayReadReports(caller: Caller): Result<true> {
-  return canReadReports(caller)
-    ? ok(true)
-    : fail("forbidden", `a ${caller.role} does not see the supply and demand reports`);
 }
 
 export async function stagesReport(

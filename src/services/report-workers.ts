@@ -24,7 +24,7 @@ import type { ReportFilter } from "../db/reports.js";
 import { listWorkers } from "../db/workers.js";
 import { dispatcherSystem } from "./auto-dispatch.js";
 import type { Caller } from "./record.js";
-import { mayReadReports, reportScopeOf } from "./report-stages.js";
+import { mayReadReports, reportScopeOf } from "./reports.js";
 import { workersHealth } from "./worker-health.js";
 
 const DAY = 86_400_000;

@@ -61,7 +61,7 @@ export interface Report<M> {
   totals: M;
 }
 
-function keyed<F>(row: { k: string | null; c: string | null }, figures: F): Keyed<F> {
+export function keyed<F>(row: { k: string | null; c: string | null }, figures: F): Keyed<F> {
   return { key: row.k, country: row.c, figures };
 }
 
@@ -114,13 +114,9 @@ async function located<M>(scope: ReportScope, report: Report<M>): Promise<Report
     if (row.key !== null) points.set(id(row.key, row.country), await locatePlace(row.key, row.country));
   }
   // Only the cities the gazetteer does not know need the coordinates recorded there (a scan of their rows).
-  const unknown = [
-    ...new Set(
-      report.rows.flatMap((row) =>
-        row.key === null || points.get(id(row.key, row.country)) ? [] : [row.key],
-      ),
-    ),
-  ];
+  const unknown = report.rows.flatMap((row) =>
+    row.key === null || points.get(id(row.key, row.country)) ? [] : [{ city: row.key, country: row.country }],
+  );
   const recorded = new Map<string, CoordinateSum[]>();
   for (const r of await recordedCoordinates(scope, unknown)) {
     recorded.set(id(r.city, r.country), [...(recorded.get(id(r.city, r.country)) ?? []), r]);
@@ -136,7 +132,8 @@ async function located<M>(scope: ReportScope, report: Report<M>): Promise<Report
   return { ...report, rows };
 }
 
-function scopeOf(ctx: Context, caller: Caller): ReportScope {
+/** Whose rows a caller's reports read. */
+export function reportScopeOf(ctx: Context, caller: Caller): ReportScope {
   return { db: ctx.db.kysely, dialect: ctx.db.dialect, organisationId: caller.organisationId };
 }
 
@@ -173,11 +170,19 @@ function liveFigures(scope: ReportScope): FigureSource {
 
 /** The rollups (src/db/report-rollups.ts): whole periods summed ahead, edges of a period read from the facts. */
 function rolledFigures(scope: ReportScope): FigureSource {
+  // The offers are counted in the same rollup rows: one read serves both (a source lives for one request).
+  const read = new Map<string, ReturnType<typeof rolledCounts>>();
+  const counts = (by: Dimension, filter: ReportFilter) => {
+    const id = JSON.stringify([by, filter]);
+    const found = read.get(id) ?? rolledCounts(scope, by, filter);
+    read.set(id, found);
+    return found;
+  };
   return {
-    counts: (by, filter) => rolledCounts(scope, by, filter),
+    counts,
     reasons: (by, filter) => rolledReasons(scope, by, filter),
     offers: async (by, filter) =>
-      (await rolledCounts(scope, by, filter))
+      (await counts(by, filter))
         .filter((r) => r.answered > 0)
         .map((r) => ({ k: r.k, c: r.c, answered: r.answered, accepted: r.offersAccepted })),
     toAssignment: (by, filter) => rolledMedians(scope, by, filter, "assign"),
@@ -196,7 +201,7 @@ async function figuresFor(ctx: Context, scope: ReportScope, filter: ReportFilter
   return liveFigures(scope);
 }
 
-function allowed(caller: Caller): Result<true> {
+export function mayReadReports(caller: Caller): Result<true> {
   return canReadReports(caller)
     ? ok(true)
     : fail("forbidden", `a ${caller.role} does not see the supply and demand reports`);
@@ -224,9 +229,9 @@ export interface DemandQuery extends ReportQuery {
 }
 
 export async function demandReport(ctx: Context, caller: Caller, query: DemandQuery) {
-  const may = allowed(caller);
+  const may = mayReadReports(caller);
   if (!may.ok) return may;
-  const scope = scopeOf(ctx, caller);
+  const scope = reportScopeOf(ctx, caller);
   const { by, compare, ...filter } = query;
   const marketer = seesSuppressedCounts(caller);
   const figures = await figuresFor(ctx, scope, filter);
@@ -262,9 +267,9 @@ export async function demandReport(ctx: Context, caller: Caller, query: DemandQu
 }
 
 export async function supplyReport(ctx: Context, caller: Caller, query: ReportQuery<"country" | "city">) {
-  const may = allowed(caller);
+  const may = mayReadReports(caller);
   if (!may.ok) return may;
-  const scope = scopeOf(ctx, caller);
+  const scope = reportScopeOf(ctx, caller);
   const { by, ...filter } = query;
   const now = ctx.clock.now().toISOString();
   const groups: Array<Keyed<SupplyFigures>> = [];
@@ -283,9 +288,9 @@ export async function supplyReport(ctx: Context, caller: Caller, query: ReportQu
 }
 
 export async function flowReport(ctx: Context, caller: Caller, query: ReportQuery) {
-  const may = allowed(caller);
+  const may = mayReadReports(caller);
   if (!may.ok) return may;
-  const scope = scopeOf(ctx, caller);
+  const scope = reportScopeOf(ctx, caller);
   const { by, ...filter } = query;
   // Independent queries: on PostgreSQL each takes its own connection, so they run side by side.
   const figures = await figuresFor(ctx, scope, filter);
@@ -323,11 +328,11 @@ export async function backlogReport(
   caller: Caller,
   query: ReportQuery<"country" | "region" | "city">,
 ) {
-  const may = allowed(caller);
+  const may = mayReadReports(caller);
   if (!may.ok) return may;
   const { by, ...filter } = query;
   const now = ctx.clock.now().toISOString();
-  const scope = scopeOf(ctx, caller);
+  const scope = reportScopeOf(ctx, caller);
   const figures = (r: Medians): BacklogFigures => ({
     ...EMPTY_BACKLOG,
     waiting: median(r),

@@ -12,7 +12,7 @@ export type Dimension = (typeof DIMENSIONS)[number];
 export const SUPPLY_DIMENSIONS = ["country", "city"] as const;
 export const PLACE_DIMENSIONS = ["country", "region", "city"] as const;
 
-export function isPeriod(by: Dimension): by is Period {
+export function isPeriod(by: Dimension | "h3"): by is Period {
   return by === "week" || by === "month";
 }
 
@@ -26,7 +26,7 @@ export interface Keyed<F> {
 /** Groups with the same key (and country) are merged, and the result is sorted by key (unknown last). */
 export function rollUp<F>(
   rows: ReadonlyArray<Keyed<F>>,
-  by: Dimension,
+  by: Dimension | "h3",
   combine: (parts: readonly F[]) => F,
 ): Keyed<F>[] {
   const groups = new Map<string, { key: string | null; country: string | null; parts: F[] }>();
