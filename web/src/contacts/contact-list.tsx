@@ -21,6 +21,14 @@ const ROW_HEIGHT = 56;
 const SORTS = ["createdAt", "updatedAt", "displayName", "lastActivityAt"] as const;
 const LANGUAGE_CODES = ["it", "el", "en", "es", "pt", "sq", "ar", "fa", "uk", "fr", "de"] as const;
 
+/**
+ * The URL's query as it is now, not as a render saw it: a debounced filter and a click can each
+ * update it between two renders, and starting from the render's copy would undo the other's change.
+ */
+function currentParams(): URLSearchParams {
+  return new URLSearchParams(window.location.search);
+}
+
 export function ContactList() {
   const { t } = useTranslation();
   const me = useMe();
@@ -44,14 +52,15 @@ export function ContactList() {
   });
 
   function setParam(key: string, value: string) {
-    const next = new URLSearchParams(params);
+    const next = currentParams();
     if (value) next.set(key, value);
     else next.delete(key);
     setParams(next, { replace: true });
   }
 
   useEffect(() => {
-    const next = new URLSearchParams(params);
+    const now = currentParams();
+    const next = new URLSearchParams(now);
     for (const [key, value] of [
       ["q", q],
       ["place", placeFilter],
@@ -59,8 +68,8 @@ export function ContactList() {
       if (value) next.set(key, value);
       else next.delete(key);
     }
-    if (next.toString() !== params.toString()) setParams(next, { replace: true });
-  }, [q, placeFilter, params, setParams]);
+    if (next.toString() !== now.toString()) setParams(next, { replace: true });
+  }, [q, placeFilter, setParams]);
 
   const workers = useQuery({
     queryKey: ["workers", "all"],
