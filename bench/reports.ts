@@ -228,6 +228,12 @@ async function fillInsights(organisationId: string): Promise<void> {
                 ${ts("assigned_at")} + interval '1 hour') + random() * interval '20 days')`,
       "status not in ('new', 'qualifying', 'offered') and not (status = 'active' and accepted_at is not null)",
     )}`.execute(db);
+  // Each stay ends where the contact's next one starts, as recordStageChange writes it.
+  await sql`
+    update contact_stage_changes set left_at = n.next_at
+    from (select id, lead(entered_at) over (partition by contact_id order by entered_at, id) as next_at
+          from contact_stage_changes) n
+    where n.id = contact_stage_changes.id and n.next_at is not null`.execute(db);
   await sql`vacuum analyze contacts, contact_stage_changes, workers`.execute(db);
 }
 

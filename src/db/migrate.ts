@@ -12,6 +12,7 @@ import * as m0008 from "./migrations/0008-reports.js";
 import * as m0009 from "./migrations/0009-stages-teams-alerts.js";
 import * as m0010 from "./migrations/0010-report-rollups.js";
 import * as m0011 from "./migrations/0011-report-rollup-counts.js";
+import * as m0012 from "./migrations/0012-stage-left-at.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0009-stages-teams-alerts": m0009,
   "0010-report-rollups": m0010,
   "0011-report-rollup-counts": m0011,
+  "0012-stage-left-at": m0012,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

@@ -1,6 +1,6 @@
 /**
  * Query functions for the stages report: how long contacts spend in each status (from
- * contact_stage_changes: a stage lasts from one change to the next, or until now), and how many are in
+ * contact_stage_changes: a stage lasts from one change to the next, its `left_at`, or until now), and how many are in
  * each now. Grouped in SQL like the other reports, percentiles through src/db/dialect.ts.
  */
 import { type RawBuilder, sql } from "kysely";
@@ -62,9 +62,8 @@ export async function stageDurations(
 ): Promise<StageSpread[]> {
   const { db, dialect, organisationId } = scope;
   const { key, qualifier } = groupKey(scope, g);
-  const left = sql`coalesce(lead(${sql.ref("contact_stage_changes.entered_at")}) over (partition by ${sql.ref(
-    "contact_stage_changes.contact_id",
-  )} order by ${sql.ref("contact_stage_changes.entered_at")}, ${sql.ref("contact_stage_changes.id")}), ${now})`;
+  // A stay lasts until the contact's next change (stored on its row), or until now.
+  const left = sql`coalesce(${sql.ref("contact_stage_changes.left_at")}, ${now})`;
   let q = db
     .selectFrom("contact_stage_changes")
     .innerJoin("contacts", "contacts.id", "contact_stage_changes.contact_id")

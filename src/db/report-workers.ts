@@ -3,41 +3,68 @@
  * contact_stage_changes), and per worker the offers answered, the meetings and the time to first contact
  * in two windows (the last 30 days and the 30 before), all grouped in SQL.
  */
-import { type RawBuilder, sql } from "kysely";
+import { type RawBuilder, type SqlBool, sql } from "kysely";
 import { groupPercentiles, millisecondsBetween } from "./dialect.js";
 import type { ReportScope } from "./reports.js";
 import { HOLDING_STATUSES } from "./workers.js";
 
 const n = (value: unknown) => Number(value ?? 0);
 
-/** How many contacts each worker held (offered, active or paused) at each instant. */
+/**
+ * How many contacts each worker held (offered, active or paused) at each instant: the holding stays open
+ * then (entered at or before it, not left by it). Read from one index: the stays still open and those
+ * that ended after the first instant, entered by the last; each counts from the first instant it is held
+ * at until the first it is not, so the database adds up one row per worker and pair of those.
+ */
 export async function heldAt(scope: ReportScope, instants: readonly string[]) {
   const { db, organisationId } = scope;
-  if (instants.length === 0) return [];
-  const moments = sql.join(
-    instants.map((t) => sql`select cast(${t} as text) as t`),
-    sql` union all `,
-  );
-  const stays = db
-    .selectFrom("contact_stage_changes")
-    .select([
-      "contact_stage_changes.worker_id",
-      "contact_stage_changes.status",
-      "contact_stage_changes.entered_at",
-      sql<string | null>`lead(${sql.ref("contact_stage_changes.entered_at")}) over (partition by ${sql.ref(
-        "contact_stage_changes.contact_id",
-      )} order by ${sql.ref("contact_stage_changes.entered_at")}, ${sql.ref("contact_stage_changes.id")})`.as(
-        "left_at",
-      ),
-    ])
-    .where("contact_stage_changes.organisation_id", "=", organisationId);
-  const { rows } = await sql<{ worker_id: string; t: string; n: number }>`
-    select s.worker_id, m.t, count(*) as n
-    from (${stays}) s
-    join (${moments}) m on s.entered_at <= m.t and (s.left_at is null or s.left_at > m.t)
-    where s.worker_id is not null and s.status in (${sql.join(HOLDING_STATUSES)})
-    group by s.worker_id, m.t`.execute(db);
-  return rows.map((r) => ({ workerId: r.worker_id, at: r.t, held: n(r.n) }));
+  const sorted = [...new Set(instants)].sort();
+  const first = sorted[0];
+  const last = sorted.at(-1);
+  if (first === undefined || last === undefined) return [];
+  // The index of the first instant at or after a time (sorted.length: none); instants are ours, so
+  // literals (PostgreSQL would not see parameters in SELECT and GROUP BY as one expression).
+  const from = (column: string) =>
+    sql<number>`case ${sql.join(
+      sorted.map((t, i) => sql`when ${sql.ref(column)} <= ${sql.lit(t)} then ${sql.lit(i)}`),
+      sql` `,
+    )} else ${sql.lit(sorted.length)} end`;
+  const stays = (open: boolean) =>
+    db
+      .selectFrom("contact_stage_changes")
+      .select([
+        "worker_id",
+        from("entered_at").as("e"),
+        (open ? sql<number>`${sql.lit(sorted.length)}` : from("left_at")).as("l"),
+      ])
+      .where("organisation_id", "=", organisationId)
+      .where(open ? sql<SqlBool>`left_at is null` : sql<SqlBool>`left_at > ${first}`)
+      .where("entered_at", "<=", last)
+      // As the partial index contact_stage_changes_held says it (literals, so that the planner sees it).
+      .where(
+        sql<SqlBool>`worker_id is not null and status in (${sql.join(HOLDING_STATUSES.map((s) => sql.lit(s)))})`,
+      );
+  const rows = await db
+    .selectFrom(stays(true).unionAll(stays(false)).as("s"))
+    .select((eb) => ["s.worker_id", "s.e", "s.l", eb.fn.countAll().as("n")])
+    .groupBy(["s.worker_id", "s.e", "s.l"])
+    .execute();
+  // Per worker: +n at the first instant held, −n at the first not held; running sums give the counts.
+  const steps = new Map<string, number[]>();
+  for (const r of rows) {
+    const id = r.worker_id ?? "";
+    const step = steps.get(id) ?? new Array<number>(sorted.length + 1).fill(0);
+    steps.set(id, step);
+    step[n(r.e)] = (step[n(r.e)] ?? 0) + n(r.n);
+    step[n(r.l)] = (step[n(r.l)] ?? 0) - n(r.n);
+  }
+  return [...steps.entries()].flatMap(([workerId, step]) => {
+    let held = 0;
+    return sorted.flatMap((at, i) => {
+      held += step[i] ?? 0;
+      return held > 0 ? [{ workerId, at, held }] : [];
+    });
+  });
 }
 
 export interface Windows {

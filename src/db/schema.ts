@@ -459,6 +459,8 @@ export interface ContactStageChangesTable {
   status: string;
   worker_id: string | null;
   entered_at: Iso;
+  /** When the contact's next change was entered (the end of this stay); null while it lasts. */
+  left_at: ColumnType<Iso | null, Iso | null | undefined, Iso | null>;
 }
 
 /** A place whose contacts per available worker crossed the organisation's threshold; open until it drops back. */

@@ -289,7 +289,7 @@ function demoStageChanges(
   contacts: readonly ContactsTable[],
   activities: readonly ActivitiesTable[],
   newId: (at: number) => string,
-): ContactStageChangesTable[] {
+): Array<Omit<ContactStageChangesTable, "left_at">> {
   const byContact = new Map<string, ActivitiesTable[]>();
   for (const a of activities) {
     if (a.kind === "status") byContact.set(a.contact_id, [...(byContact.get(a.contact_id) ?? []), a]);

@@ -336,6 +336,14 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
       const derived = stageEntriesOf(c, timeline).map((e) => [e.status, e.workerId, e.enteredAt]);
       expect(recorded, c.display_name).toEqual(derived);
       expect(recorded.at(-1)?.[0]).toBe(c.status);
+      // Each stay ends where the next one starts; the last one lasts.
+      const ordered = raw.stages
+        .filter((s) => s.contact_id === c.id)
+        .sort((a, b) => a.entered_at.localeCompare(b.entered_at) || a.id.localeCompare(b.id));
+      expect(
+        ordered.map((s) => s.left_at),
+        c.display_name,
+      ).toEqual([...ordered.slice(1).map((s) => s.entered_at), null]);
     }
   }, 120_000);
 

@@ -52,3 +52,22 @@ export function stageEntriesOf(
   }
   return entries;
 }
+
+/**
+ * Each stage change with the end of its stay: the time of the same contact's next change, in the order
+ * the reports read them (time entered, then id); null for each contact's last.
+ */
+export function withLeftAt<T extends { id: string; contact_id: string; entered_at: string }>(
+  rows: readonly T[],
+): Array<T & { left_at: string | null }> {
+  const ordered = [...rows].sort(
+    (a, b) =>
+      a.contact_id.localeCompare(b.contact_id) ||
+      a.entered_at.localeCompare(b.entered_at) ||
+      a.id.localeCompare(b.id),
+  );
+  return ordered.map((row, i) => {
+    const next = ordered[i + 1];
+    return { ...row, left_at: next && next.contact_id === row.contact_id ? next.entered_at : null };
+  });
+}
