@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- intake`: POST /api/v1/intake under load (autocannon, 10 connections, a unique
+ * `npm run bench -- intake`: POST /api/v1/intake under load (autocannon in a child process, 10 connections, a unique
  * Idempotency-Key per request) against SQLite and PostgreSQL, side by side with a bare Fastify
  * route that does the same writes (the contact, its first stage, the idempotency key, its timeline
  * entry, its audit entry and its 13 match keys, in one transaction) without authentication,
@@ -8,10 +8,11 @@
  * only the first four of those rows (contact, idempotency key, timeline, audit) is measured too.
  * BENCH_SECONDS (default 10) per case; BENCH_PG_URL (default the test server).
  */
+import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
+import { fileURLToPath } from "node:url";
 import Fastify from "fastify";
 import pino from "pino";
 import { v7 as uuidv7 } from "uuid";
@@ -22,74 +23,68 @@ import { createSchema, dropSchema } from "../src/db/dialect.js";
 import { createApiKey } from "../src/services/api-keys.js";
 import { createOrganisation } from "../src/services/save-organisation.js";
 import { createUser } from "../src/services/save-user.js";
+import type { Figures, Load } from "./intake-load.js";
 import { table } from "./measure.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
 
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
 /** Latency is measured at this steady rate ("hundreds of intakes per second"), not at saturation. */
 const RATE = Number(process.env.BENCH_RATE ?? 200);
-let sent = 0;
+/** Each load's requests are numbered from a multiple of this, so no two loads send the same person. */
+const PER_LOAD = 100_000;
+let loads = 0;
 
+/** What a route cost: the load's figures, and the CPU time this process (the servers) spent per request. */
+interface Measured extends Figures {
+  cpuMsPerRequest: number;
+}
+
+/**
+ * Sends a load from a child process (bench/intake-load.ts): autocannon on the servers' event loop
+ * would add its own work to every latency it measures, and take CPU from the servers.
+ */
 async function load(
   url: string,
   headers: Record<string, string>,
   rate?: number,
   seconds = SECONDS,
-): Promise<Figures> {
-  const result = await autocannon({
+): Promise<Measured> {
+  loads += 1;
+  const request: Load = {
     url,
-    method: "POST",
+    headers,
     connections: CONNECTIONS,
-    duration: seconds,
-    ...(rate ? { overallRate: rate } : {}),
-    headers: { "content-type": "application/json", ...headers },
-    requests: [
-      {
-        setupRequest: (request) => {
-          sent += 1;
-          const n = sent;
-          return {
-            ...request,
-            headers: { ...request.headers, "idempotency-key": `bench-${process.pid}-${n}` },
-            body: JSON.stringify({
-              name: `Bench Person ${n}`,
-              phone: `+39 333 ${String(1_000_000 + n).slice(-7)}`,
-              email: `person${n}@bench.example`,
-              city: "Milan",
-              country: "IT",
-              utm_source: "bench",
-            }),
-          };
-        },
-      },
-    ],
-  });
-  return {
-    rps: result.requests.total / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
+    seconds,
+    first: loads * PER_LOAD,
+    ...(rate ? { rate } : {}),
   };
+  const child = fork(fileURLToPath(new URL("./intake-load.ts", import.meta.url)), [], {
+    execArgv: ["--import", "tsx"],
+  });
+  const cpu = process.cpuUsage();
+  const figures = await new Promise<Figures>((resolve, reject) => {
+    child.once("message", (message) => resolve(message as Figures));
+    child.once("exit", (code) => reject(new Error(`the load generator exited with ${code}`)));
+    child.send(request);
+  });
+  const used = process.cpuUsage(cpu);
+  const requests = figures.rps * seconds;
+  return { ...figures, cpuMsPerRequest: (used.user + used.system) / 1000 / Math.max(1, requests) };
 }
 
 /** Throughput slices per route. */
 const SLICES = 5;
 
-/** Slices of equal length as one measurement: mean throughput, errors summed (latencies unused). */
-function together(parts: Figures[]): Figures {
+/** Slices of equal length as one measurement: mean throughput and CPU, errors summed (latencies unused). */
+function together(parts: Measured[]): Measured {
+  const mean = (of: (p: Measured) => number) => parts.reduce((sum, p) => sum + of(p), 0) / parts.length;
   return {
-    rps: parts.reduce((sum, p) => sum + p.rps, 0) / parts.length,
+    rps: mean((p) => p.rps),
     p50: Math.max(...parts.map((p) => p.p50)),
     p99: Math.max(...parts.map((p) => p.p99)),
     errors: parts.reduce((sum, p) => sum + p.errors, 0),
+    cpuMsPerRequest: mean((p) => p.cpuMsPerRequest),
   };
 }
 
@@ -222,6 +217,7 @@ async function bareServer(ctx: Context, organisationId: string, options: { match
 }
 
 async function measure(label: string, databaseUrl: string, open: ContextOptions["open"]) {
+  const loadBefore = loadavg()[0] ?? 0;
   const config = {
     ...loadConfig({ db: databaseUrl }, {}),
     rateLimitPerMinute: 0,
@@ -271,7 +267,7 @@ async function measure(label: string, databaseUrl: string, open: ContextOptions[
   const auth = { authorization: `Bearer ${issued.value.key}` };
   // Throughput in alternating slices, so that a change in the machine's load (it is shared) falls on
   // every route alike rather than on whichever ran during it.
-  const slices: Record<"product" | "baseline" | "baselineFour", Figures[]> = {
+  const slices: Record<"product" | "baseline" | "baselineFour", Measured[]> = {
     product: [],
     baseline: [],
     baselineFour: [],
@@ -291,7 +287,8 @@ async function measure(label: string, databaseUrl: string, open: ContextOptions[
   await bare.close();
   await bareFour.close();
   await ctx.db.close();
-  return { label, product, baseline, baselineFour, productAtRate, baselineAtRate };
+  const loadAverage = `${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)}`;
+  return { label, product, baseline, baselineFour, productAtRate, baselineAtRate, loadAverage };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "handoff-bench-intake-"));
@@ -323,9 +320,12 @@ process.stdout.write(
       `bare p99 @${RATE}/s`,
       "bare (4 rows) max req/s",
       "intake/bare (4 rows)",
+      "intake CPU ms/req",
+      "bare CPU ms/req",
       "errors",
+      "load average",
     ],
-    results.map(({ label, product, baseline, baselineFour, productAtRate, baselineAtRate }) => [
+    results.map(({ label, product, baseline, baselineFour, productAtRate, baselineAtRate, loadAverage }) => [
       label,
       f(product.rps),
       f(baseline.rps),
@@ -335,9 +335,12 @@ process.stdout.write(
       f(baselineAtRate.p99),
       f(baselineFour.rps),
       (product.rps / baselineFour.rps).toFixed(2),
+      product.cpuMsPerRequest.toFixed(2),
+      baseline.cpuMsPerRequest.toFixed(2),
       String(
         product.errors + baseline.errors + baselineFour.errors + productAtRate.errors + baselineAtRate.errors,
       ),
+      loadAverage,
     ]),
-  )}\n\nThroughput: ${CONNECTIONS} connections as fast as the server answers, ${SECONDS} s per route in ${SLICES} slices taken in turn;\nlatency: ${RATE} requests/s in total for ${SECONDS} s; autocannon runs in the same process as the servers, on the same 2 cores.\n`,
+  )}\n\nThroughput: ${CONNECTIONS} connections as fast as the server answers, ${SECONDS} s per route in ${SLICES} slices taken in turn;\nlatency: ${RATE} requests/s in total for ${SECONDS} s. autocannon runs in a child process, on the same cores as the\nservers and the database; CPU ms/req is the servers' process's CPU time per request answered (the database's is not in it).\n`,
 );
