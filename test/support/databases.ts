@@ -7,11 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
-import { afterEach, beforeEach, describe } from "vitest";
+import { afterAll, afterEach, beforeEach, describe } from "vitest";
 import { buildApp } from "../../src/api/app.js";
 import { type Config, loadConfig, loadTestConfig } from "../../src/config.js";
 import { type Clock, type Context, createContext } from "../../src/context.js";
-import { createSchema, type DialectName, dropSchema } from "../../src/db/dialect.js";
+import { createSchema, type DialectName, dropSchema, openDatabase } from "../../src/db/dialect.js";
+import { migrateToLatest } from "../../src/db/migrate.js";
 
 /** A clock the test moves by hand. */
 export interface TestClock extends Clock {
@@ -43,6 +44,60 @@ export interface TestEnv {
 
 let counter = 0;
 
+/**
+ * Creating and migrating a PostgreSQL schema takes most of a second, and dropping one a quarter:
+ * the next test's schema is migrated, and the used ones dropped, while a test runs (PostgreSQL
+ * works in its own processes beside the test's). Each test still gets a schema nobody used. That
+ * work runs one step at a time, and never while a context opens: Kysely's migrator lists the
+ * tables of every schema, which fails when one is dropped meanwhile.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+let next: Promise<string> | undefined;
+const used: string[] = [];
+
+function enqueue<T>(work: () => Promise<T>): Promise<T> {
+  const run = queue.then(work);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function migratedSchema(url: string): Promise<string> {
+  counter += 1;
+  const schema = `t_${process.pid}_${counter}_${Date.now().toString(36)}`;
+  await createSchema(url, schema);
+  const db = openDatabase(url, { schema, poolSize: 1 });
+  try {
+    await migrateToLatest(db);
+  } finally {
+    await db.close();
+  }
+  return schema;
+}
+
+/** A migrated schema, once no schema work is running. */
+async function takeSchema(url: string): Promise<string> {
+  const schema = await (next ?? enqueue(() => migratedSchema(url)));
+  next = undefined;
+  await queue;
+  return schema;
+}
+
+/** Starts dropping the used schemas and migrating the next test's. */
+function prepareNext(url: string): void {
+  for (const schema of used.splice(0)) enqueue(() => dropSchema(url, schema));
+  next = enqueue(() => migratedSchema(url));
+  // A failure is reported by the test that takes this schema, not as an unhandled rejection now.
+  next.catch(() => undefined);
+}
+
+async function dropLeftovers(url: string): Promise<void> {
+  const left = next;
+  next = undefined;
+  await queue;
+  if (left) used.push(await left);
+  for (const schema of used.splice(0)) await dropSchema(url, schema);
+}
+
 async function openEnv(dialect: DialectName): Promise<{ env: TestEnv; cleanup: () => Promise<void> }> {
   const clock = testClock();
   const log = pino({ level: "silent" });
@@ -70,14 +125,14 @@ async function openEnv(dialect: DialectName): Promise<{ env: TestEnv; cleanup: (
     };
   }
   const url = loadTestConfig().postgresUrl;
-  counter += 1;
-  const schema = `t_${process.pid}_${counter}_${Date.now().toString(36)}`;
-  await createSchema(url, schema);
+  const schema = await takeSchema(url);
   // Processes sharing a PostgreSQL share a key only the operator can give them (HANDOFF_SECRET_KEY).
   const config: Config = { ...base, databaseUrl: url, secretKey: "the test suite's key for TOTP secrets" };
   const ctx = await createContext(config, { clock, log, open: { schema, poolSize: 4 } });
+  prepareNext(url);
   const app = await buildApp(ctx);
   const openSecond = async (change: Partial<Config> = {}) => {
+    await queue;
     const second = await createContext(
       { ...config, ...change },
       { clock, log, open: { schema, poolSize: 4 } },
@@ -90,7 +145,7 @@ async function openEnv(dialect: DialectName): Promise<{ env: TestEnv; cleanup: (
     cleanup: async () => {
       await app.close();
       for (const c of [ctx, ...extra]) await c.db.close();
-      await dropSchema(url, schema);
+      used.push(schema);
     },
   };
 }
@@ -107,6 +162,7 @@ export function describeEachDatabase(name: string, suite: (env: () => TestEnv) =
         await current?.cleanup();
         current = undefined;
       });
+      if (dialect === "postgres") afterAll(() => dropLeftovers(loadTestConfig().postgresUrl));
       suite(() => {
         if (!current) throw new Error("the test database is not open");
         return current.env;
