@@ -24,12 +24,24 @@ import type { WorkerGraph } from "./worker-graph.js";
  * c(u,v) + p(u) − p(v) ≥ 0 finds each path.
  *
  * What makes the searches short: in the residual graph a contact has one arc out, to t while it
- * is free or back to the worker holding it, so contacts never enter the heap (their distance is
- * pushed straight through), and a place finds a free contact next door in an oversubscribed city.
+ * is free or back to the worker holding it, so contacts never enter the heap, and a place finds a
+ * free contact next door in an oversubscribed city. Contacts need no potential of their own: a
+ * free one's is its value (its arc to t stays tight: it is only ever left by being taken), a held
+ * one's is p(holder) + the holder's arc cost (the arc it was taken on was tight, and moving it to
+ * another worker along a shortest path keeps the sum), so a search works on workers and hubs
+ * only, a held contact being an arc from the worker that may take it to its holder. That price,
+ * the contact's "price" below, only falls (workers' potentials only fall), so a stale maximum
+ * over a group of contacts stays an upper bound: see the grouped pairs.
  * A used place of w is reached only from w and leads only to t, so it is folded into one arc
  * w → t costing −load · (active + n_w) / capacity: drop w's dearest used place. Returns, per input
  * contact, its worker index or −1.
  */
+/**
+ * Pairs whose bound on the distance they offer is within this of the sink's distance are read
+ * anyway, so rounding in the bound never hides a pair a search needs.
+ */
+const PRUNE_MARGIN = 1e-6;
+
 export function solvePlaceFlow(
   contacts: readonly DispatchContact[],
   workers: readonly DispatchWorker[],
@@ -90,9 +102,8 @@ export function solvePlaceFlow(
     }
   };
 
-  // Potentials with every reduced cost ≥ 0 at the start (p(t) = 0 throughout): a contact at its
-  // value pays for its arc to t, a hub at its best member's, a worker at the best it can reach.
-  const potContact = Float64Array.from(value);
+  // Potentials with every reduced cost ≥ 0 at the start (p(t) = 0 throughout): a free contact at
+  // its value pays for its arc to t, a hub at its best member's, a worker at the best it can reach.
   const potHub = new Float64Array(H);
   for (let h = 0; h < H; h++) potHub[h] = hubStart[h + 1]! > hubStart[h]! ? memberValue[hubStart[h]!]! : 0;
   const potWorker = new Float64Array(W);
@@ -105,6 +116,19 @@ export function solvePlaceFlow(
       p = Math.max(p, potHub[hubArcHub[a]!]! - trustTerm[w]!);
     potWorker[w] = p;
   }
+
+  // Each worker's pairs again, in groups of equal contact value (highest first), each group in
+  // segments of rising cost, with a bound per group on its contacts' prices: the value at first
+  // (every contact starts free), then the highest price seen when a search last read the whole
+  // group. A search stops reading a group at the first segment whose cheapest pair cannot beat
+  // the sink's distance even at that bound. Measured by counting the pairs read, at 20,000 × 2,000:
+  // 20 M against 61 M reading every pair of each worker popped (same 410,000 pops); 40,000 × 4,000:
+  // 138 M against 490 M.
+  const { arcContact, arcCost, groupOffsets, groupSegments, segStart, segLow, groupBound } = groupPairs(
+    targets,
+    costs,
+    value,
+  );
 
   // Dijkstra state over workers (0…W−1) and hubs (W…W+H−1); contacts keep their own, by stamps.
   const N = W + H;
@@ -124,12 +148,9 @@ export function solvePlaceFlow(
   const heap = new Int32Array(N);
   const heapPos = new Int32Array(N);
   let heapSize = 0;
-  const contactDist = new Float64Array(L);
-  const contactReached = new Int32Array(L);
   /** For a free contact that is the sink's best way in: the worker it was reached from, and that arc's cost. */
-  const contactParent = new Int32Array(L);
-  const contactCost = new Float64Array(L);
-  const touched = new Int32Array(L);
+  let sinkWorker = -1;
+  let sinkCost = 0;
   let stamp = 0;
 
   const siftUp = (node: number, from: number): void => {
@@ -207,7 +228,6 @@ export function solvePlaceFlow(
       let sinkDist = pPlace;
       let sinkKind = SINK_EMPTY;
       let sinkNode = -1;
-      let touchedCount = 0;
       let poppedCount = 0;
       heapSize = 0;
       const start = placeCost + pPlace - potWorker[source]!;
@@ -231,34 +251,44 @@ export function solvePlaceFlow(
               sinkNode = u;
             }
           }
-          const list = targets[u]!;
-          const listCosts = costs[u]!;
-          for (let e = 0; e < list.length; e++) {
-            const c = list[e]!;
-            const nd = base + listCosts[e]! - potContact[c]!;
-            if (nd >= sinkDist) continue;
-            const owner = holder[c]!;
-            if (owner === u) continue;
-            if (contactReached[c] === stamp) {
-              if (contactDist[c]! <= nd) continue;
-            } else {
-              contactReached[c] = stamp;
-              touched[touchedCount++] = c;
-            }
-            contactDist[c] = nd;
-            if (owner < 0) {
-              const toSink = nd - value[c]! + potContact[c]!;
-              if (toSink < sinkDist) {
-                sinkDist = toSink;
-                sinkKind = SINK_CONTACT;
-                sinkNode = c;
-                contactParent[c] = u;
-                contactCost[c] = listCosts[e]!;
+          // Each group of u's pairs (one contact value, costs rising) up to the first pair that
+          // cannot beat the sink's distance even at the group's bound on the contacts' prices.
+          for (let g = groupOffsets[u]!; g < groupOffsets[u + 1]!; g++) {
+            const bound = groupBound[g]!;
+            const lastSegment = groupSegments[g + 1]!;
+            let highest = Number.NEGATIVE_INFINITY;
+            let seg = groupSegments[g]!;
+            for (; seg < lastSegment; seg++) {
+              if (bound - segLow[seg]! + PRUNE_MARGIN <= base - sinkDist) break;
+              const end = segStart[seg + 1]!;
+              for (let e = segStart[seg]!; e < end; e++) {
+                const cost = arcCost[e]!;
+                const c = arcContact[e]!;
+                const owner = holder[c]!;
+                if (owner < 0) {
+                  // A free contact: take it, at its value.
+                  const v = value[c]!;
+                  if (v > highest) highest = v;
+                  const toSink = base + cost - v;
+                  if (toSink < sinkDist) {
+                    sinkDist = toSink;
+                    sinkKind = SINK_CONTACT;
+                    sinkNode = c;
+                    sinkWorker = u;
+                    sinkCost = cost;
+                  }
+                } else {
+                  // A held contact: its holder gives it up to u, at the holder's price for it.
+                  const price = heldCost[c]! + potWorker[owner]!;
+                  if (price > highest) highest = price;
+                  if (owner === u) continue;
+                  const back = base + cost - price;
+                  if (back < sinkDist) relax(owner, back, c, u, cost);
+                }
               }
-            } else {
-              const back = nd - heldCost[c]! + potContact[c]! - potWorker[owner]!;
-              if (back < sinkDist) relax(owner, back, c, u, listCosts[e]!);
             }
+            // Read whole: its highest price now bounds the group from here on (prices only fall).
+            if (seg === lastSegment) groupBound[g] = highest;
           }
           for (let a = hubOffsets[u]!; a < hubOffsets[u + 1]!; a++) {
             const h = hubArcHub[a]!;
@@ -292,10 +322,6 @@ export function solvePlaceFlow(
         if (v < W) potWorker[v]! += dist[v]! - sinkDist;
         else potHub[v - W]! += dist[v]! - sinkDist;
       }
-      for (let i = 0; i < touchedCount; i++) {
-        const c = touched[i]!;
-        if (contactDist[c]! < sinkDist) potContact[c]! += contactDist[c]! - sinkDist;
-      }
       if (++done % 1024 === 0) onProgress?.(done, total);
     }
   }
@@ -320,9 +346,9 @@ export function solvePlaceFlow(
     let w: number;
     if (sinkKind === SINK_EMPTY) return;
     if (sinkKind === SINK_CONTACT) {
-      w = contactParent[sinkNode]!;
+      w = sinkWorker;
       holder[sinkNode] = w;
-      heldCost[sinkNode] = contactCost[sinkNode]!;
+      heldCost[sinkNode] = sinkCost;
     } else if (sinkKind === SINK_DROP) {
       w = sinkNode;
       held[w]!--;
@@ -353,4 +379,105 @@ export function solvePlaceFlow(
       }
     }
   }
+}
+
+/** Segments per group: each worker's group is cut into this many equal stretches of its costs. */
+const BINS = 16;
+
+/**
+ * The pairs of every worker in one flat list, as solvePlaceFlow reads them: per worker, groups of
+ * equal contact value, highest value first; each group in segments of rising cost (a counting
+ * sort into BINS stretches of the group's cost range, so no comparison sort), with each
+ * segment's lowest cost. The bound of each group starts at its value.
+ */
+function groupPairs(targets: readonly Int32Array[], costs: readonly Float64Array[], value: Float64Array) {
+  const W = targets.length;
+  // Contact values ranked, highest first.
+  const levels = [...new Set(value)].sort((a, b) => b - a);
+  const rankOf = new Map(levels.map((v, r) => [v, r]));
+  const rank = Int32Array.from(value, (v) => rankOf.get(v)!);
+  let pairs = 0;
+  for (let w = 0; w < W; w++) pairs += targets[w]!.length;
+  const arcContact = new Int32Array(pairs);
+  const arcCost = new Float64Array(pairs);
+  const groupOffsets = new Int32Array(W + 1);
+  const groupBounds: number[] = [];
+  const groupSegments: number[] = [];
+  const segStarts: number[] = [];
+  const segLows: number[] = [];
+  // Per worker, per rank present: its slot, lowest and highest cost; per (slot, bin): count, then
+  // next free position, and the bin's lowest cost.
+  const seen = new Int32Array(levels.length).fill(-1);
+  const slotOf = new Int32Array(levels.length);
+  const present: number[] = [];
+  const low = new Float64Array(levels.length);
+  const high = new Float64Array(levels.length);
+  const binCount = new Int32Array(levels.length * BINS);
+  const binLow = new Float64Array(levels.length * BINS);
+  const binOf = new Int32Array(targets.reduce((most, list) => Math.max(most, list.length), 0));
+  let at = 0;
+  for (let w = 0; w < W; w++) {
+    groupOffsets[w] = groupBounds.length;
+    const list = targets[w]!;
+    const listCosts = costs[w]!;
+    const n = list.length;
+    present.length = 0;
+    for (let k = 0; k < n; k++) {
+      const r = rank[list[k]!]!;
+      const cost = listCosts[k]!;
+      if (seen[r] !== w) {
+        seen[r] = w;
+        present.push(r);
+        low[r] = cost;
+        high[r] = cost;
+      } else if (cost < low[r]!) low[r] = cost;
+      else if (cost > high[r]!) high[r] = cost;
+    }
+    present.sort((a, b) => a - b);
+    for (let slot = 0; slot < present.length; slot++) {
+      slotOf[present[slot]!] = slot;
+      binCount.fill(0, slot * BINS, (slot + 1) * BINS);
+      binLow.fill(Number.POSITIVE_INFINITY, slot * BINS, (slot + 1) * BINS);
+    }
+    for (let k = 0; k < n; k++) {
+      const r = rank[list[k]!]!;
+      const cost = listCosts[k]!;
+      const width = (high[r]! - low[r]!) / BINS;
+      const bin = width > 0 ? Math.min(BINS - 1, Math.floor((cost - low[r]!) / width)) : 0;
+      const cell = slotOf[r]! * BINS + bin;
+      binOf[k] = cell;
+      binCount[cell]!++;
+      if (cost < binLow[cell]!) binLow[cell] = cost;
+    }
+    // Cells in order (slot, then bin) become segments; counts become start positions.
+    for (let slot = 0; slot < present.length; slot++) {
+      groupBounds.push(levels[present[slot]!]!);
+      groupSegments.push(segStarts.length);
+      for (let cell = slot * BINS; cell < (slot + 1) * BINS; cell++) {
+        const count = binCount[cell]!;
+        if (count === 0) continue;
+        segStarts.push(at);
+        segLows.push(binLow[cell]!);
+        binCount[cell] = at;
+        at += count;
+      }
+    }
+    for (let k = 0; k < n; k++) {
+      const to = binCount[binOf[k]!]!++;
+      arcContact[to] = list[k]!;
+      arcCost[to] = listCosts[k]!;
+    }
+  }
+  groupOffsets[W] = groupBounds.length;
+  groupSegments.push(segStarts.length);
+  segStarts.push(at);
+  return {
+    arcContact,
+    arcCost,
+    groupOffsets,
+    groupSegments: Int32Array.from(groupSegments),
+    segStart: Int32Array.from(segStarts),
+    segLow: Float64Array.from(segLows),
+    groupBound: Float64Array.from(groupBounds),
+  };
 }
