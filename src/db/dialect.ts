@@ -222,9 +222,12 @@ export async function addChangeTrigger(
     columns: readonly string[];
     contactId: string;
     when?: (row: "old" | "new") => string;
+    /** Only updates of `columns` (another trigger on the table already notes inserts and deletes). */
+    updatesOnly?: boolean;
   },
 ): Promise<void> {
   const { name, table, columns, contactId } = trigger;
+  const events = trigger.updatesOnly ? ["update"] : ["insert", "update", "delete"];
   const when = (row: "old" | "new") => (trigger.when ? `(${trigger.when(row)})` : "true");
   const note = (row: "old" | "new") =>
     `insert into report_changes (organisation_id, contact_id) values (${row}.organisation_id, ${row}.${contactId});`;
@@ -246,7 +249,7 @@ export async function addChangeTrigger(
       ["insert", "insert"],
       ["update", `update of ${columns.join(", ")}`],
       ["delete", "delete"],
-    ]) {
+    ].filter(([event]) => events.includes(event as string))) {
       await sql
         .raw(
           `create trigger ${name}_${event} after ${on} on ${table} for each row execute function ${name}()`,
@@ -257,11 +260,13 @@ export async function addChangeTrigger(
   }
   const values = (row: "old" | "new") => `select ${row}.organisation_id, ${row}.${contactId}`;
   const into = "insert into report_changes (organisation_id, contact_id)";
-  await sql
-    .raw(
-      `create trigger ${name}_insert after insert on ${table} when ${when("new")} begin ${note("new")} end`,
-    )
-    .execute(db);
+  if (events.includes("insert")) {
+    await sql
+      .raw(
+        `create trigger ${name}_insert after insert on ${table} when ${when("new")} begin ${note("new")} end`,
+      )
+      .execute(db);
+  }
   await sql
     .raw(
       `create trigger ${name}_update after update of ${columns.join(", ")} on ${table} begin
@@ -270,11 +275,13 @@ export async function addChangeTrigger(
       end`,
     )
     .execute(db);
-  await sql
-    .raw(
-      `create trigger ${name}_delete after delete on ${table} when ${when("old")} begin ${note("old")} end`,
-    )
-    .execute(db);
+  if (events.includes("delete")) {
+    await sql
+      .raw(
+        `create trigger ${name}_delete after delete on ${table} when ${when("old")} begin ${note("old")} end`,
+      )
+      .execute(db);
+  }
 }
 
 /**

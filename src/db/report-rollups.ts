@@ -62,12 +62,23 @@ const HISTOGRAM_COLUMNS = METRICS.flatMap((m) =>
 const SUMMED = [...COUNTS, ...HISTOGRAM_COLUMNS];
 
 /**
- * Rollups come in four grains: by week or month, with every key (place, source, campaign, reason), or
+ * Rollups come in six grains: by week or month, with every key (place, source, campaign, reason), or
  * with the place and reason only ("…-by-place": far fewer rows, for reports that neither group nor filter
- * by source or campaign).
+ * by source or campaign), or with the place and the H3 cells ("…-by-cell", for the hexagonal map).
  */
-export type Grain = Period | `${Period}-by-place`;
-const GRAINS: readonly Grain[] = ["week", "month", "week-by-place", "month-by-place"];
+export type Grain = Period | `${Period}-by-place` | `${Period}-by-cell`;
+const GRAINS: readonly Grain[] = [
+  "week",
+  "month",
+  "week-by-place",
+  "month-by-place",
+  "week-by-cell",
+  "month-by-cell",
+];
+/** The cells of the grid, one column a resolution (src/core/reports/hexagons.ts). */
+const CELL_COLUMNS = ["h3_r4", "h3_r5", "h3_r6", "h3_r7"] as const;
+/** Every key column a rollup row has; a grain sets some of them, the others stay null. */
+const KEY_COLUMNS = ["country", "region", "place_name", "source", "campaign", "reason", ...CELL_COLUMNS];
 
 function periodOfGrain(grain: Grain): Period {
   return grain.startsWith("week") ? "week" : "month";
@@ -92,9 +103,9 @@ function cellSql(parts: readonly string[]): RawBuilder<string> {
 }
 
 function keyColumns(grain: Grain): string[] {
-  return grain.endsWith("-by-place")
-    ? ["country", "region", "place_name", "reason"]
-    : ["country", "region", "place_name", "source", "campaign", "reason"];
+  if (grain.endsWith("-by-place")) return ["country", "region", "place_name", "reason"];
+  if (grain.endsWith("-by-cell")) return ["country", "region", "place_name", ...CELL_COLUMNS];
+  return ["country", "region", "place_name", "source", "campaign", "reason"];
 }
 
 // --- building and refreshing ---------------------------------------------------------------------------
@@ -155,6 +166,8 @@ function factsQuery(db: Db, dialect: DialectName, organisationId: string, contac
       ref("accepted_at"),
       ref("first_attempt_at"),
     )} end`.as("to_first_contact_ms"),
+    // Last, as in FACT_COLUMNS (the build inserts these columns in this order).
+    ...CELL_COLUMNS.map((c) => `contacts.${c}` as const),
   ]);
 }
 
@@ -179,6 +192,7 @@ const FACT_COLUMNS = [
   "offers_accepted",
   "to_assignment_ms",
   "to_first_contact_ms",
+  ...CELL_COLUMNS,
 ] as const;
 
 const num = (value: unknown) => Number(value ?? 0);
@@ -206,6 +220,10 @@ function toFacts(row: Record<string, unknown>): Facts {
     offers_accepted: num(row.offers_accepted),
     to_assignment_ms: numOrNull(row.to_assignment_ms),
     to_first_contact_ms: numOrNull(row.to_first_contact_ms),
+    h3_r4: (row.h3_r4 as string | null) ?? null,
+    h3_r5: (row.h3_r5 as string | null) ?? null,
+    h3_r6: (row.h3_r6 as string | null) ?? null,
+    h3_r7: (row.h3_r7 as string | null) ?? null,
   };
 }
 
@@ -247,13 +265,11 @@ async function buildAll(trx: Db, dialect: DialectName, organisationId: string): 
     .columns([...FACT_COLUMNS])
     .expression(factsQuery(trx, dialect, organisationId))
     .execute();
-  // The full grains from the facts; those by place from the full ones (fewer rows to read).
+  // The full grains and those by cell from the facts; those by place from the full ones (fewer rows).
   for (const grain of GRAINS) {
     const period = periodOfGrain(grain);
     const keys = keyColumns(grain);
-    const nulls = ["country", "region", "place_name", "source", "campaign", "reason"]
-      .filter((k) => !keys.includes(k))
-      .map((k) => sql`null`.as(k));
+    const nulls = KEY_COLUMNS.filter((k) => !keys.includes(k)).map((k) => sql`null`.as(k));
     const head = (periodColumn: string) => [
       sql`cast(${organisationId} as text)`.as("organisation_id"),
       sql`cast(${grain} as text)`.as("grain"),
@@ -263,7 +279,7 @@ async function buildAll(trx: Db, dialect: DialectName, organisationId: string): 
       ...nulls,
     ];
     const select =
-      grain === period
+      grain === period || grain.endsWith("-by-cell")
         ? trx
             .selectFrom("report_facts")
             .where("organisation_id", "=", organisationId)
@@ -283,9 +299,7 @@ async function buildAll(trx: Db, dialect: DialectName, organisationId: string): 
         "period",
         "cell",
         ...keys,
-        ...["country", "region", "place_name", "source", "campaign", "reason"].filter(
-          (k) => !keys.includes(k),
-        ),
+        ...KEY_COLUMNS.filter((k) => !keys.includes(k)),
         ...SUMMED,
       ] as never)
       .expression(select as never)
@@ -310,12 +324,7 @@ function addFacts(deltas: Map<string, Delta>, f: Facts, sign: 1 | -1): void {
         grain,
         period,
         cell,
-        country: null,
-        region: null,
-        place_name: null,
-        source: null,
-        campaign: null,
-        reason: null,
+        ...Object.fromEntries(KEY_COLUMNS.map((k) => [k, null])),
       };
       for (const [i, k] of keys.entries()) d[k] = values[i] ?? null;
       for (const c of SUMMED) d[c] = 0;
@@ -374,8 +383,7 @@ async function applyChanges(trx: Db, dialect: DialectName, organisationId: strin
   for (const rows of chunks(changed, 200)) {
     // Only the buckets some row changes (a new row's others start at 0): most changes move no duration.
     const buckets = HISTOGRAM_COLUMNS.filter((c) => rows.some((d) => d[c] !== 0));
-    const keys = ["organisation_id", "grain", "period", "cell", "country", "region", "place_name"];
-    const columns = [...keys, "source", "campaign", "reason", ...COUNTS, ...buckets];
+    const columns = ["organisation_id", "grain", "period", "cell", ...KEY_COLUMNS, ...COUNTS, ...buckets];
     await trx
       .insertInto("report_rollups")
       .values(rows.map((d) => Object.fromEntries(columns.map((c) => [c, d[c]]))) as never)
@@ -917,4 +925,58 @@ export async function rolledWaiting(
     groups: groups.map((w) => medians(w, values.group(w))),
     total: total.n > 0 ? medians(total, values.total) : undefined,
   };
+}
+
+/**
+ * New contacts per H3 cell of one resolution (those without a location have none and are left out),
+ * from the grains by cell for whole periods and from the facts in the edges. Filters by place and time
+ * only: a report filtered by source, campaign or team reads the contacts.
+ */
+export async function rolledContactsPerCell(
+  scope: ReportScope,
+  column: (typeof CELL_COLUMNS)[number],
+  filter: Pick<ReportFilter, "from" | "to" | "country" | "place">,
+): Promise<Array<{ cell: string; contacts: number }>> {
+  const slices = reportSlices("city", filter);
+  const cell = sql.ref(column);
+  const narrowed: Array<RawBuilder<SqlBool>> = [sql<SqlBool>`${cell} is not null`];
+  if (filter.country !== undefined) narrowed.push(sql<SqlBool>`country = ${filter.country}`);
+  if (filter.place !== undefined) narrowed.push(sql<SqlBool>`place_name = ${filter.place}`);
+  const reads: Array<Promise<Array<{ cell: unknown; n: unknown }>>> = [];
+  if (slices.periods) {
+    // The grain as a literal: the partial index report_rollups_cells is chosen by it.
+    let q = scope.db
+      .selectFrom("report_rollups")
+      .where("organisation_id", "=", scope.organisationId)
+      .where(sql<SqlBool>`grain = ${sql.lit(`${slices.grain}-by-cell`)}`);
+    if (slices.periods.from !== undefined) q = q.where("period", ">=", slices.periods.from);
+    if (slices.periods.before !== undefined) q = q.where("period", "<", slices.periods.before);
+    for (const condition of narrowed) q = q.where(condition);
+    reads.push(
+      q
+        .select([cell.as("cell"), sql`sum(contacts)`.as("n")])
+        .groupBy(cell)
+        .execute(),
+    );
+  }
+  for (const edge of slices.edges) {
+    let q = scope.db
+      .selectFrom("report_facts")
+      .where("organisation_id", "=", scope.organisationId)
+      .where("created_at", ">=", edge.from)
+      .where("created_at", "<", edge.to);
+    for (const condition of narrowed) q = q.where(condition);
+    reads.push(
+      q
+        .select([cell.as("cell"), sql`count(*)`.as("n")])
+        .groupBy(cell)
+        .execute(),
+    );
+  }
+  const sums = new Map<string, number>();
+  for (const row of (await Promise.all(reads)).flat()) {
+    const key = String(row.cell);
+    sums.set(key, (sums.get(key) ?? 0) + num(row.n));
+  }
+  return [...sums].map(([key, contacts]) => ({ cell: key, contacts }));
 }

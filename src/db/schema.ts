@@ -505,6 +505,11 @@ export interface ReportFactsTable {
   offers_accepted: number;
   to_assignment_ms: number | null;
   to_first_contact_ms: number | null;
+  /** The contact's H3 cells (migration 0013), for the hexagonal map. */
+  h3_r4: string | null;
+  h3_r5: string | null;
+  h3_r6: string | null;
+  h3_r7: string | null;
 }
 
 /** Report facts summed per week or month of arrival and per place, source, campaign and reason. */
@@ -531,6 +536,11 @@ export interface ReportRollupsTable {
   /** How many have an assignment time, and a first-attempt time after acceptance. */
   assigned: number;
   first_contacted: number;
+  /** Set in the grains by cell only (migration 0013): the cells their contacts lie in. */
+  h3_r4: string | null;
+  h3_r5: string | null;
+  h3_r6: string | null;
+  h3_r7: string | null;
 }
 
 /** Contacts whose report facts may be out of date: noted by triggers, worked off by the sweeper. */

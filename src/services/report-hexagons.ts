@@ -4,7 +4,13 @@
  */
 import type { Context } from "../context.js";
 import { seesSuppressedCounts } from "../core/access/roles.js";
-import { type H3Resolution, type HexagonsReport, h3CellOf, h3Shape } from "../core/reports/hexagons.js";
+import {
+  type H3Resolution,
+  type HexagonsReport,
+  h3CellOf,
+  h3Column,
+  h3Shape,
+} from "../core/reports/hexagons.js";
 import {
   combineSupply,
   EMPTY_SUPPLY,
@@ -16,8 +22,10 @@ import {
 } from "../core/reports/measures.js";
 import { ok, type Result } from "../core/result.js";
 import { availableWorkerPlaces, contactsPerCell } from "../db/report-hexagons.js";
+import { rolledContactsPerCell } from "../db/report-rollups.js";
 import type { ReportFilter } from "../db/reports.js";
 import type { Caller } from "./record.js";
+import { rollupsReady } from "./refresh-reports.js";
 import { keyed, mayReadReports, reportScopeOf } from "./reports.js";
 
 export interface HexagonsQuery extends ReportFilter {
@@ -34,8 +42,16 @@ export async function hexagonsReport(
   const { resolution, ...filter } = query;
   const scope = reportScopeOf(ctx, caller);
   const now = ctx.clock.now().toISOString();
+  // The rollups by cell hold places and periods only: by source, campaign or team, the contacts.
+  const rolled =
+    filter.source === undefined &&
+    filter.campaign === undefined &&
+    filter.team === undefined &&
+    (await rollupsReady(ctx, caller.organisationId));
   const [contacts, workers] = await Promise.all([
-    contactsPerCell(scope, resolution, filter),
+    rolled
+      ? rolledContactsPerCell(scope, h3Column(resolution), filter)
+      : contactsPerCell(scope, resolution, filter),
     availableWorkerPlaces(scope, filter, now),
   ]);
   const groups: Array<Keyed<SupplyFigures>> = [

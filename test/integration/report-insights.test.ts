@@ -11,6 +11,7 @@ import { expect, it } from "vitest";
 import type { Context } from "../../src/context.js";
 import type { ContactCreate, WorkerCreate } from "../../src/core/model.js";
 import { stageEntriesOf } from "../../src/core/reports/stage-history.js";
+import { updateContact } from "../../src/db/contacts.js";
 import { sweep } from "../../src/jobs/sweeper.js";
 import type { Mailer } from "../../src/notify/mailer.js";
 import { changeContactStatus } from "../../src/services/change-contact-status.js";
@@ -322,6 +323,67 @@ const FILTERS: Filter[] = [
   { team: "north" },
 ];
 
+/** Whole months, edges inside weeks and months, places, and what the rollups by cell do not hold. */
+const HEXAGON_FILTERS: Filter[] = [
+  {},
+  { from: "2026-03-21T00:00:00.000Z" },
+  { from: "2026-02-25T12:00:00.000Z", to: "2026-04-08T00:00:00.000Z", country: "IT" },
+  { place: "Athina" },
+  { source: "google" },
+  { team: "north" },
+];
+
+/** Per cell: contacts of the filter located there, and the available workers living there, with their room. */
+function expectedCells(raw: Raw, filter: Filter, resolution: number) {
+  const cells = new Map<string, { contacts: number; workers: number; free: number }>();
+  const of = (cell: string) => {
+    const found = cells.get(cell) ?? { contacts: 0, workers: 0, free: 0 };
+    cells.set(cell, found);
+    return found;
+  };
+  for (const c of raw.contacts) {
+    if (c.lat === null || c.lon === null || !matches(raw, filter, c)) continue;
+    of(latLngToCell(c.lat, c.lon, resolution)).contacts += 1;
+  }
+  for (const w of raw.workers) {
+    if (w.status !== "active") continue;
+    if (filter.team !== undefined && w.team !== filter.team) continue;
+    if (filter.country !== undefined && w.country !== filter.country) continue;
+    if (filter.place !== undefined && w.place_name !== filter.place) continue;
+    const load = raw.contacts.filter(
+      (c) => c.assigned_worker_id === w.id && ["offered", "active", "paused"].includes(c.status),
+    ).length;
+    const cell = of(latLngToCell(w.lat, w.lon, resolution));
+    cell.workers += 1;
+    cell.free += Math.max(0, w.capacity - load);
+  }
+  return Object.fromEntries(
+    [...cells.entries()].map(([key, x]) => [
+      key,
+      {
+        contacts: x.contacts,
+        availableWorkers: x.workers,
+        freeCapacity: x.free,
+        contactsPerWorker: x.workers > 0 ? round2(x.contacts / x.workers) : null,
+      },
+    ]),
+  );
+}
+
+async function hexagonFigures(app: FastifyInstance, cookie: string, qs: string) {
+  const report = await getJson<{ rows: Array<Record<string, unknown> & { key: string }> }>(
+    app,
+    cookie,
+    `/api/v1/reports/hexagons?${qs}`,
+  );
+  return Object.fromEntries(
+    report.rows.map(({ key, contacts, availableWorkers, freeCapacity, contactsPerWorker, boundary }) => {
+      expect((boundary as unknown[]).length).toBeGreaterThanOrEqual(5);
+      return [key, { contacts, availableWorkers, freeCapacity, contactsPerWorker }];
+    }),
+  );
+}
+
 describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (env) => {
   it("records every status a contact enters, as its timeline tells", async () => {
     const { app, ctx, clock } = env();
@@ -557,52 +619,11 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
     const world = await buildWorld(ctx, app, clock);
     const raw = await rawRows(ctx, world.org.id);
     for (const resolution of [4, 5, 6, 7]) {
-      for (const filter of [{}, { from: "2026-03-21T00:00:00.000Z" }, { team: "north" }] as Filter[]) {
+      for (const filter of HEXAGON_FILTERS) {
         const qs = queryString({ resolution, ...filter });
-        const report = await getJson<{ rows: Array<Record<string, unknown> & { key: string }> }>(
-          app,
-          world.cookies.dispatcher,
-          `/api/v1/reports/hexagons?${qs}`,
+        expect(await hexagonFigures(app, world.cookies.dispatcher, qs), qs).toEqual(
+          expectedCells(raw, filter, resolution),
         );
-        const cells = new Map<string, { contacts: number; workers: number; free: number }>();
-        const of = (cell: string) => {
-          const found = cells.get(cell) ?? { contacts: 0, workers: 0, free: 0 };
-          cells.set(cell, found);
-          return found;
-        };
-        for (const c of raw.contacts) {
-          if (c.lat === null || c.lon === null || !matches(raw, filter, c)) continue;
-          of(latLngToCell(c.lat, c.lon, resolution)).contacts += 1;
-        }
-        for (const w of raw.workers) {
-          if (w.status !== "active" || (filter.team !== undefined && w.team !== filter.team)) continue;
-          const load = raw.contacts.filter(
-            (c) => c.assigned_worker_id === w.id && ["offered", "active", "paused"].includes(c.status),
-          ).length;
-          const cell = of(latLngToCell(w.lat, w.lon, resolution));
-          cell.workers += 1;
-          cell.free += Math.max(0, w.capacity - load);
-        }
-        const want = Object.fromEntries(
-          [...cells.entries()].map(([key, x]) => [
-            key,
-            {
-              contacts: x.contacts,
-              availableWorkers: x.workers,
-              freeCapacity: x.free,
-              contactsPerWorker: x.workers > 0 ? round2(x.contacts / x.workers) : null,
-            },
-          ]),
-        );
-        const got = Object.fromEntries(
-          report.rows.map(
-            ({ key, contacts, availableWorkers, freeCapacity, contactsPerWorker, boundary }) => {
-              expect((boundary as unknown[]).length).toBeGreaterThanOrEqual(5);
-              return [key, { contacts, availableWorkers, freeCapacity, contactsPerWorker }];
-            },
-          ),
-        );
-        expect(got, qs).toEqual(want);
       }
     }
     expectProblem(
@@ -619,6 +640,55 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
       }),
       400,
     );
+  }, 120_000);
+
+  it("keeps the map's cells in the rollups as contacts move, arrive and lose their location", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    // The first report builds the rollups, cells included.
+    await hexagonFigures(app, world.cookies.dispatcher, "resolution=5");
+    const db = ctx.db.kysely;
+    const located = await db
+      .selectFrom("contacts")
+      .select(["id"])
+      .where("organisation_id", "=", world.org.id)
+      .where("lat", "is not", null)
+      .orderBy("created_at")
+      .execute();
+    const [moved, erased] = located.map((c) => c.id);
+    // Rome to Athens, and a contact whose coordinates are taken away; then a new one in Milan.
+    await db.transaction().execute(async (trx) => {
+      await updateContact(trx, world.org.id, moved as string, { lat: 37.97, lon: 23.72 });
+      await updateContact(trx, world.org.id, erased as string, { lat: null, lon: null });
+    });
+    must(
+      await createContact(ctx, world.dispatcher, {
+        displayName: "Newcomer",
+        phones: [],
+        emails: [],
+        languages: ["it"],
+        inbound: false,
+        ...PLACES.Milano,
+      } as ContactCreate),
+    );
+    expect((await sweep(ctx)).reportRollups.applied).toBeGreaterThanOrEqual(3);
+    const cellRows = await db
+      .selectFrom("report_rollups")
+      .select((eb) => eb.fn.sum<number>("contacts").as("n"))
+      .where("organisation_id", "=", world.org.id)
+      .where("grain", "=", "month-by-cell")
+      .where("h3_r7", "is not", null)
+      .executeTakeFirst();
+    const raw = await rawRows(ctx, world.org.id);
+    expect(Number(cellRows?.n)).toBe(raw.contacts.filter((c) => c.lat !== null).length);
+    for (const resolution of [4, 7]) {
+      for (const filter of HEXAGON_FILTERS) {
+        const qs = queryString({ resolution, ...filter });
+        expect(await hexagonFigures(app, world.cookies.dispatcher, qs), qs).toEqual(
+          expectedCells(raw, filter, resolution),
+        );
+      }
+    }
   }, 120_000);
 
   it("shows a marketer counts from 1 to 4 as <5, and refuses setters and workers", async () => {
