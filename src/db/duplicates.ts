@@ -76,27 +76,58 @@ export async function filedUnderKeys(
   organisationId: string,
   keys: ReadonlyArray<{ key: string; limit: number }>,
 ): Promise<Map<string, string[]>> {
-  const filed = new Map<string, string[]>();
-  const wanted = [...new Map(keys.filter(({ limit }) => limit > 0).map((k) => [k.key, k])).values()];
-  if (wanted.length === 0) return filed;
-  const parts = wanted.map(
-    ({ key, limit }, i) =>
-      sql<{
-        key: string;
-        contact_id: string;
-      }>`select * from (select key, contact_id from contact_match_keys where organisation_id = ${organisationId} and key = ${key} limit ${limit}) as ${sql.raw(`b${i}`)}`,
+  const blocks = await filedUnder(
+    db,
+    keys.map(({ key, limit }) => ({ organisationId, key, limit })),
   );
-  const { rows } = await sql<{
-    key: string;
-    contact_id: string;
-  }>`${sql.join(parts, sql` union all `)}`.execute(db);
-  for (const row of rows) {
-    const ids = filed.get(row.key);
-    if (ids) ids.push(row.contact_id);
-    else filed.set(row.key, [row.contact_id]);
+  const filed = new Map<string, string[]>();
+  for (const { key } of keys) {
+    const ids = blocks.get(`${organisationId}\u0000${key}`);
+    if (ids) filed.set(key, ids);
   }
   return filed;
 }
+
+/**
+ * filedUnderKeys for blocks of any organisations at once (a group-commit batch's arrivals), keyed
+ * by organisation id and key joined with a NUL character.
+ */
+export async function filedUnder(
+  db: Kysely<Database>,
+  blocks: ReadonlyArray<{ organisationId: string; key: string; limit: number }>,
+): Promise<Map<string, string[]>> {
+  const filed = new Map<string, string[]>();
+  const wanted = [
+    ...new Map(
+      blocks
+        .filter(({ limit }) => limit > 0)
+        .map((block) => [`${block.organisationId}\u0000${block.key}`, block]),
+    ).values(),
+  ];
+  for (let start = 0; start < wanted.length; start += BLOCKS_PER_QUERY) {
+    const parts = wanted
+      .slice(start, start + BLOCKS_PER_QUERY)
+      .map(
+        ({ organisationId, key, limit }, i) =>
+          sql`select * from (select organisation_id, key, contact_id from contact_match_keys where organisation_id = ${organisationId} and key = ${key} limit ${limit}) as ${sql.raw(`b${i}`)}`,
+      );
+    const { rows } = await sql<{
+      organisation_id: string;
+      key: string;
+      contact_id: string;
+    }>`${sql.join(parts, sql` union all `)}`.execute(db);
+    for (const row of rows) {
+      const id = `${row.organisation_id}\u0000${row.key}`;
+      const ids = filed.get(id);
+      if (ids) ids.push(row.contact_id);
+      else filed.set(id, [row.contact_id]);
+    }
+  }
+  return filed;
+}
+
+/** Blocks a query: SQLite joins at most 500 selects with UNION ALL (SQLITE_MAX_COMPOUND_SELECT). */
+const BLOCKS_PER_QUERY = 400;
 
 /** The live contacts (neither merged away nor erased) among `ids`: the candidates to compare. */
 export async function liveContactsAmong(

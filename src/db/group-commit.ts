@@ -7,13 +7,16 @@
 import type { ControlledTransaction, Kysely } from "kysely";
 import { type DeferredInserts, withDeferredInserts } from "./deferred-inserts.js";
 import { type Db, lockNames } from "./dialect.js";
+import { type BlockLookup, type FiledBlocks, readFiledBlocks } from "./filed-blocks.js";
 import type { Database } from "./schema.js";
 
 /**
  * A unit of work. Rows it adds to `deferred` are written with those of the other units of its
  * transaction, before the COMMIT; a unit that reads rows an earlier unit deferred flushes them first.
+ * `blocks` holds the duplicate blocks every unit of the transaction named (RunOptions.blocks), read
+ * once for all of them; a unit keeps it up to date with what it files (src/db/filed-blocks.ts).
  */
-export type Work<T> = (trx: Kysely<Database>, deferred: DeferredInserts) => Promise<T>;
+export type Work<T> = (trx: Kysely<Database>, deferred: DeferredInserts, blocks: FiledBlocks) => Promise<T>;
 
 export interface RunOptions {
   /**
@@ -21,6 +24,11 @@ export interface RunOptions {
    * every unit of a transaction are locked together, in one fixed order, when it begins.
    */
   locks?: readonly string[];
+  /**
+   * Duplicate blocks the unit will read: those of every unit of a transaction are read in one
+   * query once its locks are held, so a batch reads them in one round trip instead of one a unit.
+   */
+  blocks?: readonly BlockLookup[];
 }
 
 export interface GroupCommit {
@@ -42,6 +50,7 @@ export interface GroupCommitOptions {
 interface Unit {
   work: Work<unknown>;
   locks: readonly string[];
+  blocks: readonly BlockLookup[];
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -80,7 +89,8 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
     try {
       const result = await db.kysely.transaction().execute(async (trx) => {
         await lockNames(trx, db.dialect, unit.locks);
-        return withDeferredInserts(trx, db.dialect, (deferred) => unit.work(trx, deferred));
+        const blocks = await readFiledBlocks(trx, unit.blocks);
+        return withDeferredInserts(trx, db.dialect, (deferred) => unit.work(trx, deferred, blocks));
       });
       unit.resolve(result);
     } catch (error) {
@@ -104,8 +114,12 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
         db.dialect,
         batch.flatMap((unit) => unit.locks),
       );
+      const blocks = await readFiledBlocks(
+        trx,
+        batch.flatMap((unit) => unit.blocks),
+      );
       await withDeferredInserts(trx, db.dialect, async (deferred) => {
-        for (const unit of batch) results.push(await unit.work(trx, deferred));
+        for (const unit of batch) results.push(await unit.work(trx, deferred, blocks));
       });
     } catch {
       // One unit failed (or the writing of the rows the units deferred), and the transaction with
@@ -139,6 +153,7 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
         queue.push({
           work,
           locks: options.locks ?? [],
+          blocks: options.blocks ?? [],
           resolve: resolve as (value: unknown) => void,
           reject,
         });

@@ -10,11 +10,18 @@ import { contactEventData } from "../core/webhooks.js";
 import { contactInsertRow, findContact, toContact } from "../db/contacts.js";
 import { type DeferredInserts, withDeferredInserts } from "../db/deferred-inserts.js";
 import { lockNames } from "../db/dialect.js";
+import { type FiledBlocks, readFiledBlocks } from "../db/filed-blocks.js";
 import type { GroupCommit, Work } from "../db/group-commit.js";
 import { loadSettings } from "../db/organisations.js";
 import type { ContactRow, Database } from "../db/schema.js";
 import { autoDispatch } from "./auto-dispatch.js";
-import { arrivalLocks, fileAndLinkDuplicates, type LinkedDuplicate, matchKeysOf } from "./find-duplicates.js";
+import {
+  arrivalBlocks,
+  arrivalLocks,
+  fileAndLinkDuplicates,
+  type LinkedDuplicate,
+  matchKeysOf,
+} from "./find-duplicates.js";
 import { mergeInTransaction } from "./merge-contacts.js";
 import { auditRow, type Caller, timelineRow } from "./record.js";
 import { enqueueEvent } from "./webhooks.js";
@@ -60,7 +67,7 @@ export async function createContact(
     attribution: options.attribution,
   });
   const keys = matchKeysOf(row);
-  const inTransaction: Work<Contact> = (trx, deferred) =>
+  const inTransaction: Work<Contact> = (trx, deferred, blocks) =>
     storeNewContact(trx, ctx, caller, row, {
       ...options,
       duplicates: {
@@ -69,14 +76,17 @@ export async function createContact(
       },
       action: "contact.create",
       deferred,
+      blocks,
     });
   // Another arrival of the same person waits for this one (PostgreSQL), and then finds it.
   const locks = arrivalLocks(ctx.db.label, row.organisation_id, keys);
+  const blocks = arrivalBlocks(row.organisation_id, keys);
   const contact = await (options.groupCommit
-    ? options.groupCommit.run(inTransaction, { locks })
+    ? options.groupCommit.run(inTransaction, { locks, blocks })
     : ctx.db.kysely.transaction().execute(async (trx) => {
         await lockNames(trx, ctx.db.dialect, locks);
-        return withDeferredInserts(trx, ctx.db.dialect, (deferred) => inTransaction(trx, deferred));
+        const filed = await readFiledBlocks(trx, blocks);
+        return withDeferredInserts(trx, ctx.db.dialect, (deferred) => inTransaction(trx, deferred, filed));
       }));
   if (organisation.settings.dispatch.mode === "auto" && contact.mergedIntoId === null) {
     const dispatched = await autoDispatch(ctx, organisation, contact);
@@ -156,7 +166,12 @@ export async function storeNewContact(
   ctx: Context,
   caller: Caller,
   row: ContactRow,
-  options: CreateOptions & { action: string; deferred?: DeferredInserts },
+  options: CreateOptions & {
+    action: string;
+    deferred?: DeferredInserts;
+    /** The transaction's view of the duplicate blocks, read for all its arrivals at once (src/db/filed-blocks.ts). */
+    blocks?: FiledBlocks;
+  },
 ): Promise<Contact> {
   if (!options.deferred) {
     return withDeferredInserts(trx, ctx.db.dialect, (deferred) =>
@@ -212,7 +227,13 @@ export async function storeNewContact(
   ]);
   await enqueueEvent(trx, ctx, caller.organisationId, "contact.created", contactEventData(contact));
   if (options.duplicates) {
-    const linked = await fileAndLinkDuplicates(trx, ctx, row, options.duplicates, deferred);
+    const linked = await fileAndLinkDuplicates(
+      trx,
+      ctx,
+      row,
+      { ...options.duplicates, ...(options.blocks ? { blocks: options.blocks } : {}) },
+      deferred,
+    );
     const best = linked[0];
     const bar = options.duplicates.settings.autoMergeAbove;
     // A name alone never merges by itself, however rare: a phone or an e-mail must agree too.
@@ -223,8 +244,10 @@ export async function storeNewContact(
       (best.fields.includes("phone") || best.fields.includes("email"));
     options.duplicates.onFound?.(linked, merge);
     if (best && merge) {
-      // The merge moves the new contact's timeline and keys: they must be stored first.
+      // The merge moves the new contact's timeline and keys: they must be stored first, and the
+      // transaction's view of the blocks no longer holds.
       await deferred.flush(trx);
+      options.blocks?.forget();
       const merged = await mergeInTransaction(trx, ctx, caller, {
         survivorId: best.contactId,
         mergedId: row.id,

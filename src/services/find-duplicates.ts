@@ -16,6 +16,7 @@ import {
   matchKeyCounts,
   replaceMatchKeys,
 } from "../db/duplicates.js";
+import type { BlockLookup, FiledBlocks } from "../db/filed-blocks.js";
 import type { ContactRow, Database } from "../db/schema.js";
 
 /** What duplicate detection reads of a contact: its name, phones, e-mails, place and country. */
@@ -51,6 +52,8 @@ export interface LinkedDuplicate {
  * end), and so may those of the contacts stored before it in the same transaction: they are
  * written first whenever this arrival shares a block with one of them or has candidates to score,
  * so every read sees what a one-by-one arrival would. The arrival's match keys are deferred too.
+ * With `blocks` (read for a whole batch when it began, arrivalBlocks) the blocks are read from it
+ * instead, without a round trip and without writing the waiting rows first.
  * On PostgreSQL the caller has locked arrivalLocks(row) since the start of its transaction.
  */
 export async function fileAndLinkDuplicates(
@@ -62,27 +65,35 @@ export async function fileAndLinkDuplicates(
     foundBy: string;
     /** matchKeysOf(row), when the caller has made them already (for its locks). */
     keys?: readonly string[];
+    /** The transaction's view of the blocks, when it read them for all its arrivals at once. */
+    blocks?: FiledBlocks;
   },
   deferred: DeferredInserts,
 ): Promise<LinkedDuplicate[]> {
   const organisationId = row.organisation_id;
   const record = dedupeRecordOf(row);
   const keys = options.keys ?? matchKeys(record);
-  const waiting = new Set(
-    deferred
-      .pending("contact_match_keys")
-      .filter((filed) => filed.organisation_id === organisationId)
-      .map((filed) => filed.key),
-  );
-  if (keys.some((key) => lookupLimit(key) > 0 && waiting.has(key))) await deferred.flush(trx);
+  const { blocks } = options;
+  const known = blocks?.read(organisationId, arrivalBlocks(organisationId, keys)) ?? null;
+  if (!known) {
+    const waiting = new Set(
+      deferred
+        .pending("contact_match_keys")
+        .filter((filed) => filed.organisation_id === organisationId)
+        .map((filed) => filed.key),
+    );
+    if (keys.some((key) => lookupLimit(key) > 0 && waiting.has(key))) await deferred.flush(trx);
+  }
   const { candidates, counts } = await candidatesOf(trx, organisationId, keys, row.id, {
     beforeCounting: () => deferred.flush(trx),
     dbLabel: ctx.db.label,
+    ...(known ? { filed: known } : {}),
   });
   deferred.add(
     "contact_match_keys",
     keys.map((key) => ({ organisation_id: organisationId, key, contact_id: row.id })),
   );
+  for (const key of keys) blocks?.file(organisationId, key, row.id);
   if (candidates.length === 0) return [];
   // The pairs below name the arrival, whose row must be stored first.
   await deferred.flush(trx);
@@ -138,14 +149,18 @@ export async function candidatesOf(
     beforeCounting?: () => Promise<void>;
     /** The database's label (Db.label): blocks found at their limit are remembered for it (commonKeys). */
     dbLabel?: string;
+    /** The blocks as filedUnderKeys would read them now, when the caller knows them already. */
+    filed?: ReadonlyMap<string, readonly string[]>;
   } = {},
 ): Promise<{ candidates: ContactRow[]; counts: Map<string, number> }> {
   const limits = new Map(keys.map((key) => [key, lookupLimit(key)]));
-  const filed = await filedUnderKeys(
-    trx,
-    organisationId,
-    keys.map((key) => ({ key, limit: limits.get(key) ?? 0 })),
-  );
+  const filed =
+    options.filed ??
+    (await filedUnderKeys(
+      trx,
+      organisationId,
+      keys.map((key) => ({ key, limit: limits.get(key) ?? 0 })),
+    ));
   // Exact below the limit; a block at its limit counts as that many, which already rules it out.
   const known = new Map<string, number>();
   for (const [key, ids] of filed) known.set(key, ids.length);
@@ -216,6 +231,13 @@ export function arrivalLocks(dbLabel: string, organisationId: string, keys: read
   return keys
     .filter((key) => lookupLimit(key) > 0 && !commonKeys.has(commonKey(dbLabel, organisationId, key)))
     .map((key) => `match-key\u0000${organisationId}\u0000${key}`);
+}
+
+/** The blocks an arrival with these match keys looks up, each as far as its lookup limit. */
+export function arrivalBlocks(organisationId: string, keys: readonly string[]): BlockLookup[] {
+  return keys
+    .map((key) => ({ organisationId, key, limit: lookupLimit(key) }))
+    .filter(({ limit }) => limit > 0);
 }
 
 /** The keys a contact is filed under (src/core/dedupe/arrival.ts). */

@@ -4,6 +4,7 @@ import { expect, it } from "vitest";
 import { lockNames } from "../../src/db/dialect.js";
 import { groupCommit } from "../../src/db/group-commit.js";
 import { describeEachDatabase } from "../support/databases.js";
+import { send } from "../support/http.js";
 import { seedOrganisation } from "../support/seed.js";
 
 describeEachDatabase("group commit", (env) => {
@@ -161,6 +162,56 @@ describeEachDatabase("group commit", (env) => {
     });
     expect(last).toBe(2);
     expect(await stored()).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
+  it("reads the blocks its units name once, and shows each unit what those before it filed", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const stored = await send(e.app, org.cookies.admin, {
+      method: "POST",
+      url: "/api/v1/contacts",
+      payload: { displayName: "Stored Person", phones: ["+39 333 555 0101"], country: "IT" },
+    });
+    expect(stored.statusCode, stored.body).toBe(201);
+    const storedId = stored.json<{ id: string }>().id;
+    const { key } = await e.ctx.db.kysely
+      .selectFrom("contact_match_keys")
+      .select("key")
+      .where("contact_id", "=", storedId)
+      .where("key", "like", "p%")
+      .executeTakeFirstOrThrow();
+    const block = [{ key, limit: 3 }];
+    const commits = groupCommit(e.ctx.db, { maxBatch: 8, concurrency: 1 });
+    const unit = (id: string) =>
+      commits.run(
+        async (_trx, _deferred, blocks) => {
+          const seen = blocks.read(org.id, block)?.get(key) ?? null;
+          blocks.file(org.id, key, id);
+          return seen;
+        },
+        { blocks: [{ organisationId: org.id, ...block[0]! }] },
+      );
+    // The third unit finds the block at its limit (3): "at least that many", the fourth unit not added.
+    expect(await Promise.all([unit("a"), unit("b"), unit("c"), unit("d")])).toEqual([
+      [storedId],
+      [storedId, "a"],
+      [storedId, "a", "b"],
+      [storedId, "a", "b"],
+    ]);
+    // A key the batch did not read, a larger limit than it read, or blocks changed by other means: no answer.
+    const other = await commits.run(
+      async (_trx, _deferred, blocks) => {
+        const answers = [
+          blocks.read(org.id, [{ key: "tnobody", limit: 3 }]),
+          blocks.read(org.id, [{ key, limit: 4 }]),
+        ];
+        blocks.forget();
+        answers.push(blocks.read(org.id, block));
+        return answers;
+      },
+      { blocks: [{ organisationId: org.id, ...block[0]! }] },
+    );
+    expect(other).toEqual([null, null, null]);
   });
 
   it("makes a transaction that locks a name wait for another that holds it", async () => {
