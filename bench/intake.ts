@@ -6,7 +6,8 @@
  * validation, normalisation, duplicate scoring or webhooks. The ratio says what the product's
  * intake costs over the bare minimum. For comparison with earlier runs, the bare route that wrote
  * only the first four of those rows (contact, idempotency key, timeline, audit) is measured too.
- * BENCH_SECONDS (default 10) per case; BENCH_PG_URL (default the test server).
+ * BENCH_SECONDS (default 10) per case; BENCH_PG_URL (default the test server); BENCH_DB=sqlite or
+ * postgres for one database only.
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -293,15 +294,19 @@ async function measure(label: string, databaseUrl: string, open: ContextOptions[
 
 const dir = mkdtempSync(join(tmpdir(), "handoff-bench-intake-"));
 const results = [];
+/** BENCH_DB=sqlite or postgres measures that database alone. */
+const only = process.env.BENCH_DB;
 try {
-  results.push(await measure("SQLite", join(dir, "intake.db"), undefined));
-  const pgUrl = process.env.BENCH_PG_URL ?? loadTestConfig().postgresUrl;
-  const schema = `bench_intake_${process.pid}`;
-  await createSchema(pgUrl, schema);
-  try {
-    results.push(await measure("PostgreSQL", pgUrl, { schema, poolSize: 10 }));
-  } finally {
-    await dropSchema(pgUrl, schema);
+  if (only !== "postgres") results.push(await measure("SQLite", join(dir, "intake.db"), undefined));
+  if (only !== "sqlite") {
+    const pgUrl = process.env.BENCH_PG_URL ?? loadTestConfig().postgresUrl;
+    const schema = `bench_intake_${process.pid}`;
+    await createSchema(pgUrl, schema);
+    try {
+      results.push(await measure("PostgreSQL", pgUrl, { schema, poolSize: 10 }));
+    } finally {
+      await dropSchema(pgUrl, schema);
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
