@@ -51,14 +51,14 @@ export interface PlanOptions {
  * Up to this many candidate pairs (the contacts in the workers' reach stretches, which the reach
  * index counts for free; about twice the eligible pairs), successive shortest paths beat cost
  * scaling. CPU time of planDispatch, `BENCH_RUNS=2 DISPATCH_SOLVER=paths|scaling npx tsx
- * bench/dispatch.ts C W`, 2026-12-02 at load 9–10: 20,000 × 2,000 (1.05 M candidates) 1.0–1.4 s
- * against 2.0–2.5 s; 30,000 × 3,000 (2.4 M) 2.5 s against 3.8 s; 40,000 × 4,000 (4.3 M) 5.5 s
- * against 5.5–5.8 s; 100,000 × 10,000 (26.6 M) unfinished after 150 s of wall time against 20 s
- * of CPU. The searches scan every pair of each worker they pop, and both the pops per search and
- * the pairs per worker grow with the density of workers. Smaller sizes: BENCHMARKS.md,
+ * bench/dispatch.ts C W` back to back, 2026-12-03 at load 4–6: 40,000 × 4,000 (4.3 M
+ * candidates) 2.98, 3.23 s against 3.88, 3.95 s; 50,000 × 5,000 (6.7 M) 4.67, 4.60 s against
+ * 4.05, 4.08 s; 60,000 × 6,000 (9.6 M) 8.2 s against 6.3 s; 100,000 × 10,000 (26.6 M) 33–51 s
+ * against 13–14 s. The searches pop more workers as workers get denser, many of them reached
+ * through the hubs of contacts without a location (place-flow.ts). Smaller sizes: BENCHMARKS.md,
  * "dispatch" and "highs".
  */
-export const PATHS_UP_TO_CANDIDATES = 3_000_000;
+export const PATHS_UP_TO_CANDIDATES = 5_000_000;
 
 /** The solver planDispatch uses by default for an instance with `candidates` candidate pairs (ReachIndex.candidateCount). */
 export function solverFor(candidates: number): PlanSolver {
