@@ -14,6 +14,7 @@ import * as m0010 from "./migrations/0010-report-rollups.js";
 import * as m0011 from "./migrations/0011-report-rollup-counts.js";
 import * as m0012 from "./migrations/0012-stage-left-at.js";
 import * as m0013 from "./migrations/0013-report-cells.js";
+import * as m0014 from "./migrations/0014-contacts-accepted.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0011-report-rollup-counts": m0011,
   "0012-stage-left-at": m0012,
   "0013-report-cells": m0013,
+  "0014-contacts-accepted": m0014,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

@@ -44,11 +44,14 @@ export async function heldAt(scope: ReportScope, instants: readonly string[]) {
       .where(
         sql<SqlBool>`worker_id is not null and status in (${sql.join(HOLDING_STATUSES.map((s) => sql.lit(s)))})`,
       );
-  const rows = await db
-    .selectFrom(stays(true).unionAll(stays(false)).as("s"))
-    .select((eb) => ["s.worker_id", "s.e", "s.l", eb.fn.countAll().as("n")])
-    .groupBy(["s.worker_id", "s.e", "s.l"])
-    .execute();
+  // The open and the ended stays in two statements, side by side (on PostgreSQL, two connections).
+  const counted = (open: boolean) =>
+    db
+      .selectFrom(stays(open).as("s"))
+      .select((eb) => ["s.worker_id", "s.e", "s.l", eb.fn.countAll().as("n")])
+      .groupBy(["s.worker_id", "s.e", "s.l"])
+      .execute();
+  const rows = (await Promise.all([counted(true), counted(false)])).flat();
   // Per worker: +n at the first instant held, −n at the first not held; running sums give the counts.
   const steps = new Map<string, number[]>();
   for (const r of rows) {

@@ -42,7 +42,26 @@ export async function workersReport(
   const db = ctx.db.kysely;
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
-  const everyone = await listWorkers(db, caller.organisationId, {}, { limit: 100_000 });
+  const marketer = seesSuppressedCounts(caller);
+  const weeks = weeksOf(nowIso, query.from, query.to);
+  const windows = {
+    since: new Date(now.getTime() - 2 * WINDOW_DAYS * DAY).toISOString(),
+    middle: new Date(now.getTime() - WINDOW_DAYS * DAY).toISOString(),
+    until: nowIso,
+  };
+  // Independent reads, side by side (on PostgreSQL each takes its own connection); a marketer sees no
+  // worker's window figures, so those are not read for one.
+  const [everyone, health, heldRows, answers, meetings, firsts] = await Promise.all([
+    listWorkers(db, caller.organisationId, {}, { limit: 100_000 }),
+    workersHealth(ctx, dispatcherSystem(caller.organisationId)),
+    heldAt(
+      scope,
+      weeks.map((w) => w.at),
+    ),
+    marketer ? [] : answersByWindow(scope, windows),
+    marketer ? [] : meetingsByWindow(scope, windows),
+    marketer ? [] : firstContactByWindow(scope, windows),
+  ]);
   const teams = [...new Set(everyone.flatMap((w) => (w.team ? [w.team] : [])))].sort((a, b) =>
     a.localeCompare(b),
   );
@@ -52,18 +71,11 @@ export async function workersReport(
       (query.country === undefined || w.country === query.country) &&
       (query.place === undefined || w.place_name === query.place),
   );
-  const health = await workersHealth(ctx, dispatcherSystem(caller.organisationId));
   const healthOf = new Map((health.ok ? health.value : []).map((h) => [h.workerId, h]));
 
-  const weeks = weeksOf(nowIso, query.from, query.to);
   const held = new Map<string, number>();
-  for (const r of await heldAt(
-    scope,
-    weeks.map((w) => w.at),
-  ))
-    held.set(`${r.workerId}|${r.at}`, r.held);
+  for (const r of heldRows) held.set(`${r.workerId}|${r.at}`, r.held);
   const capacity = selected.reduce((sum, w) => sum + w.capacity, 0);
-  const marketer = seesSuppressedCounts(caller);
   const weekRows = weeks.map((w) => {
     const total = selected.reduce((sum, worker) => sum + (held.get(`${worker.id}|${w.at}`) ?? 0), 0);
     return { ...w, ...weekMeasures({ held: total, capacity, workers: selected.length }, marketer) };
@@ -89,16 +101,6 @@ export async function workersReport(
     return ok({ weeks: weekRows, workers: [], improvers: [], slippers: [], teams, totals: shownTotals });
   }
 
-  const windows = {
-    since: new Date(now.getTime() - 2 * WINDOW_DAYS * DAY).toISOString(),
-    middle: new Date(now.getTime() - WINDOW_DAYS * DAY).toISOString(),
-    until: nowIso,
-  };
-  const [answers, meetings, firsts] = await Promise.all([
-    answersByWindow(scope, windows),
-    meetingsByWindow(scope, windows),
-    firstContactByWindow(scope, windows),
-  ]);
   const figures = new Map<string, WindowFigures>();
   const of = (workerId: string, window: string) => {
     const id = `${workerId}|${window}`;
