@@ -1,17 +1,19 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bruteForceObjective } from "./brute.js";
+import { solveByColumns } from "./column-flow.js";
 import { eligibility, planObjective } from "./model.js";
 import { solvePlaceFlow } from "./place-flow.js";
 import { planDispatch } from "./plan.js";
 import {
+  denseInstance,
   expectValidPlan,
   globalInstance,
   type Instance,
   smallInstance,
   unlocatedInstance,
 } from "./testing.js";
-import { workerGraph } from "./worker-graph.js";
+import { reachIndex, workerGraph } from "./worker-graph.js";
 
 /** Whether the workers' free places are fewer than the contacts (an oversubscribed instance). */
 const side = ({ contacts, workers }: Instance): "places" | "contacts" => {
@@ -42,6 +44,35 @@ describe("solvePlaceFlow", () => {
         );
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe("solvePlaceFlow's pruned scans", () => {
+  it("reach cost scaling's optimum on dense instances with six priorities", () => {
+    fc.assert(
+      fc.property(denseInstance, ({ contacts, workers, config }) => {
+        const paths = solvePlaceFlow(contacts, workers, config, workerGraph(contacts, workers, config));
+        const scaling = solveByColumns(
+          contacts,
+          workers,
+          config,
+          reachIndex(contacts, workers, config),
+        ).workerOf;
+        workers.forEach((worker, w) => {
+          let given = 0;
+          for (const holder of paths) if (holder === w) given++;
+          expect(given).toBeLessThanOrEqual(Math.max(0, worker.capacity - worker.active));
+        });
+        paths.forEach((w, c) => {
+          if (w >= 0) expect(eligibility(contacts[c]!, workers[w]!, config).ok).toBe(true);
+        });
+        const objective = planObjective(contacts, workers, config, paths);
+        expect(Math.abs(objective - planObjective(contacts, workers, config, scaling))).toBeLessThanOrEqual(
+          1e-6 * Math.max(1, contacts.length),
+        );
+      }),
+      { numRuns: 150 },
     );
   });
 });

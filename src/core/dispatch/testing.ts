@@ -121,6 +121,29 @@ function instance(
 /** Up to 7 contacts and 4 workers around Milan, within ~55 km of each other. */
 export const smallInstance = instance(7, 4, near(45.46, 9.19, 0.5));
 
+/**
+ * 20–80 contacts with priorities 1–6 and 2–10 workers around Milan: each worker has dozens of
+ * pairs in several value groups, and places are scarce, so the searches of place-flow.ts skip
+ * pairs by their bounds (brute force cannot check these; cost scaling can).
+ */
+export const denseInstance: fc.Arbitrary<Instance> = fc
+  .record({ contacts: fc.integer({ min: 20, max: 80 }), workers: fc.integer({ min: 2, max: 10 }) })
+  .chain(({ contacts, workers }) => {
+    const place = near(45.46, 9.19, 0.3);
+    const workerIds = Array.from({ length: workers }, (_, i) => `w${i}`);
+    return fc.record({
+      workers: fc.tuple(...workerIds.map((id) => workerArbitrary(id, place))),
+      contacts: fc.tuple(
+        ...Array.from({ length: contacts }, (_, i) =>
+          fc
+            .tuple(contactArbitrary(`c${i}`, place, workerIds), fc.integer({ min: 1, max: 6 }))
+            .map(([contact, priority]) => ({ ...contact, priority })),
+        ),
+      ),
+      config: configArbitrary,
+    });
+  });
+
 /** Mostly contacts without a location and few languages, so many of them share a hub. */
 export const unlocatedInstance = instance(7, 4, near(45.46, 9.19, 0.5), 0.7);
 
