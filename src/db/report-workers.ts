@@ -11,7 +11,8 @@ import { HOLDING_STATUSES } from "./workers.js";
 const n = (value: unknown) => Number(value ?? 0);
 
 /**
- * How many contacts each worker held (offered, active or paused) at each instant: the holding stays open
+ * How many contacts each worker held (offered, active or paused) at each instant, as one series per
+ * worker in the instants' order (workers who held none are left out): the holding stays open
  * then (entered at or before it, not left by it). Read from one index: the stays still open and those
  * that ended after the first instant, entered by the last; each counts from the first instant it is held
  * at until the first it is not, so the database adds up one row per worker and pair of those.
@@ -21,7 +22,7 @@ export async function heldAt(scope: ReportScope, instants: readonly string[]) {
   const sorted = [...new Set(instants)].sort();
   const first = sorted[0];
   const last = sorted.at(-1);
-  if (first === undefined || last === undefined) return [];
+  if (first === undefined || last === undefined) return new Map<string, number[]>();
   // The index of the first instant at or after a time (sorted.length: none); instants are ours, so
   // literals (PostgreSQL would not see parameters in SELECT and GROUP BY as one expression).
   const from = (column: string) =>
@@ -61,13 +62,20 @@ export async function heldAt(scope: ReportScope, instants: readonly string[]) {
     step[n(r.e)] = (step[n(r.e)] ?? 0) + n(r.n);
     step[n(r.l)] = (step[n(r.l)] ?? 0) - n(r.n);
   }
-  return [...steps.entries()].flatMap(([workerId, step]) => {
-    let held = 0;
-    return sorted.flatMap((at, i) => {
-      held += step[i] ?? 0;
-      return held > 0 ? [{ workerId, at, held }] : [];
+  const position = new Map(sorted.map((t, i) => [t, i]));
+  const series = new Map<string, number[]>();
+  for (const [workerId, step] of steps) {
+    let running = 0;
+    const counts = sorted.map((_, i) => {
+      running += step[i] ?? 0;
+      return running;
     });
-  });
+    series.set(
+      workerId,
+      instants.map((t) => counts[position.get(t) ?? 0] ?? 0),
+    );
+  }
+  return series;
 }
 
 export interface Windows {

@@ -51,7 +51,7 @@ export async function workersReport(
   };
   // Independent reads, side by side (on PostgreSQL each takes its own connection); a marketer sees no
   // worker's window figures, so those are not read for one.
-  const [everyone, health, heldRows, answers, meetings, firsts] = await Promise.all([
+  const [everyone, health, held, answers, meetings, firsts] = await Promise.all([
     listWorkers(db, caller.organisationId, {}, { limit: 100_000 }),
     workersHealth(ctx, dispatcherSystem(caller.organisationId)),
     heldAt(
@@ -73,13 +73,15 @@ export async function workersReport(
   );
   const healthOf = new Map((health.ok ? health.value : []).map((h) => [h.workerId, h]));
 
-  const held = new Map<string, number>();
-  for (const r of heldRows) held.set(`${r.workerId}|${r.at}`, r.held);
   const capacity = selected.reduce((sum, w) => sum + w.capacity, 0);
-  const weekRows = weeks.map((w) => {
-    const total = selected.reduce((sum, worker) => sum + (held.get(`${worker.id}|${w.at}`) ?? 0), 0);
-    return { ...w, ...weekMeasures({ held: total, capacity, workers: selected.length }, marketer) };
-  });
+  const heldByWeek = weeks.map(() => 0);
+  for (const worker of selected) {
+    for (const [i, n] of (held.get(worker.id) ?? []).entries()) heldByWeek[i] = (heldByWeek[i] ?? 0) + n;
+  }
+  const weekRows = weeks.map((w, i) => ({
+    ...w,
+    ...weekMeasures({ held: heldByWeek[i] ?? 0, capacity, workers: selected.length }, marketer),
+  }));
 
   const flags = selected.map((w) => healthOf.get(w.id));
   const totals = {
@@ -132,7 +134,7 @@ export async function workersReport(
     };
   };
   const workers = selected.map((w) => {
-    const series = weeks.map((week) => held.get(`${w.id}|${week.at}`) ?? 0);
+    const series = held.get(w.id) ?? weeks.map(() => 0);
     const h = healthOf.get(w.id);
     return {
       id: w.id,
