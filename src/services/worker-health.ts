@@ -20,39 +20,44 @@ export async function workersHealth(
   if (!canDispatch(caller)) return fail("forbidden", `a ${caller.role} does not see worker health`);
   const db = ctx.db.kysely;
   const organisationId = caller.organisationId;
-  const organisation = await loadSettings(db, organisationId);
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - ANSWER_WINDOW_DAYS * 86_400_000).toISOString();
-  const workers = await listWorkers(db, organisationId, {}, { limit: 100_000 });
-  const offers = await db
-    .selectFrom("deadlines")
-    .select(["worker_id", "created_at", "closed_at", "outcome"])
-    .where("organisation_id", "=", organisationId)
-    .where("kind", "=", "accept")
-    .where("created_at", ">=", since)
-    .execute();
-  const lastOffers = await db
-    .selectFrom("dispatch_decisions")
-    .select("worker_id")
-    .select((eb) => eb.fn.max("created_at").as("last"))
-    .where("organisation_id", "=", organisationId)
-    .where("outcome", "=", "offered")
-    .groupBy("worker_id")
-    .execute();
-  const overdue = await db
-    .selectFrom("deadlines")
-    .select("worker_id")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("organisation_id", "=", organisationId)
-    .where("closed_at", "is", null)
-    .where("due_at", "<", now.toISOString())
-    .groupBy("worker_id")
-    .execute();
+  // Independent reads, side by side (on PostgreSQL each takes its own connection).
+  const [organisation, workers, offers, lastOffers, overdue] = await Promise.all([
+    loadSettings(db, organisationId),
+    listWorkers(db, organisationId, {}, { limit: 100_000 }),
+    db
+      .selectFrom("deadlines")
+      .select(["worker_id", "created_at", "closed_at", "outcome"])
+      .where("organisation_id", "=", organisationId)
+      .where("kind", "=", "accept")
+      .where("created_at", ">=", since)
+      .execute(),
+    db
+      .selectFrom("dispatch_decisions")
+      .select("worker_id")
+      .select((eb) => eb.fn.max("created_at").as("last"))
+      .where("organisation_id", "=", organisationId)
+      .where("outcome", "=", "offered")
+      .groupBy("worker_id")
+      .execute(),
+    db
+      .selectFrom("deadlines")
+      .select("worker_id")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("organisation_id", "=", organisationId)
+      .where("closed_at", "is", null)
+      .where("due_at", "<", now.toISOString())
+      .groupBy("worker_id")
+      .execute(),
+  ]);
   const answers = new Map<string, number[]>();
   for (const offer of offers) {
     if (!offer.worker_id || !offer.closed_at || !ANSWERED.has(offer.outcome ?? "")) continue;
     const hours = (Date.parse(offer.closed_at) - Date.parse(offer.created_at)) / 3_600_000;
-    answers.set(offer.worker_id, [...(answers.get(offer.worker_id) ?? []), hours]);
+    const list = answers.get(offer.worker_id) ?? [];
+    answers.set(offer.worker_id, list);
+    list.push(hours);
   }
   const last = new Map(lastOffers.map((r) => [r.worker_id, r.last ? String(r.last) : null]));
   const late = new Map(overdue.map((r) => [r.worker_id, Number(r.n)]));
