@@ -15,6 +15,7 @@ import * as m0011 from "./migrations/0011-report-rollup-counts.js";
 import * as m0012 from "./migrations/0012-stage-left-at.js";
 import * as m0013 from "./migrations/0013-report-cells.js";
 import * as m0014 from "./migrations/0014-contacts-accepted.js";
+import * as m0015 from "./migrations/0015-accept-deadlines-by-time.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0012-stage-left-at": m0012,
   "0013-report-cells": m0013,
   "0014-contacts-accepted": m0014,
+  "0015-accept-deadlines-by-time": m0015,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

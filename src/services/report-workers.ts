@@ -22,10 +22,9 @@ import { ok, type Result } from "../core/result.js";
 import { answersByWindow, firstContactByWindow, heldAt, meetingsByWindow } from "../db/report-workers.js";
 import type { ReportFilter } from "../db/reports.js";
 import { listWorkers } from "../db/workers.js";
-import { dispatcherSystem } from "./auto-dispatch.js";
 import type { Caller } from "./record.js";
 import { mayReadReports, reportScopeOf } from "./reports.js";
-import { workersHealth } from "./worker-health.js";
+import { healthOfWorkers } from "./worker-health.js";
 
 const DAY = 86_400_000;
 
@@ -51,9 +50,11 @@ export async function workersReport(
   };
   // Independent reads, side by side (on PostgreSQL each takes its own connection); a marketer sees no
   // worker's window figures, so those are not read for one.
+  // The workers are read once, for the report and for their health (whose flags a marketer's totals count).
+  const roster = listWorkers(db, caller.organisationId, {}, { limit: 100_000 });
   const [everyone, health, held, answers, meetings, firsts] = await Promise.all([
-    listWorkers(db, caller.organisationId, {}, { limit: 100_000 }),
-    workersHealth(ctx, dispatcherSystem(caller.organisationId)),
+    roster,
+    healthOfWorkers(ctx, caller.organisationId, roster),
     heldAt(
       scope,
       weeks.map((w) => w.at),
@@ -71,7 +72,7 @@ export async function workersReport(
       (query.country === undefined || w.country === query.country) &&
       (query.place === undefined || w.place_name === query.place),
   );
-  const healthOf = new Map((health.ok ? health.value : []).map((h) => [h.workerId, h]));
+  const healthOf = new Map(health.map((h) => [h.workerId, h]));
 
   const capacity = selected.reduce((sum, w) => sum + w.capacity, 0);
   const heldByWeek = weeks.map(() => 0);

@@ -1,4 +1,5 @@
 /** Every worker's health flags for the dispatchers, from their load, their offers and their deadlines. */
+import { type SqlBool, sql } from "kysely";
 import type { Context } from "../context.js";
 import { type WorkerHealth, workerHealth } from "../core/accountability/health.js";
 import { fail, ok, type Result } from "../core/result.js";
@@ -13,24 +14,38 @@ const ANSWERED: ReadonlySet<string> = new Set(["met", "declined", "expired"]);
 /** Answers to offers older than this no longer say how a worker is doing. */
 const ANSWER_WINDOW_DAYS = 30;
 
-export async function workersHealth(
-  ctx: Context,
-  caller: Caller,
-): Promise<Result<Array<WorkerHealth & { name: string; load: number; capacity: number }>>> {
+type WorkerRow = Awaited<ReturnType<typeof listWorkers>>[number];
+export type WorkerHealthRow = WorkerHealth & { name: string; load: number; capacity: number };
+
+export async function workersHealth(ctx: Context, caller: Caller): Promise<Result<WorkerHealthRow[]>> {
   if (!canDispatch(caller)) return fail("forbidden", `a ${caller.role} does not see worker health`);
+  const workers = listWorkers(ctx.db.kysely, caller.organisationId, {}, { limit: 100_000 });
+  return ok(await healthOfWorkers(ctx, caller.organisationId, workers));
+}
+
+/**
+ * The health of these workers (an organisation's, as listWorkers reads them with their load), for a
+ * caller already allowed to see it. The list may still be being read: the other reads start beside it
+ * (the workers report passes the read of its own list instead of reading it twice).
+ */
+export async function healthOfWorkers(
+  ctx: Context,
+  organisationId: string,
+  list: Promise<readonly WorkerRow[]> | readonly WorkerRow[],
+): Promise<WorkerHealthRow[]> {
   const db = ctx.db.kysely;
-  const organisationId = caller.organisationId;
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - ANSWER_WINDOW_DAYS * 86_400_000).toISOString();
   // Independent reads, side by side (on PostgreSQL each takes its own connection).
-  const [organisation, workers, offers, lastOffers, overdue] = await Promise.all([
+  const [workers, organisation, offers, lastOffers, overdue] = await Promise.all([
+    list,
     loadSettings(db, organisationId),
-    listWorkers(db, organisationId, {}, { limit: 100_000 }),
     db
       .selectFrom("deadlines")
       .select(["worker_id", "created_at", "closed_at", "outcome"])
       .where("organisation_id", "=", organisationId)
-      .where("kind", "=", "accept")
+      // A literal, as the partial index deadlines_accept_created says it (migration 0015).
+      .where(sql<SqlBool>`kind = 'accept'`)
       .where("created_at", ">=", since)
       .execute(),
     db
@@ -62,25 +77,23 @@ export async function workersHealth(
   const last = new Map(lastOffers.map((r) => [r.worker_id, r.last ? String(r.last) : null]));
   const late = new Map(overdue.map((r) => [r.worker_id, Number(r.n)]));
   const nowIso = now.toISOString();
-  return ok(
-    workers.map((row) => {
-      const health = workerHealth(
-        {
-          workerId: row.id,
-          available:
-            row.status === "active" ||
-            (row.status === "away" && row.away_until !== null && row.away_until <= nowIso),
-          capacity: row.capacity,
-          load: Number(row.load ?? 0),
-          lastOfferAt: last.get(row.id) ?? null,
-          joinedAt: row.created_at,
-          answerHours: answers.get(row.id) ?? [],
-          overdue: late.get(row.id) ?? 0,
-        },
-        organisation.settings.accountability,
-        nowIso,
-      );
-      return { ...health, name: row.name, load: Number(row.load ?? 0), capacity: row.capacity };
-    }),
-  );
+  return workers.map((row) => {
+    const health = workerHealth(
+      {
+        workerId: row.id,
+        available:
+          row.status === "active" ||
+          (row.status === "away" && row.away_until !== null && row.away_until <= nowIso),
+        capacity: row.capacity,
+        load: Number(row.load ?? 0),
+        lastOfferAt: last.get(row.id) ?? null,
+        joinedAt: row.created_at,
+        answerHours: answers.get(row.id) ?? [],
+        overdue: late.get(row.id) ?? 0,
+      },
+      organisation.settings.accountability,
+      nowIso,
+    );
+    return { ...health, name: row.name, load: Number(row.load ?? 0), capacity: row.capacity };
+  });
 }

@@ -523,7 +523,16 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
     const raw = await rawRows(ctx, world.org.id);
     type Report = {
       weeks: Array<{ week: string; at: string; held: number; capacity: number; workers: number }>;
-      workers: Array<{ id: string; name: string; series: number[]; held: number; capacity: number }>;
+      workers: Array<{
+        id: string;
+        name: string;
+        series: number[];
+        held: number;
+        capacity: number;
+        overloaded: boolean;
+        starved: boolean;
+        signals: string[];
+      }>;
       improvers: Array<{ workerId: string; score: number; recent: { acceptanceRate: number } }>;
       slippers: Array<{ workerId: string; score: number; before: { acceptanceRate: number } }>;
       totals: Record<string, unknown>;
@@ -573,6 +582,17 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
         ).length,
       );
     }
+    // Each worker's flags are worker health's own, as its route gives them, and the totals count them.
+    const health = await getJson<{
+      items: Array<{ workerId: string; overloaded: boolean; starved: boolean; signals: string[] }>;
+    }>(app, world.cookies.dispatcher, "/api/v1/workers/health");
+    const flags = (list: Array<{ id: string; overloaded: boolean; starved: boolean; signals: string[] }>) =>
+      list.map(({ id, overloaded, starved, signals }) => ({ id, overloaded, starved, signals }));
+    expect(flags(report.workers)).toEqual(flags(health.items.map((h) => ({ ...h, id: h.workerId }))));
+    expect(report.totals).toMatchObject({
+      overloaded: health.items.filter((h) => h.overloaded).length,
+      starved: health.items.filter((h) => h.starved).length,
+    });
     // Rome: 1 of 3 offers accepted before, 3 of 3 lately; Athens the other way round.
     expect(report.improvers).toEqual([
       expect.objectContaining({
