@@ -1,12 +1,14 @@
 /**
  * The outbox's e-mail deliverer: reads the notifications a message carries, drops those the person
- * may no longer see (the contact moved on, was erased) and sends the rest as one e-mail, with a
- * Message-ID fixed by the outbox row so a retried send is recognisable as the same message.
+ * may no longer see (the contact moved on, was erased) and sends the rest as one e-mail in their
+ * language, with a Message-ID fixed by the outbox row so a retried send is recognisable as the same
+ * message.
  */
 import type { Context } from "../context.js";
 import { canSeeContact, type Role } from "../core/access/roles.js";
 import { composeEmail, type MessageItem, type NotificationData } from "../core/notifications/messages.js";
 import type { NotificationKind } from "../core/notifications/preferences.js";
+import { localeOf } from "../core/notifications/wording.js";
 import { nounsFor } from "../core/vocabulary.js";
 import type { AttemptOutcome } from "../core/webhooks.js";
 import { loadSettings } from "../db/organisations.js";
@@ -34,6 +36,7 @@ export async function deliverEmail(ctx: Context, mailer: Mailer, row: OutboxRow)
       "users.email",
       "users.role",
       "users.time_zone",
+      "users.locale",
       "users.disabled",
       "workers.id as worker_id",
     ])
@@ -76,9 +79,11 @@ export async function deliverEmail(ctx: Context, mailer: Mailer, row: OutboxRow)
     }));
   if (items.length === 0) return { ok: true };
   const organisation = await loadSettings(db, row.organisation_id);
+  const locale = localeOf(user.locale);
   const email = composeEmail(items, {
-    nouns: nounsFor(organisation.vocabulary, "en"),
+    nouns: nounsFor(organisation.vocabulary, locale),
     zone: user.time_zone,
+    locale,
     appUrl: ctx.config.publicUrl,
     digest: payload.digestAt !== undefined,
   });

@@ -9,8 +9,10 @@ import type { Context } from "../context.js";
 import { canManageWorkers, canSeeWorker } from "../core/access/roles.js";
 import type { Contact, Organisation } from "../core/model.js";
 import { formatLocal } from "../core/notifications/messages.js";
+import { type Locale, localeOf } from "../core/notifications/wording.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { type CalendarAppointment, calendarFeed, invitation } from "../core/schedule/ical.js";
+import { eventWords, invitationEmail } from "../core/schedule/invitation-wording.js";
 import { type Appointment, toAppointment } from "../db/appointments.js";
 import { loadSettings } from "../db/organisations.js";
 import type { Database } from "../db/schema.js";
@@ -28,20 +30,17 @@ export function calendarAppointment(
   appointment: Appointment,
   organiser: { name: string; email: string },
   attendees: Array<{ name: string; email: string }>,
+  locale: Locale,
 ): CalendarAppointment {
+  const words = eventWords(appointment, locale);
   return {
     uid: `${appointment.id}@handoff`,
     sequence: appointment.sequence,
     startMs: Date.parse(appointment.start),
     endMs: Date.parse(appointment.end),
-    title: `Meeting with ${appointment.contactName ?? "a contact"}`,
+    title: words.title,
     description: appointment.note,
-    location:
-      appointment.mode === "in_person"
-        ? appointment.placeName
-        : appointment.mode === "phone"
-          ? "Phone call"
-          : "Video call",
+    location: words.location,
     geo:
       appointment.lat !== null && appointment.lon !== null
         ? { lat: appointment.lat, lon: appointment.lon }
@@ -53,7 +52,11 @@ export function calendarAppointment(
   };
 }
 
-/** In the transaction of the change: one invitation per recipient, to the worker and, if they agreed, the contact. */
+/**
+ * In the transaction of the change: one invitation per recipient, to the worker and, if they agreed, the
+ * contact, each in their own language: the worker's console language, and English for a contact (an
+ * organisation has no language of its own to fall back on).
+ */
 export async function enqueueInvitations(
   trx: Kysely<Database>,
   ctx: Context,
@@ -64,49 +67,48 @@ export async function enqueueInvitations(
   const worker = await trx
     .selectFrom("workers")
     .leftJoin("users", "users.id", "workers.user_id")
-    .select(["workers.name", "users.email", "users.time_zone", "users.disabled"])
+    .select(["workers.name", "users.email", "users.time_zone", "users.locale", "users.disabled"])
     .where("workers.id", "=", appointment.workerId)
     .executeTakeFirst();
-  const recipients: Array<{ name: string; email: string; zone: string }> = [];
-  if (worker?.email && worker.disabled !== 1)
-    recipients.push({ name: worker.name, email: worker.email, zone: worker.time_zone ?? "UTC" });
+  const recipients: Array<{ name: string; email: string; zone: string; locale: Locale }> = [];
+  if (worker?.email && worker.disabled !== 1) {
+    recipients.push({
+      name: worker.name,
+      email: worker.email,
+      zone: worker.time_zone ?? "UTC",
+      locale: localeOf(worker.locale),
+    });
+  }
   const contactEmail = contact.emails[0];
   if (appointment.inviteContact && contactEmail && !contact.erasedAt) {
-    recipients.push({ name: contact.displayName, email: contactEmail, zone: organisation.settings.timeZone });
+    recipients.push({
+      name: contact.displayName,
+      email: contactEmail,
+      zone: organisation.settings.timeZone,
+      locale: "en",
+    });
   }
   if (recipients.length === 0) return;
   const organiser = { name: organisation.name, email: senderAddress(ctx.config.mailFrom) };
   const method = appointment.status === "cancelled" ? "CANCEL" : "REQUEST";
-  const ics = invitation(
-    calendarAppointment(
-      appointment,
-      organiser,
-      recipients.map(({ name, email }) => ({ name, email })),
-    ),
-    method,
-  );
+  const attendees = recipients.map(({ name, email }) => ({ name, email }));
   const now = ctx.clock.now().toISOString();
   for (const recipient of recipients) {
-    const when = formatLocal(appointment.start, recipient.zone);
-    const where =
-      appointment.mode === "in_person"
-        ? (appointment.placeName ?? "the agreed place")
-        : appointment.mode === "phone"
-          ? "by phone"
-          : "by video";
-    const payload: InvitationPayload = {
-      to: recipient.email,
-      method,
-      ics,
-      subject:
-        method === "CANCEL"
-          ? `Cancelled: meeting on ${when}`
-          : `${appointment.sequence === 0 ? "Meeting" : "Meeting moved"}: ${when}`,
-      text:
-        method === "CANCEL"
-          ? `The meeting on ${when} (${where}) is cancelled${appointment.cancelReason ? `: ${appointment.cancelReason}` : ""}.\n`
-          : `Meeting on ${when}, ${where}, with ${recipient.email === contactEmail ? organisation.name : (appointment.contactName ?? "the contact")}.\nThe invitation is attached; your calendar app adds it.\n`,
-    };
+    // The same event (UID, SEQUENCE, attendees) for everyone; only its words follow the reader.
+    const ics = invitation(calendarAppointment(appointment, organiser, attendees, recipient.locale), method);
+    const email = invitationEmail(
+      {
+        method,
+        sequence: appointment.sequence,
+        when: formatLocal(appointment.start, recipient.zone, recipient.locale),
+        mode: appointment.mode,
+        placeName: appointment.placeName,
+        counterpart: recipient.email === contactEmail ? organisation.name : appointment.contactName,
+        cancelReason: appointment.cancelReason,
+      },
+      recipient.locale,
+    );
+    const payload: InvitationPayload = { to: recipient.email, method, ics, ...email };
     await trx
       .insertInto("outbox")
       .values({
@@ -209,13 +211,14 @@ export async function stopCalendarFeed(
   return ok({ active: false });
 }
 
-/** The feed behind a token: the worker's meetings from 30 days ago on, cancelled ones marked so. */
+/** The feed behind a token: the worker's meetings from 30 days ago on, cancelled ones marked so, in their language. */
 export async function calendarFeedFor(ctx: Context, token: string): Promise<string | null> {
   const db = ctx.db.kysely;
   const worker = await db
     .selectFrom("workers")
-    .select(["id", "name", "organisation_id"])
-    .where("calendar_token_hash", "=", tokenHash(token))
+    .leftJoin("users", "users.id", "workers.user_id")
+    .select(["workers.id", "workers.name", "workers.organisation_id", "users.locale"])
+    .where("workers.calendar_token_hash", "=", tokenHash(token))
     .executeTakeFirst();
   if (!worker) return null;
   const organisation = await loadSettings(db, worker.organisation_id);
@@ -243,6 +246,7 @@ export async function calendarFeedFor(ctx: Context, token: string): Promise<stri
         }),
         organiser,
         [],
+        localeOf(worker.locale),
       ),
     ),
   );

@@ -1,9 +1,10 @@
 /**
  * Accountability with a moved clock: offers that lapse and go to the next worker, deadlines that are
  * reminded, escalated and taken back, update requests, the inbox, and e-mail to a real SMTP server,
- * one by one or gathered in a digest at the person's own local time.
+ * one by one or gathered in a digest at the person's own local time, in their own language.
  */
 import type { FastifyInstance } from "fastify";
+import { DateTime } from "luxon";
 import { expect, it } from "vitest";
 import type { Context } from "../../src/context.js";
 import { DEFAULT_ACCOUNTABILITY } from "../../src/core/accountability/deadlines.js";
@@ -350,6 +351,39 @@ describeEachDatabase("accountability", (env) => {
     clock.advance(10 * 60_000);
     expect((await sweepAndDeliver(ctx)).digests).toBe(0);
     expect(smtp.messages).toHaveLength(1);
+  });
+
+  it("writes an Italian worker's offer e-mail in Italian, with the organisation's Italian noun and the due time in Rome", async () => {
+    const smtp = mail();
+    const { app, ctx } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    const italian = await send(app, org.cookies.worker, {
+      method: "PATCH",
+      url: `/api/v1/users/${org.userIds.worker}`,
+      payload: { locale: "it" },
+    });
+    expect(italian.statusCode, italian.body).toBe(200);
+    const id = await addContact(app, org.cookies.dispatcher, { displayName: "Lucia Verdi" });
+    for (const payload of [{ to: "ready" }, { to: "offered", workerId: org.workers.worker.id }]) {
+      const moved = await send(app, org.cookies.dispatcher, {
+        method: "POST",
+        url: `/api/v1/contacts/${id}/status`,
+        payload,
+      });
+      expect(moved.statusCode, moved.body).toBe(200);
+    }
+    const [offer] = (await inbox(app, org.cookies.worker)).filter((n) => n.kind === "offer_new");
+    const due = DateTime.fromISO(String(offer?.data.dueAt), { zone: "Europe/Rome" })
+      .setLocale("it")
+      .toFormat("ccc d LLL yyyy, HH:mm");
+    await deliverDue(ctx);
+    const [email] = await smtp.waitFor(1);
+    expect(email?.subject).toBe("Nuova proposta per te — ricercatore");
+    expect(email?.text).toContain(
+      `Nuova proposta per te — ricercatore: Lucia Verdi. Riesci a metterti in contatto? Accetta o rifiuta entro ${due}`,
+    );
+    expect(email?.text).toContain("Scegli che cosa ricevere e quando: ");
+    expect(email?.text).not.toMatch(/\b(offer|please|accept|decline|change|sent)\b/i);
   });
 
   it("holds an e-mail through the person's quiet hours, but sends an urgent offer at once", async () => {

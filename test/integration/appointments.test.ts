@@ -1,8 +1,8 @@
 /**
  * Booking meetings on both databases: slots in the worker's own zone across a daylight-saving change,
  * bookings that never overlap (even two server processes racing for one slot), holds, the daily cap,
- * invitations with a stable UID and a rising SEQUENCE that ical.js reads, the calendar feed, reminders,
- * outcomes, and the shortage recorded when no one fits.
+ * invitations in each recipient's language with a stable UID and a rising SEQUENCE that ical.js reads,
+ * the calendar feed, reminders, outcomes, and the shortage recorded when no one fits.
  */
 import type { FastifyInstance } from "fastify";
 import ICAL from "ical.js";
@@ -180,6 +180,58 @@ describeEachDatabase("appointments", (env) => {
     ]);
     expect(new Set(toWorker.map((e) => e.event.uid)).size).toBe(1);
     expect(toWorker[1]?.event.startDate.toJSDate().toISOString()).toBe("2026-03-03T09:00:00.000Z");
+  });
+
+  it("invites a Greek-speaking worker in Greek and the contact in English, to the same event", async () => {
+    const smtp = mail();
+    const { app, ctx } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    await setWeek(app, org);
+    const greek = await send(app, org.cookies.worker, {
+      method: "PATCH",
+      url: `/api/v1/users/${org.userIds.worker}`,
+      payload: { locale: "el" },
+    });
+    expect(greek.statusCode, greek.body).toBe(200);
+    const id = await addContact(app, org.cookies.setter, {
+      displayName: "Lucia Verdi",
+      emails: ["lucia@example.org"],
+      ...ROME,
+    });
+    // Monday 2 March 2026, 11:00 UTC: 12:00 in Rome, the worker's zone; the organisation's is UTC.
+    const start = "2026-03-02T11:00:00.000Z";
+    const booked = await book(app, org.cookies.setter, id, {
+      workerId: org.workers.worker.id,
+      start,
+      mode: "video",
+      inviteContact: true,
+    });
+    expect(booked.statusCode, booked.body).toBe(201);
+    await deliverDue(ctx);
+    const sent = await invitations(smtp, 2);
+    const to = (address: string) => {
+      const message = sent.find((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === address);
+      const ics = message?.attachments.find((a) => a.contentType.startsWith("text/calendar"));
+      return { message, event: eventOf(ics?.content.toString("utf8") ?? "").event };
+    };
+    const worker = to("worker@alpha.test");
+    expect(worker.message?.subject).toBe("Συνάντηση: Δευ 2 Μαρ 2026, 12:00 Χειμερινή ώρα Κεντρικής Ευρώπης");
+    expect(worker.message?.text).toContain(
+      "Συνάντηση: Δευ 2 Μαρ 2026, 12:00 Χειμερινή ώρα Κεντρικής Ευρώπης, με βιντεοκλήση, με Lucia Verdi.",
+    );
+    expect(worker.message?.text).toContain("Η πρόσκληση επισυνάπτεται");
+    expect(worker.event.summary).toBe("Συνάντηση με Lucia Verdi");
+    expect(worker.event.location).toBe("Βιντεοκλήση");
+    const contact = to("lucia@example.org");
+    expect(contact.message?.subject).toBe("Meeting: Mon 2 Mar 2026, 11:00 UTC");
+    expect(contact.message?.text).toContain(
+      "Meeting on Mon 2 Mar 2026, 11:00 UTC, by video, with Org alpha.",
+    );
+    expect(contact.event.summary).toBe("Meeting with Lucia Verdi");
+    expect(contact.event.location).toBe("Video call");
+    expect([contact.event.uid, contact.event.sequence]).toEqual([worker.event.uid, worker.event.sequence]);
+    expect(contact.event.startDate.toJSDate().toISOString()).toBe(start);
+    expect(worker.event.startDate.toJSDate().toISOString()).toBe(start);
   });
 
   it("refuses a booking that overlaps another, comes too close, or passes the daily cap, with 409", async () => {
