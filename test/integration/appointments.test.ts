@@ -182,7 +182,7 @@ describeEachDatabase("appointments", (env) => {
     expect(toWorker[1]?.event.startDate.toJSDate().toISOString()).toBe("2026-03-03T09:00:00.000Z");
   });
 
-  it("invites a Greek-speaking worker in Greek and the contact in English, to the same event", async () => {
+  it("invites a Greek-speaking worker in Greek and the contact in English, to the same event, and writes the worker's feed in Greek", async () => {
     const smtp = mail();
     const { app, ctx } = env();
     const org = await seedOrganisation(ctx, app, "alpha");
@@ -232,6 +232,20 @@ describeEachDatabase("appointments", (env) => {
     expect([contact.event.uid, contact.event.sequence]).toEqual([worker.event.uid, worker.event.sequence]);
     expect(contact.event.startDate.toJSDate().toISOString()).toBe(start);
     expect(worker.event.startDate.toJSDate().toISOString()).toBe(start);
+
+    // The worker's calendar feed speaks their language too.
+    const feedUrl = (
+      await send(app, org.cookies.worker, {
+        method: "POST",
+        url: `/api/v1/workers/${org.workers.worker.id}/calendar-feed`,
+      })
+    ).json().url as string;
+    const feed = await app.inject({ method: "GET", url: new URL(feedUrl).pathname });
+    expect(feed.statusCode).toBe(200);
+    const events = new ICAL.Component(ICAL.parse(feed.body))
+      .getAllSubcomponents("vevent")
+      .map((v) => new ICAL.Event(v));
+    expect(events.map((e) => [e.summary, e.location])).toEqual([["Συνάντηση με Lucia Verdi", "Βιντεοκλήση"]]);
   });
 
   it("refuses a booking that overlaps another, comes too close, or passes the daily cap, with 409", async () => {
