@@ -117,6 +117,18 @@ async function signInAgain(app: FastifyInstance, org: SeededOrganisation, roles:
   for (const role of roles) org.cookies[role] = await signInAs(app, `${role}@${org.slug}.test`);
 }
 
+/** Marks a contact ready and offers it to the organisation's worker, as a dispatcher would. */
+async function offerToWorker(app: FastifyInstance, org: SeededOrganisation, contactId: string) {
+  for (const payload of [{ to: "ready" }, { to: "offered", workerId: org.workers.worker.id }]) {
+    const moved = await send(app, org.cookies.dispatcher, {
+      method: "POST",
+      url: `/api/v1/contacts/${contactId}/status`,
+      payload,
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+  }
+}
+
 async function sweepAndDeliver(ctx: Context) {
   const report = await sweep(ctx);
   await deliverDue(ctx, { limit: 100 });
@@ -326,14 +338,7 @@ describeEachDatabase("accountability", (env) => {
     const names = ["Anna Uno", "Bruno Due", "Carla Tre"];
     for (const displayName of names) {
       const id = await addContact(app, org.cookies.dispatcher, { displayName });
-      for (const payload of [{ to: "ready" }, { to: "offered", workerId: org.workers.worker.id }]) {
-        const moved = await send(app, org.cookies.dispatcher, {
-          method: "POST",
-          url: `/api/v1/contacts/${id}/status`,
-          payload,
-        });
-        expect(moved.statusCode, moved.body).toBe(200);
-      }
+      await offerToWorker(app, org, id);
     }
     await sweepAndDeliver(ctx);
     expect(smtp.messages).toHaveLength(0);
@@ -364,14 +369,7 @@ describeEachDatabase("accountability", (env) => {
     });
     expect(italian.statusCode, italian.body).toBe(200);
     const id = await addContact(app, org.cookies.dispatcher, { displayName: "Lucia Verdi" });
-    for (const payload of [{ to: "ready" }, { to: "offered", workerId: org.workers.worker.id }]) {
-      const moved = await send(app, org.cookies.dispatcher, {
-        method: "POST",
-        url: `/api/v1/contacts/${id}/status`,
-        payload,
-      });
-      expect(moved.statusCode, moved.body).toBe(200);
-    }
+    await offerToWorker(app, org, id);
     const [offer] = (await inbox(app, org.cookies.worker)).filter((n) => n.kind === "offer_new");
     const due = DateTime.fromISO(String(offer?.data.dueAt), { zone: "Europe/Rome" })
       .setLocale("it")

@@ -76,6 +76,17 @@ async function invitations(smtp: TestSmtp, count: number) {
   return smtp.messages.filter(isInvitation);
 }
 
+/** Turns on the worker's calendar feed and reads it, as their calendar app would. */
+async function workerFeed(app: FastifyInstance, org: SeededOrganisation) {
+  const feedUrl = (
+    await send(app, org.cookies.worker, {
+      method: "POST",
+      url: `/api/v1/workers/${org.workers.worker.id}/calendar-feed`,
+    })
+  ).json().url as string;
+  return app.inject({ method: "GET", url: new URL(feedUrl).pathname });
+}
+
 function localHour(iso: string, zone: string): string {
   return DateTime.fromISO(iso, { zone }).toFormat("yyyy-MM-dd HH:mm");
 }
@@ -234,13 +245,7 @@ describeEachDatabase("appointments", (env) => {
     expect(worker.event.startDate.toJSDate().toISOString()).toBe(start);
 
     // The worker's calendar feed speaks their language too.
-    const feedUrl = (
-      await send(app, org.cookies.worker, {
-        method: "POST",
-        url: `/api/v1/workers/${org.workers.worker.id}/calendar-feed`,
-      })
-    ).json().url as string;
-    const feed = await app.inject({ method: "GET", url: new URL(feedUrl).pathname });
+    const feed = await workerFeed(app, org);
     expect(feed.statusCode).toBe(200);
     const events = new ICAL.Component(ICAL.parse(feed.body))
       .getAllSubcomponents("vevent")
@@ -363,13 +368,7 @@ describeEachDatabase("appointments", (env) => {
       placeName: "Piazza Navona",
     });
     expect(booked.statusCode, booked.body).toBe(201);
-    const feedUrl = (
-      await send(app, org.cookies.worker, {
-        method: "POST",
-        url: `/api/v1/workers/${org.workers.worker.id}/calendar-feed`,
-      })
-    ).json().url as string;
-    const feed = await app.inject({ method: "GET", url: new URL(feedUrl).pathname });
+    const feed = await workerFeed(app, org);
     expect(feed.statusCode).toBe(200);
     expect(feed.headers["content-type"]).toContain("text/calendar");
     const calendar = new ICAL.Component(ICAL.parse(feed.body));
