@@ -40,6 +40,8 @@ const EnvSchema = z.object({
     .optional(),
   HANDOFF_TEST_DB: z.enum(["sqlite", "postgres", "both"]).optional(),
   HANDOFF_TEST_PG_URL: z.string().min(1).optional(),
+  /** The in-process integration tests' log level: errors by default, so a 500 shows its cause. */
+  HANDOFF_TEST_LOG: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 
 export interface Config {
@@ -115,11 +117,13 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
 export function loadTestConfig(env: NodeJS.ProcessEnv = process.env): {
   databases: Array<"sqlite" | "postgres">;
   postgresUrl: string;
+  logLevel: string;
 } {
   const e = readEnv(env);
   const which = e.HANDOFF_TEST_DB ?? "both";
   return {
     databases: which === "both" ? ["sqlite", "postgres"] : [which],
     postgresUrl: e.HANDOFF_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+    logLevel: e.HANDOFF_TEST_LOG ?? "error",
   };
 }

@@ -100,7 +100,8 @@ async function dropLeftovers(url: string): Promise<void> {
 
 async function openEnv(dialect: DialectName): Promise<{ env: TestEnv; cleanup: () => Promise<void> }> {
   const clock = testClock();
-  const log = pino({ level: "silent" });
+  // Errors only (HANDOFF_TEST_LOG), so that a 500 in a test shows its cause in the test's output.
+  const log = pino({ level: loadTestConfig().logLevel });
   // The webhook tests' receivers listen on loopback, which production refuses by default; every test
   // seeds six users, whose argon2id hashes at OWASP's cost would be minutes of the suite.
   const base: Config = { ...loadConfig({}, {}), webhookAllow: ["127.0.0.1"], passwordCost: "fast" };
