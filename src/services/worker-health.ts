@@ -70,9 +70,9 @@ export async function healthOfWorkers(
   for (const offer of offers) {
     if (!offer.worker_id || !offer.closed_at || !ANSWERED.has(offer.outcome ?? "")) continue;
     const hours = (Date.parse(offer.closed_at) - Date.parse(offer.created_at)) / 3_600_000;
-    const list = answers.get(offer.worker_id) ?? [];
-    answers.set(offer.worker_id, list);
-    list.push(hours);
+    const times = answers.get(offer.worker_id) ?? [];
+    answers.set(offer.worker_id, times);
+    times.push(hours);
   }
   const last = new Map(lastOffers.map((r) => [r.worker_id, r.last ? String(r.last) : null]));
   const late = new Map(overdue.map((r) => [r.worker_id, Number(r.n)]));
