@@ -6,6 +6,7 @@ import { eligibility, planObjective } from "./model.js";
 import { solvePlaceFlow } from "./place-flow.js";
 import { planDispatch } from "./plan.js";
 import {
+  cityInstance,
   denseInstance,
   expectValidPlan,
   globalInstance,
@@ -73,6 +74,27 @@ describe("solvePlaceFlow's pruned scans", () => {
         );
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe("solvePlaceFlow's deferred scans", () => {
+  it("reach cost scaling's optimum in cities joined by hubs, with ties and tight capacities", () => {
+    fc.assert(
+      fc.property(cityInstance, ({ contacts, workers, config }) => {
+        const paths = solvePlaceFlow(contacts, workers, config, workerGraph(contacts, workers, config));
+        const scaling = solveByColumns(
+          contacts,
+          workers,
+          config,
+          reachIndex(contacts, workers, config),
+        ).workerOf;
+        const objective = planObjective(contacts, workers, config, paths);
+        expect(Math.abs(objective - planObjective(contacts, workers, config, scaling))).toBeLessThanOrEqual(
+          1e-6 * Math.max(1, contacts.length),
+        );
+      }),
+      { numRuns: 120 },
     );
   });
 });

@@ -141,7 +141,18 @@ export function solvePlaceFlow(
    */
   const parentVia = new Int32Array(N);
   const parentCost = new Float64Array(N);
-  const popped = new Int32Array(N);
+  /** The heap's order: a node's distance plus a lower bound on every arc out of it (workers; 0 for hubs). */
+  const key = new Float64Array(N);
+  /** Nodes reached by the current search, for the potentials' update. */
+  const touched = new Int32Array(N);
+  let touchedCount = 0;
+  /**
+   * Per worker, a lower bound on cost(w, c) − price(c) over the contacts it does not hold and on
+   * trust term − the hub's potential over its hubs: the exact minimum when a search last scanned
+   * it, or −∞. Prices and hubs' potentials only fall, so it stays a bound until the worker gives
+   * a contact up (then that contact's arc from it, tight, joins the set and the bound is reset).
+   */
+  const arcFloor = new Float64Array(W).fill(Number.NEGATIVE_INFINITY);
   const heap = new Int32Array(N);
   const heapPos = new Int32Array(N);
   let heapSize = 0;
@@ -151,12 +162,12 @@ export function solvePlaceFlow(
   let stamp = 0;
 
   const siftUp = (node: number, from: number): void => {
-    const key = dist[node]!;
+    const nodeKey = key[node]!;
     let i = from;
     while (i > 0) {
       const up = (i - 1) >> 1;
       const above = heap[up]!;
-      if (dist[above]! <= key) break;
+      if (key[above]! <= nodeKey) break;
       heap[i] = above;
       heapPos[above] = i;
       i = up;
@@ -168,14 +179,14 @@ export function solvePlaceFlow(
     heapSize--;
     if (heapSize === 0) return;
     const node = heap[heapSize]!;
-    const key = dist[node]!;
+    const nodeKey = key[node]!;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= heapSize) break;
-      if (child + 1 < heapSize && dist[heap[child + 1]!]! < dist[heap[child]!]!) child++;
+      if (child + 1 < heapSize && key[heap[child + 1]!]! < key[heap[child]!]!) child++;
       const below = heap[child]!;
-      if (dist[below]! >= key) break;
+      if (key[below]! >= nodeKey) break;
       heap[i] = below;
       heapPos[below] = i;
       i = child;
@@ -183,11 +194,28 @@ export function solvePlaceFlow(
     heap[i] = node;
     heapPos[node] = i;
   };
+  /**
+   * A lower bound on the reduced cost of every arc out of worker w (its arcs to contacts it does
+   * not hold, to its hubs, and its drop arc), less a margin for rounding; 0 when none is known.
+   * A search scans w only once the heap's minimum reaches w's distance plus this: everything w
+   * leads to is at least that far, so Dijkstra's order holds, and a worker reached through a hub
+   * (at the hub's own distance, its arc being tight) is never scanned when the sink is nearer.
+   */
+  const scanFloor = (w: number): number => {
+    let floor = arcFloor[w]!;
+    if (held[w]! > 0) {
+      const drop = -loadStep[w]! * (loadBase[w]! + held[w]!);
+      if (drop < floor) floor = drop;
+    }
+    const bound = potWorker[w]! + floor - PRUNE_MARGIN;
+    return Math.max(bound, 0);
+  };
   /** Offers node v the distance nd (found through `from`, see `parent`); the caller has checked nd < the sink's. */
   const relax = (v: number, nd: number, from: number, via: number, viaCost: number): void => {
     let at: number;
     if (reached[v] !== stamp) {
       reached[v] = stamp;
+      touched[touchedCount++] = v;
       at = heapSize++;
     } else if (nd < dist[v]! && settled[v] !== stamp) {
       at = heapPos[v]!;
@@ -195,6 +223,7 @@ export function solvePlaceFlow(
       return;
     }
     dist[v] = nd;
+    key[v] = v < W ? nd + scanFloor(v) : nd;
     parent[v] = from;
     parentVia[v] = via;
     parentCost[v] = viaCost;
@@ -225,19 +254,20 @@ export function solvePlaceFlow(
       let sinkDist = pPlace;
       let sinkKind = SINK_EMPTY;
       let sinkNode = -1;
-      let poppedCount = 0;
       heapSize = 0;
+      touchedCount = 0;
       const start = placeCost + pPlace - potWorker[source]!;
       if (start < sinkDist) relax(source, start, -1, -1, 0);
 
       while (heapSize > 0) {
         const u = heap[0]!;
+        if (key[u]! >= sinkDist) break;
         const du = dist[u]!;
-        if (du >= sinkDist) break;
         popMin();
         settled[u] = stamp;
-        popped[poppedCount++] = u;
         if (u < W) {
+          // The lowest cost(u, c) − price(c) and trust − hub potential met, for u's arcFloor.
+          let floor = Number.POSITIVE_INFINITY;
           const base = du + potWorker[u]!;
           // Drop the dearest place this worker fills.
           if (held[u]! > 0) {
@@ -257,10 +287,15 @@ export function solvePlaceFlow(
             let seg = groupSegments[g]!;
             for (; seg < lastSegment; seg++) {
               const lowest = segLow[seg]!;
-              if (bound - lowest + PRUNE_MARGIN <= base - sinkDist) break;
+              if (bound - lowest + PRUNE_MARGIN <= base - sinkDist) {
+                // This segment and the later ones (costs rising) are at least this.
+                if (lowest - bound < floor) floor = lowest - bound;
+                break;
+              }
               const segmentBound = segBound[seg]!;
               if (segmentBound - lowest + PRUNE_MARGIN <= base - sinkDist) {
                 if (segmentBound > groupHighest) groupHighest = segmentBound;
+                if (lowest - segmentBound < floor) floor = lowest - segmentBound;
                 continue;
               }
               let highest = Number.NEGATIVE_INFINITY;
@@ -273,6 +308,7 @@ export function solvePlaceFlow(
                   // A free contact: take it, at its value.
                   const v = value[c]!;
                   if (v > highest) highest = v;
+                  if (cost - v < floor) floor = cost - v;
                   const toSink = base + cost - v;
                   if (toSink < sinkDist) {
                     sinkDist = toSink;
@@ -286,6 +322,7 @@ export function solvePlaceFlow(
                   const price = heldCost[c]! + potWorker[owner]!;
                   if (price > highest) highest = price;
                   if (owner === u) continue;
+                  if (cost - price < floor) floor = cost - price;
                   const back = base + cost - price;
                   if (back < sinkDist) relax(owner, back, c, u, cost);
                 }
@@ -299,9 +336,12 @@ export function solvePlaceFlow(
           }
           for (let a = hubOffsets[u]!; a < hubOffsets[u + 1]!; a++) {
             const h = hubArcHub[a]!;
-            const nd = base + trustTerm[u]! - potHub[h]!;
+            const toHub = trustTerm[u]! - potHub[h]!;
+            if (toHub < floor) floor = toHub;
+            const nd = base + toHub;
             if (nd < sinkDist) relax(W + h, nd, u, a, 0);
           }
+          arcFloor[u] = floor;
         } else {
           const h = u - W;
           const base = du + potHub[h]!;
@@ -324,10 +364,13 @@ export function solvePlaceFlow(
       }
 
       augment(source, sinkKind, sinkNode);
-      for (let i = 0; i < poppedCount; i++) {
-        const v = popped[i]!;
-        if (v < W) potWorker[v]! += dist[v]! - sinkDist;
-        else potHub[v - W]! += dist[v]! - sinkDist;
+      // Every node reached nearer than the sink, scanned or not, is at its final distance.
+      for (let i = 0; i < touchedCount; i++) {
+        const v = touched[i]!;
+        const d = dist[v]!;
+        if (d >= sinkDist) continue;
+        if (v < W) potWorker[v]! += d - sinkDist;
+        else potHub[v - W]! += d - sinkDist;
       }
       if (++done % 1024 === 0) onProgress?.(done, total);
     }
@@ -375,6 +418,8 @@ export function solvePlaceFlow(
         // w gives up contact `from` to the worker that reached it.
         const next = parentVia[w]!;
         holder[from] = next;
+        // w's arc to the contact it gave up is residual again (and tight): its floor no longer holds.
+        arcFloor[w] = Number.NEGATIVE_INFINITY;
         heldCost[from] = parentCost[w]!;
         w = next;
       } else {

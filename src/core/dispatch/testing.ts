@@ -2,6 +2,7 @@
 import fc from "fast-check";
 import { expect } from "vitest";
 import {
+  DEFAULT_DISPATCH_CONFIG,
   type DispatchConfig,
   type DispatchContact,
   type DispatchWorker,
@@ -141,6 +142,52 @@ export const denseInstance: fc.Arbitrary<Instance> = fc
         ),
       ),
       config: configArbitrary,
+    });
+  });
+
+/**
+ * 60–160 contacts and 6–20 workers in three cities (two 45 km apart, one far), on a dozen street
+ * corners so many pairs cost the same, a quarter of the contacts without a location (hubs joining
+ * the cities), trust 0.5 or 0.8 and small capacities: the searches of place-flow.ts meet ties,
+ * hubs and moved contacts at every step (brute force cannot check these; cost scaling can).
+ */
+export const cityInstance: fc.Arbitrary<Instance> = fc
+  .record({ contacts: fc.integer({ min: 60, max: 160 }), workers: fc.integer({ min: 6, max: 20 }) })
+  .chain(({ contacts, workers }) => {
+    const corners = [
+      [45.46, 9.19],
+      [45.47, 9.2],
+      [45.44, 9.16],
+      [45.7, 9.67],
+      [45.69, 9.66],
+      [45.07, 7.69],
+    ].flatMap(([lat, lon]) => [
+      { lat: lat!, lon: lon! },
+      { lat: lat! + 0.02, lon: lon! },
+    ]);
+    const place = fc.constantFrom(...corners);
+    const workerIds = Array.from({ length: workers }, (_, i) => `w${i}`);
+    return fc.record({
+      workers: fc.tuple(
+        ...workerIds.map((id) =>
+          fc
+            .tuple(
+              workerArbitrary(id, place),
+              fc.constantFrom(0.5, 0.8),
+              fc.integer({ min: 1, max: 6 }),
+              fc.integer({ min: 0, max: 1 }),
+            )
+            .map(([worker, trust, capacity, active]) => ({ ...worker, trust, capacity, active, maxKm: 60 })),
+        ),
+      ),
+      contacts: fc.tuple(
+        ...Array.from({ length: contacts }, (_, i) => contactArbitrary(`c${i}`, place, workerIds, 0.25)),
+      ),
+      config: fc.constantFrom(
+        DEFAULT_DISPATCH_CONFIG,
+        { ...DEFAULT_DISPATCH_CONFIG, assignValue: 100 },
+        { ...DEFAULT_DISPATCH_CONFIG, weights: { distancePerKm: 2, trust: 10, load: 300 } },
+      ),
     });
   });
 
