@@ -16,6 +16,7 @@ import * as m0012 from "./migrations/0012-stage-left-at.js";
 import * as m0013 from "./migrations/0013-report-cells.js";
 import * as m0014 from "./migrations/0014-contacts-accepted.js";
 import * as m0015 from "./migrations/0015-accept-deadlines-by-time.js";
+import * as m0016 from "./migrations/0016-report-stays.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0013-report-cells": m0013,
   "0014-contacts-accepted": m0014,
   "0015-accept-deadlines-by-time": m0015,
+  "0016-report-stays": m0016,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

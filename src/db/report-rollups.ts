@@ -24,6 +24,7 @@ import {
   millisecondsBetween,
   periodKey,
 } from "./dialect.js";
+import { advanceOpenStays, applyStayChanges, buildStages } from "./report-stage-rollups.js";
 import { type Medians, type ReportFilter, type ReportScope, WAITING_STATUSES } from "./reports.js";
 import type { Database, ReportFactsTable } from "./schema.js";
 
@@ -257,7 +258,7 @@ function factSums(): Map<string, RawBuilder<unknown>> {
 }
 
 /** Rebuilds an organisation's facts and rollups from its contacts, set-based (its first refresh). */
-async function buildAll(trx: Db, dialect: DialectName, organisationId: string): Promise<void> {
+async function buildAll(trx: Db, dialect: DialectName, organisationId: string, now: string): Promise<void> {
   await trx.deleteFrom("report_facts").where("organisation_id", "=", organisationId).execute();
   await trx.deleteFrom("report_rollups").where("organisation_id", "=", organisationId).execute();
   await trx
@@ -305,6 +306,7 @@ async function buildAll(trx: Db, dialect: DialectName, organisationId: string): 
       .expression(select as never)
       .execute();
   }
+  await buildStages(trx, dialect, organisationId, now);
 }
 
 /** A rollup row's change: its key and what to add to each sum. */
@@ -376,6 +378,7 @@ async function applyChanges(trx: Db, dialect: DialectName, organisationId: strin
     );
     for (const f of before) addFacts(deltas, toFacts(f as unknown as Record<string, unknown>), -1);
     for (const f of after) addFacts(deltas, f, 1);
+    await applyStayChanges(trx, dialect, organisationId, part);
     await trx.deleteFrom("report_facts").where("contact_id", "in", part).execute();
     for (const rows of chunks(after, 500)) await trx.insertInto("report_facts").values(rows).execute();
   }
@@ -504,7 +507,7 @@ export async function refreshRollups(
     });
     built = await db.transaction().execute(async (trx) => {
       if ((await lock(trx))?.built_at != null) return false;
-      await buildAll(trx, dialect, organisationId);
+      await buildAll(trx, dialect, organisationId, now);
       await trx
         .deleteFrom("report_changes")
         .where("organisation_id", "=", organisationId)
@@ -522,6 +525,8 @@ export async function refreshRollups(
   for (;;) {
     const done = await db.transaction().execute(async (trx) => {
       await lock(trx);
+      // The open stays' lengths first brought to now, so that the changes count them as of now too.
+      await advanceOpenStays(trx, organisationId, now);
       const n = await applyChanges(trx, dialect, organisationId, batch);
       if (n > 0) {
         await trx

@@ -1,12 +1,30 @@
 /**
  * Query functions for the stages report: how long contacts spend in each status (from
  * contact_stage_changes: a stage lasts from one change to the next, its `left_at`, or until now), and how many are in
- * each now. Grouped in SQL like the other reports, percentiles through src/db/dialect.ts.
+ * each now. Read from the stage rollups and stay facts kept by the sweeper (src/db/report-stage-rollups.ts),
+ * or, while they are not up to date or for a team, from the raw rows (grouped in SQL like the other reports,
+ * percentiles through src/db/dialect.ts).
  */
-import { type RawBuilder, sql } from "kysely";
+import { type RawBuilder, type SqlBool, sql } from "kysely";
+import {
+  bucketRange,
+  DURATION_BUCKETS,
+  interpolate,
+  locate,
+  percentileRanks,
+  type RankTarget,
+} from "../core/reports/durations.js";
 import { type H3Resolution, h3Column } from "../core/reports/hexagons.js";
 import type { Dimension } from "../core/reports/measures.js";
-import { groupPercentiles, millisecondsBetween } from "./dialect.js";
+import { reportSlices, type Slices, slicesOf } from "../core/reports/slices.js";
+import { bytewise, groupPercentiles, millisecondsBetween } from "./dialect.js";
+import {
+  bucketSql,
+  crossings,
+  grainPeriod,
+  type StageGrain,
+  stayBucketColumn,
+} from "./report-stage-rollups.js";
 import {
   CONTACT_COLUMNS,
   conditions,
@@ -101,4 +119,385 @@ export async function stageCounts(scope: ReportScope, g: Grouping, filter: Repor
     .groupBy([key, qualifier, "contacts.status"])
     .execute();
   return rows.map((r) => ({ k: r.k, c: r.c, stage: r.status, n: n(r.n) }));
+}
+
+// --- from the stage rollups (migration 0016) -----------------------------------------------------------
+
+/** Where one part of the report comes from: whole periods of a stage rollup, or the stay facts. */
+type StagePart =
+  | { kind: "rollup"; grain: StageGrain; periods: NonNullable<Slices["periods"]> }
+  | { kind: "facts"; from?: string | undefined; to?: string | undefined };
+
+/**
+ * The parts a report reads: whole periods from the rollups and the edges a from/to cuts from the facts,
+ * when a rollup holds what the report groups and filters by (places, periods, H3 cells at resolution
+ * 5); else every stay fact the filter selects.
+ */
+function stageParts(g: Grouping, filter: ReportFilter): StagePart[] {
+  const rolled =
+    filter.source === undefined &&
+    filter.campaign === undefined &&
+    g.by !== "source" &&
+    g.by !== "campaign" &&
+    (g.by !== "h3" || g.resolution === 5);
+  if (!rolled) return [{ kind: "facts", from: filter.from, to: filter.to }];
+  const slices = g.by === "h3" ? slicesOf("month", filter) : reportSlices(g.by, filter);
+  const grain: StageGrain = g.by === "h3" ? "month-by-cell" : `${slices.grain}-by-place`;
+  return [
+    ...(slices.periods ? [{ kind: "rollup" as const, grain, periods: slices.periods }] : []),
+    ...slices.edges.map((e) => ({ kind: "facts" as const, ...e })),
+  ];
+}
+
+/** The columns a group's key and qualifier are read from: in the stay facts, and in the rollups. */
+function stayKeyColumns(g: Grouping, table: "facts" | "rollup"): { key: string; qualifier: string } {
+  const key =
+    g.by === "h3"
+      ? h3Column(g.resolution)
+      : g.by === "city"
+        ? "place_name"
+        : (g.by === "week" || g.by === "month") && table === "rollup"
+          ? "period"
+          : g.by;
+  return { key, qualifier: g.by === "region" || g.by === "city" ? "country" : key };
+}
+
+/** The report's filters on stay facts (aliased `alias`), all of them: for the facts' parts and the values. */
+function factConditions(filter: ReportFilter, alias: string): Array<RawBuilder<SqlBool>> {
+  const ref = (c: string) => sql.ref(`${alias}.${c}`);
+  const out: Array<RawBuilder<SqlBool>> = [];
+  if (filter.from !== undefined) out.push(sql<SqlBool>`${ref("created_at")} >= ${filter.from}`);
+  if (filter.to !== undefined) out.push(sql<SqlBool>`${ref("created_at")} < ${filter.to}`);
+  for (const [column, value] of [
+    ["country", filter.country],
+    ["place_name", filter.place],
+    ["campaign", filter.campaign],
+    ["source", filter.source],
+  ] as const) {
+    if (value !== undefined) out.push(sql<SqlBool>`${ref(column)} = ${value}`);
+  }
+  return out;
+}
+
+/** A group and stage's figures: contacts in the stage now, and stays per duration bucket. */
+interface StageCounts {
+  k: string | null;
+  c: string | null;
+  stage: string;
+  now: number;
+  buckets: number[];
+}
+
+const stageId = (k: string | null, c: string | null, stage: string) =>
+  `${c ?? "\u0001"}\u0000${k ?? "\u0001"}\u0000${stage}`;
+
+const and = (conditions: ReadonlyArray<RawBuilder<SqlBool>>) =>
+  conditions.length > 0 ? sql.join(conditions, sql` and `) : sql`true`;
+
+/**
+ * The counts of one rollup part, with the instant its open stays are counted as of (read in the same
+ * statement), and those open stays moved to `now`'s buckets: the ones that crossed a bucket's edge since.
+ */
+async function rollupCounts(
+  scope: ReportScope,
+  g: Grouping,
+  filter: ReportFilter,
+  part: Extract<StagePart, { kind: "rollup" }>,
+  now: string,
+): Promise<StageCounts[]> {
+  const { key, qualifier } = stayKeyColumns(g, "rollup");
+  const conditions = [
+    sql<SqlBool>`organisation_id = ${scope.organisationId}`,
+    sql<SqlBool>`grain = ${part.grain}`,
+  ];
+  if (part.periods.from !== undefined) conditions.push(sql<SqlBool>`period >= ${part.periods.from}`);
+  if (part.periods.before !== undefined) conditions.push(sql<SqlBool>`period < ${part.periods.before}`);
+  if (filter.country !== undefined) conditions.push(sql<SqlBool>`country = ${filter.country}`);
+  if (filter.place !== undefined) conditions.push(sql<SqlBool>`place_name = ${filter.place}`);
+  const sums = Array.from(
+    { length: DURATION_BUCKETS },
+    (_, i) =>
+      sql`sum(${sql.ref(stayBucketColumn("done", i))} + ${sql.ref(stayBucketColumn("open", i))}) as ${sql.ref(`h${i}`)}`,
+  );
+  const { rows } = await sql<Record<string, unknown>>`
+    select ${sql.ref(key)} as k, ${sql.ref(qualifier)} as c, stage, r.stays_at as at,
+      sum(now_contacts) as now_n, ${sql.join(sums)}
+    from report_stage_rollups
+      cross join (select stays_at from report_refreshes where organisation_id = ${scope.organisationId}) r
+    where ${and(conditions)}
+    group by ${sql.ref(key)}, ${sql.ref(qualifier)}, stage, r.stays_at`.execute(scope.db);
+  const out = new Map<string, StageCounts>();
+  for (const r of rows) {
+    const k = (r.k as string | null) ?? null;
+    const c = (r.c as string | null) ?? null;
+    const stage = String(r.stage);
+    out.set(stageId(k, c, stage), {
+      k,
+      c,
+      stage,
+      now: n(r.now_n),
+      buckets: Array.from({ length: DURATION_BUCKETS }, (_, i) => n(r[`h${i}`])),
+    });
+  }
+  const at = rows[0]?.at;
+  if (typeof at !== "string" || at === now) return [...out.values()];
+  // The open stays that crossed an edge between `at` and now, in the same periods, places and stages.
+  const { key: factKey, qualifier: factQualifier } = stayKeyColumns(g, "facts");
+  const s = (c: string) => sql.ref(`s.${c}`);
+  const period = s(grainPeriod(part.grain));
+  const where: Array<RawBuilder<SqlBool>> = [];
+  if (part.periods.from !== undefined) where.push(sql<SqlBool>`${period} >= ${part.periods.from}`);
+  if (part.periods.before !== undefined) where.push(sql<SqlBool>`${period} < ${part.periods.before}`);
+  if (filter.country !== undefined) where.push(sql<SqlBool>`s.country = ${filter.country}`);
+  if (filter.place !== undefined) where.push(sql<SqlBool>`s.place_name = ${filter.place}`);
+  const groupBy = sql.join([s(factKey), s(factQualifier), s("stage")]);
+  const fromMs = Date.parse(at);
+  const toMs = Date.parse(now);
+  const sign = toMs >= fromMs ? 1 : -1;
+  const moved = await crossings(
+    scope.organisationId,
+    { fromMs, toMs },
+    sql`${s(factKey)} as k, ${s(factQualifier)} as c, s.stage as stage`,
+    where,
+    groupBy,
+  ).execute(scope.db);
+  for (const r of moved.rows) {
+    const k = (r.k as string | null) ?? null;
+    const c = (r.c as string | null) ?? null;
+    const stage = String(r.stage);
+    const found = out.get(stageId(k, c, stage));
+    if (!found) throw new Error(`a stay crossed an edge in a group the rollups do not hold: ${k} ${stage}`);
+    const j = n(r.j);
+    found.buckets[j] = (found.buckets[j] ?? 0) - sign * n(r.n);
+    found.buckets[j + 1] = (found.buckets[j + 1] ?? 0) + sign * n(r.n);
+  }
+  return [...out.values()];
+}
+
+/** The counts of one facts part: every stay the part selects in its bucket as of `now`, and the statuses. */
+async function factCounts(
+  scope: ReportScope,
+  g: Grouping,
+  filter: ReportFilter,
+  part: Extract<StagePart, { kind: "facts" }>,
+  now: string,
+): Promise<StageCounts[]> {
+  const { key, qualifier } = stayKeyColumns(g, "facts");
+  const conditions = [
+    sql<SqlBool>`f.organisation_id = ${scope.organisationId}`,
+    ...factConditions({ ...filter, from: part.from, to: part.to }, "f"),
+  ];
+  const bucket = bucketSql(
+    scope.dialect,
+    sql`coalesce(f.duration_ms, ${sql.lit(Date.parse(now))} - f.entered_ms)`,
+  );
+  const { rows } = await sql<Record<string, unknown>>`
+    select ${sql.ref(`f.${key}`)} as k, ${sql.ref(`f.${qualifier}`)} as c, f.stage as stage,
+      case when f.kind = 'status' then -1 else ${bucket} end as b, count(*) as n
+    from report_stays f
+    where ${and(conditions)}
+    group by 1, 2, 3, 4`.execute(scope.db);
+  const out = new Map<string, StageCounts>();
+  for (const r of rows) {
+    const k = (r.k as string | null) ?? null;
+    const c = (r.c as string | null) ?? null;
+    const stage = String(r.stage);
+    const id = stageId(k, c, stage);
+    const found = out.get(id) ?? { k, c, stage, now: 0, buckets: Array(DURATION_BUCKETS).fill(0) };
+    out.set(id, found);
+    const b = n(r.b);
+    if (b < 0) found.now += n(r.n);
+    else found.buckets[b] = (found.buckets[b] ?? 0) + n(r.n);
+  }
+  return [...out.values()];
+}
+
+/** Values at these ranks of one bucket, per stage: in each group (`i`), and over all groups (`j`). */
+interface RankedStay {
+  s: string;
+  k: string | null;
+  c: string | null;
+  v: number;
+  i: number;
+  j: number;
+}
+
+/**
+ * The stays of one duration bucket among those the report selects, finished (from their length) and open
+ * (from when they were entered: their length is now − entered), ranked per stage in each group and over
+ * all groups, keeping those at the ranks asked for.
+ */
+async function bucketValues(
+  scope: ReportScope,
+  g: Grouping,
+  filter: ReportFilter,
+  bucket: number,
+  stages: readonly string[],
+  ranks: { group: readonly number[]; total: readonly number[] },
+  nowMs: number,
+): Promise<RankedStay[]> {
+  const { key, qualifier } = stayKeyColumns(g, "facts");
+  const { from, to } = bucketRange(bucket);
+  const common = [
+    sql<SqlBool>`f.organisation_id = ${scope.organisationId}`,
+    sql<SqlBool>`f.stage in (${sql.join(stages.map((s) => sql`${s}`))})`,
+    ...factConditions(filter, "f"),
+  ];
+  const done = [sql<SqlBool>`f.kind = 'stay' and f.left_ms is not null`, ...common];
+  if (from !== undefined) done.push(sql<SqlBool>`f.duration_ms >= ${sql.lit(from)}`);
+  if (to !== undefined) done.push(sql<SqlBool>`f.duration_ms < ${sql.lit(to)}`);
+  const open = [sql<SqlBool>`f.kind = 'stay' and f.left_ms is null`, ...common];
+  if (to !== undefined) open.push(sql<SqlBool>`f.entered_ms > ${sql.lit(nowMs - to)}`);
+  if (from !== undefined) open.push(sql<SqlBool>`f.entered_ms <= ${sql.lit(nowMs - from)}`);
+  const cols = sql`f.stage as s, ${sql.ref(`f.${key}`)} as k, ${sql.ref(`f.${qualifier}`)} as c`;
+  const b = (ref: string) => bytewise(scope.dialect, sql.ref(ref));
+  const wanted = (list: readonly number[]) =>
+    sql.join((list.length > 0 ? [...new Set(list)] : [0]).map((x) => sql.lit(x)));
+  const { rows } = await sql<Record<string, unknown>>`
+    select s, k, c, v, i, j from (
+      select s, k, c, v, row_number() over (partition by s, ${b("k")}, ${b("c")} order by v) as i,
+        row_number() over (partition by s order by v) as j
+      from (
+        select ${cols}, f.duration_ms as v from report_stays f where ${and(done)}
+        union all
+        select ${cols}, ${sql.lit(nowMs)} - f.entered_ms as v from report_stays f where ${and(open)}
+      ) u
+    ) r
+    where i in (${wanted(ranks.group)}) or j in (${wanted(ranks.total)})`.execute(scope.db);
+  return rows.map((r) => ({
+    s: String(r.s),
+    k: (r.k as string | null) ?? null,
+    c: (r.c as string | null) ?? null,
+    v: n(r.v),
+    i: n(r.i),
+    j: n(r.j),
+  }));
+}
+
+const QUANTILES = [0.5, 0.9] as const;
+
+/** A group and stage (or a stage over all groups) whose median and 90th percentile are wanted. */
+interface Wanted {
+  k: string | null;
+  c: string | null;
+  stage: string;
+  total: boolean;
+  n: number;
+  /** Per quantile: where its values lie, and how far between them. */
+  at: Array<{ targets: RankTarget[]; fraction: number }>;
+}
+
+function wantedOf(
+  k: string | null,
+  c: string | null,
+  stage: string,
+  total: boolean,
+  counts: number[],
+): Wanted {
+  const count = counts.reduce((a, b) => a + b, 0);
+  return {
+    k,
+    c,
+    stage,
+    total,
+    n: count,
+    at:
+      count === 0
+        ? []
+        : QUANTILES.map((p) => {
+            const { ranks, fraction } = percentileRanks(count, p);
+            return { targets: ranks.map((rank) => locate(counts, rank)), fraction };
+          }),
+  };
+}
+
+/**
+ * The stages report's figures from the stage rollups, exact as of `now`: per group and stage the
+ * contacts in it now and the stays per duration bucket (rollups for whole periods, with the open stays
+ * moved to now's buckets; facts for the edges), then each median's and 90th percentile's values read
+ * from their bucket only.
+ */
+export async function rolledStages(
+  scope: ReportScope,
+  g: Grouping,
+  filter: ReportFilter,
+  now: string,
+): Promise<{
+  counts: Array<{ k: string | null; c: string | null; stage: string; n: number }>;
+  spreads: StageSpread[];
+}> {
+  const parts = stageParts(g, filter);
+  const read = await Promise.all(
+    parts.map((part) =>
+      part.kind === "rollup"
+        ? rollupCounts(scope, g, filter, part, now)
+        : factCounts(scope, g, filter, part, now),
+    ),
+  );
+  const merged = new Map<string, StageCounts>();
+  const totals = new Map<string, number[]>();
+  for (const row of read.flat()) {
+    const id = stageId(row.k, row.c, row.stage);
+    const found = merged.get(id) ?? { ...row, now: 0, buckets: Array(DURATION_BUCKETS).fill(0) };
+    merged.set(id, found);
+    found.now += row.now;
+    const total = totals.get(row.stage) ?? Array(DURATION_BUCKETS).fill(0);
+    totals.set(row.stage, total);
+    for (const [i, x] of row.buckets.entries()) {
+      found.buckets[i] = (found.buckets[i] ?? 0) + x;
+      total[i] = (total[i] ?? 0) + x;
+    }
+  }
+  const wanted = [
+    ...[...merged.values()].map((m) => wantedOf(m.k, m.c, m.stage, false, m.buckets)),
+    ...[...totals].map(([stage, counts]) => wantedOf(null, null, stage, true, counts)),
+  ].filter((w) => w.n > 0);
+  // One read per bucket some quantile lies in, for the stages that need it.
+  const needs = new Map<number, { stages: Set<string>; group: Set<number>; total: Set<number> }>();
+  for (const w of wanted) {
+    for (const t of w.at.flatMap((a) => a.targets)) {
+      const need = needs.get(t.bucket) ?? { stages: new Set(), group: new Set(), total: new Set() };
+      needs.set(t.bucket, need);
+      need.stages.add(w.stage);
+      (w.total ? need.total : need.group).add(t.rank);
+    }
+  }
+  const nowMs = Date.parse(now);
+  const found = new Map<number, RankedStay[]>();
+  await Promise.all(
+    [...needs].map(async ([bucket, need]) => {
+      const ranks = { group: [...need.group], total: [...need.total] };
+      found.set(bucket, await bucketValues(scope, g, filter, bucket, [...need.stages], ranks, nowMs));
+    }),
+  );
+  const valueAt = (w: Wanted, t: RankTarget) => {
+    const row = (found.get(t.bucket) ?? []).find((r) =>
+      w.total
+        ? r.s === w.stage && r.j === t.rank
+        : r.s === w.stage && r.i === t.rank && r.k === w.k && r.c === w.c,
+    );
+    if (!row) throw new Error(`no stay at rank ${t.rank} of bucket ${t.bucket} (${w.stage})`);
+    return row.v;
+  };
+  const spreads = wanted.map((w): StageSpread => {
+    const [median, p90] = w.at.map((a) =>
+      interpolate(
+        a.targets.map((t) => valueAt(w, t)),
+        a.fraction,
+      ),
+    );
+    return {
+      k: w.k,
+      c: w.c,
+      stage: w.stage,
+      total: w.total,
+      n: w.n,
+      medianHours: (median ?? 0) / HOUR_MS,
+      p90Hours: (p90 ?? 0) / HOUR_MS,
+    };
+  });
+  const counts = [...merged.values()]
+    .filter((m) => m.now > 0)
+    .map((m) => ({ k: m.k, c: m.c, stage: m.stage, n: m.now }));
+  return { counts, spreads };
 }

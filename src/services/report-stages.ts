@@ -4,9 +4,11 @@ import { seesSuppressedCounts } from "../core/access/roles.js";
 import { type H3Resolution, h3Shape } from "../core/reports/hexagons.js";
 import { type StagesReport, stageRows, stageTotals } from "../core/reports/stages.js";
 import { ok, type Result } from "../core/result.js";
-import { type StageDimension, stageCounts, stageDurations } from "../db/report-stages.js";
+import { staysAt } from "../db/report-stage-rollups.js";
+import { rolledStages, type StageDimension, stageCounts, stageDurations } from "../db/report-stages.js";
 import type { ReportFilter } from "../db/reports.js";
 import type { Caller } from "./record.js";
+import { rollupsReady } from "./refresh-reports.js";
 import { mayReadReports, reportScopeOf } from "./reports.js";
 
 export interface StagesQuery extends ReportFilter {
@@ -25,10 +27,17 @@ export async function stagesReport(
   const scope = reportScopeOf(ctx, caller);
   const grouping = { by, resolution };
   const now = ctx.clock.now().toISOString();
-  const [counts, spreads] = await Promise.all([
-    stageCounts(scope, grouping, filter),
-    stageDurations(scope, grouping, filter, now),
-  ]);
+  // The rollups once they count every change (a team's contacts change with its workers: the raw rows).
+  const rolled =
+    filter.team === undefined &&
+    (await rollupsReady(ctx, caller.organisationId)) &&
+    (await staysAt(ctx.db.kysely, caller.organisationId)) !== null;
+  const { counts, spreads } = rolled
+    ? await rolledStages(scope, grouping, filter, now)
+    : await Promise.all([
+        stageCounts(scope, grouping, filter),
+        stageDurations(scope, grouping, filter, now),
+      ]).then(([counts, spreads]) => ({ counts, spreads }));
   const marketer = seesSuppressedCounts(caller);
   const groups = spreads.filter((s) => !s.total);
   const rows = stageRows(counts, groups, { qualified: by === "region" || by === "city", marketer }).map(

@@ -12,6 +12,7 @@ import type { Context } from "../../src/context.js";
 import type { ContactCreate, WorkerCreate } from "../../src/core/model.js";
 import { stageEntriesOf } from "../../src/core/reports/stage-history.js";
 import { updateContact } from "../../src/db/contacts.js";
+import { stageTables } from "../../src/db/report-stage-rollups.js";
 import { sweep } from "../../src/jobs/sweeper.js";
 import type { Mailer } from "../../src/notify/mailer.js";
 import { changeContactStatus } from "../../src/services/change-contact-status.js";
@@ -19,6 +20,7 @@ import { createContact } from "../../src/services/create-contact.js";
 import { checkDemandAlerts } from "../../src/services/demand-alerts.js";
 import { logActivity } from "../../src/services/log-activity.js";
 import { type Caller, systemCaller } from "../../src/services/record.js";
+import { refreshReports } from "../../src/services/refresh-reports.js";
 import { createWorker, editWorker } from "../../src/services/save-worker.js";
 import { describeEachDatabase, type TestClock } from "../support/databases.js";
 import { expectProblem, send } from "../support/http.js";
@@ -268,7 +270,7 @@ function keyOf(by: string, c: Contact, resolution = 5): { key: string | null; co
   }
 }
 
-function expectedStages(raw: Raw, by: string, f: Filter, resolution = 5) {
+function expectedStages(raw: Raw, by: string, f: Filter, resolution = 5, now = NOW) {
   const groups = new Map<
     string,
     { key: string | null; country: string | null; stays: number[]; now: number }
@@ -287,7 +289,7 @@ function expectedStages(raw: Raw, by: string, f: Filter, resolution = 5) {
       .filter((s) => s.contact_id === c.id)
       .sort((a, b) => a.entered_at.localeCompare(b.entered_at) || a.id.localeCompare(b.id));
     for (const [i, s] of stays.entries()) {
-      const left = stays[i + 1]?.entered_at ?? NOW;
+      const left = stays[i + 1]?.entered_at ?? now;
       get(g, s.status).stays.push(Date.parse(left) - Date.parse(s.entered_at));
     }
   }
@@ -321,6 +323,15 @@ const FILTERS: Filter[] = [
   { from: "2026-03-01T00:00:00.000Z", to: "2026-04-11T00:00:00.000Z", campaign: "spring" },
   { country: "IT", source: "google" },
   { team: "north" },
+];
+
+/** Whole periods, edges inside weeks and months, a place, and a campaign (which the stage rollups do not hold). */
+const STAGE_ROLLUP_FILTERS: Filter[] = [
+  {},
+  { from: "2026-03-01T00:00:00.000Z", to: "2026-04-01T00:00:00.000Z" },
+  { from: "2026-02-25T12:00:00.000Z", to: "2026-04-08T00:00:00.000Z", country: "IT" },
+  { place: "Roma" },
+  { campaign: "spring" },
 ];
 
 /** Whole months, edges inside weeks and months, places, and what the rollups by cell do not hold. */
@@ -452,6 +463,111 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
       expect(Math.abs(row.lon - 23.73)).toBeLessThan(0.3);
     }
   }, 180_000);
+
+  it("keeps the time in each stage exact from the rollups as the clock passes the last sweep and stays end after it", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    const db = ctx.db.kysely;
+    const stageDb = stageTables(db);
+    const staysAtNow = async () =>
+      (
+        await stageDb
+          .selectFrom("report_refreshes")
+          .select("stays_at")
+          .where("organisation_id", "=", world.org.id)
+          .executeTakeFirst()
+      )?.stays_at;
+    /** Every report of these groupings and filters against the raw rows recomputed at the clock's now. */
+    const expectExact = async (label: string) => {
+      const raw = await rawRows(ctx, world.org.id);
+      const now = clock.now().toISOString();
+      // Signed in afresh: a session from weeks before has expired.
+      const cookie = await signInAs(app, "dispatcher@alpha.test");
+      for (const [by, resolution] of [
+        ["city", 5],
+        ["region", 5],
+        ["week", 5],
+        ["month", 5],
+        ["h3", 5],
+        ["h3", 7],
+        ["campaign", 5],
+      ] as const) {
+        for (const filter of STAGE_ROLLUP_FILTERS) {
+          const qs = queryString({ by, ...filter, ...(by === "h3" ? { resolution } : {}) });
+          const report = await getJson<{ rows: StageRow[]; totals: StageRow[] }>(
+            app,
+            cookie,
+            `/api/v1/reports/stages?${qs}`,
+          );
+          const want = expectedStages(raw, by, filter, resolution, now).map((r) => ({
+            ...r,
+            country: by === "region" || by === "city" ? r.country : null,
+          }));
+          const got = report.rows.map(({ lat: _lat, lon: _lon, ...rest }) => rest as StageRow);
+          expect(Object.fromEntries(got.map((r) => [stageId(r), r])), `${label}: ${qs}`).toEqual(
+            Object.fromEntries(want.map((r) => [stageId(r), r])),
+          );
+          const totals = expectedStages(raw, "all", filter, 5, now).map(
+            ({ key: _k, country: _c, ...r }) => r,
+          );
+          expect(
+            Object.fromEntries(report.totals.map((r) => [r.stage, r])),
+            `${label}: ${qs} totals`,
+          ).toEqual(Object.fromEntries(totals.map((r) => [r.stage, r])));
+        }
+      }
+    };
+    // The first sweep builds the rollups, the open stays counted as of now.
+    expect((await sweep(ctx)).reportRollups.built).toBe(1);
+    expect(await staysAtNow()).toBe(NOW);
+    await expectExact("at the sweep");
+    // Later, without a sweep: the open stays that crossed a bucket's edge since are moved by the report
+    // (minutes cross the first narrow buckets, hours and days the hourly ones, weeks the wide ones).
+    for (const later of [37 * 60_000, 5 * HOUR + 1, 3 * 24 * HOUR, 40 * 24 * HOUR]) {
+      clock.set(new Date(Date.parse(NOW) + later).toISOString());
+      await expectExact(`${later} ms after the sweep`);
+      expect(await staysAtNow()).toBe(NOW);
+    }
+    // Before the sweep (a clock behind the sweeper's): the stays move back.
+    clock.set(new Date(Date.parse(NOW) - 26 * HOUR).toISOString());
+    await expectExact("26 hours before the sweep");
+    // A stay ends after the sweep: the contact waiting in Rome is qualified, its open stay finishes.
+    clock.set(new Date(Date.parse(NOW) + 2 * 24 * HOUR).toISOString());
+    const waiting = await db
+      .selectFrom("contacts")
+      .select("id")
+      .where("organisation_id", "=", world.org.id)
+      .where("place_name", "=", "Roma")
+      .where("status", "=", "new")
+      .executeTakeFirstOrThrow();
+    must(await changeContactStatus(ctx, world.dispatcher, waiting.id, { to: "qualifying" }));
+    clock.advance(7 * HOUR);
+    await expectExact("a stay ended after the sweep, counted by the report");
+    // The sweeper's own moves: after it, the rollups equal those built afresh from the raw rows.
+    clock.advance(11 * 24 * HOUR + 13 * 60_000);
+    await sweep(ctx);
+    expect(await staysAtNow()).toBe(clock.now().toISOString());
+    await expectExact("after the sweep moved the open stays");
+    const rollupRows = async () =>
+      (
+        await stageDb
+          .selectFrom("report_stage_rollups")
+          .selectAll()
+          .where("organisation_id", "=", world.org.id)
+          .execute()
+      )
+        .map((r) => JSON.stringify(Object.entries(r).sort(([a], [b]) => a.localeCompare(b))))
+        .sort();
+    const kept = await rollupRows();
+    expect(kept.length).toBeGreaterThan(0);
+    await db
+      .updateTable("report_refreshes")
+      .set({ built_at: null })
+      .where("organisation_id", "=", world.org.id)
+      .execute();
+    expect((await refreshReports(ctx, world.org.id)).built).toBe(true);
+    expect(await rollupRows()).toEqual(kept);
+  }, 300_000);
 
   it("filters every report by team: contacts held by its workers, and its workers", async () => {
     const { app, ctx, clock } = env();

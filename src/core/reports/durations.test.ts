@@ -5,8 +5,10 @@ import {
   bucketRange,
   DURATION_BUCKETS,
   durationBucket,
+  interpolate,
   locate,
   middleOf,
+  percentileRanks,
 } from "./durations.js";
 
 describe("duration buckets", () => {
@@ -52,6 +54,38 @@ describe("duration buckets", () => {
         const n = sorted.length;
         expect(picked).toEqual([...new Set([(n + 1) >> 1, (n + 2) >> 1])].map((r) => sorted[r - 1]));
       }),
+    );
+  });
+
+  it("finds percentile_cont's quantiles from counts per bucket and the values at the ranks located", () => {
+    /** PostgreSQL's percentile_cont over sorted values: position p·(n − 1), between the two nearest. */
+    const percentileCont = (sorted: number[], p: number) => {
+      const position = p * (sorted.length - 1);
+      const lo = Math.floor(position);
+      const first = sorted[lo] as number;
+      const second = sorted[Math.ceil(position)] as number;
+      return lo === position ? first : first + (second - first) * (position - lo);
+    };
+    expect(percentileRanks(11, 0.5)).toEqual({ ranks: [6], fraction: 0 });
+    expect(percentileRanks(2, 0.9)).toEqual({ ranks: [1, 2], fraction: 0.9 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -1_000_000, max: 10 ** 11 }), { minLength: 1 }),
+        fc.constantFrom(0.5, 0.9, 0.1, 0.99),
+        (values, p) => {
+          const sorted = [...values].sort((a, b) => a - b);
+          const buckets = Array.from({ length: DURATION_BUCKETS }, (_, i) =>
+            sorted.filter((v) => durationBucket(v) === i),
+          );
+          const counts = buckets.map((b) => b.length);
+          const { ranks, fraction } = percentileRanks(sorted.length, p);
+          const picked = ranks.map((rank) => {
+            const t = locate(counts, rank);
+            return buckets[t.bucket]?.[t.rank - 1] as number;
+          });
+          expect(interpolate(picked, fraction)).toBe(percentileCont(sorted, p));
+        },
+      ),
     );
   });
 });

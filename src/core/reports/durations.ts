@@ -83,3 +83,21 @@ export function locate(counts: readonly number[], rank: number): RankTarget {
   }
   throw new Error(`rank ${rank} past ${before} values`);
 }
+
+/**
+ * Where the p-quantile lies as PostgreSQL's percentile_cont finds it (position p·(n − 1) in sorted
+ * order): the ranks (1-based) of the values either side of that position, and how far between them.
+ */
+export function percentileRanks(n: number, p: number): { ranks: number[]; fraction: number } {
+  const position = p * (n - 1);
+  const lo = Math.floor(position);
+  const hi = Math.ceil(position);
+  return { ranks: hi > lo ? [lo + 1, hi + 1] : [lo + 1], fraction: position - lo };
+}
+
+/** The value at a quantile from the values at its ranks (as percentileRanks gives them), interpolated. */
+export function interpolate(values: readonly number[], fraction: number): number {
+  const first = values[0] as number;
+  const second = values[1] ?? first;
+  return first + (second - first) * fraction;
+}
