@@ -219,59 +219,67 @@ async function rollupCounts(
     (_, i) =>
       sql`sum(${sql.ref(stayBucketColumn("done", i))} + ${sql.ref(stayBucketColumn("open", i))}) as ${sql.ref(`h${i}`)}`,
   );
-  const { rows } = await sql<Record<string, unknown>>`
+  // One snapshot for the counts and the stays that crossed an edge since they were counted (PostgreSQL
+  // reads each statement as of its start otherwise: a sweep in between would move some stays twice).
+  const snapshot =
+    scope.dialect === "postgres"
+      ? scope.db.transaction().setIsolationLevel("repeatable read")
+      : scope.db.transaction();
+  return snapshot.execute(async (trx) => {
+    const { rows } = await sql<Record<string, unknown>>`
     select ${sql.ref(key)} as k, ${sql.ref(qualifier)} as c, stage, r.stays_at as at,
       sum(now_contacts) as now_n, ${sql.join(sums)}
     from report_stage_rollups
       cross join (select stays_at from report_refreshes where organisation_id = ${scope.organisationId}) r
     where ${and(conditions)}
-    group by ${sql.ref(key)}, ${sql.ref(qualifier)}, stage, r.stays_at`.execute(scope.db);
-  const out = new Map<string, StageCounts>();
-  for (const r of rows) {
-    const k = (r.k as string | null) ?? null;
-    const c = (r.c as string | null) ?? null;
-    const stage = String(r.stage);
-    out.set(stageId(k, c, stage), {
-      k,
-      c,
-      stage,
-      now: n(r.now_n),
-      buckets: Array.from({ length: DURATION_BUCKETS }, (_, i) => n(r[`h${i}`])),
-    });
-  }
-  const at = rows[0]?.at;
-  if (typeof at !== "string" || at === now) return [...out.values()];
-  // The open stays that crossed an edge between `at` and now, in the same periods, places and stages.
-  const { key: factKey, qualifier: factQualifier } = stayKeyColumns(g, "facts");
-  const s = (c: string) => sql.ref(`s.${c}`);
-  const period = s(grainPeriod(part.grain));
-  const where: Array<RawBuilder<SqlBool>> = [];
-  if (part.periods.from !== undefined) where.push(sql<SqlBool>`${period} >= ${part.periods.from}`);
-  if (part.periods.before !== undefined) where.push(sql<SqlBool>`${period} < ${part.periods.before}`);
-  if (filter.country !== undefined) where.push(sql<SqlBool>`s.country = ${filter.country}`);
-  if (filter.place !== undefined) where.push(sql<SqlBool>`s.place_name = ${filter.place}`);
-  const groupBy = sql.join([s(factKey), s(factQualifier), s("stage")]);
-  const fromMs = Date.parse(at);
-  const toMs = Date.parse(now);
-  const sign = toMs >= fromMs ? 1 : -1;
-  const moved = await crossings(
-    scope.organisationId,
-    { fromMs, toMs },
-    sql`${s(factKey)} as k, ${s(factQualifier)} as c, s.stage as stage`,
-    where,
-    groupBy,
-  ).execute(scope.db);
-  for (const r of moved.rows) {
-    const k = (r.k as string | null) ?? null;
-    const c = (r.c as string | null) ?? null;
-    const stage = String(r.stage);
-    const found = out.get(stageId(k, c, stage));
-    if (!found) throw new Error(`a stay crossed an edge in a group the rollups do not hold: ${k} ${stage}`);
-    const j = n(r.j);
-    found.buckets[j] = (found.buckets[j] ?? 0) - sign * n(r.n);
-    found.buckets[j + 1] = (found.buckets[j + 1] ?? 0) + sign * n(r.n);
-  }
-  return [...out.values()];
+    group by ${sql.ref(key)}, ${sql.ref(qualifier)}, stage, r.stays_at`.execute(trx);
+    const out = new Map<string, StageCounts>();
+    for (const r of rows) {
+      const k = (r.k as string | null) ?? null;
+      const c = (r.c as string | null) ?? null;
+      const stage = String(r.stage);
+      out.set(stageId(k, c, stage), {
+        k,
+        c,
+        stage,
+        now: n(r.now_n),
+        buckets: Array.from({ length: DURATION_BUCKETS }, (_, i) => n(r[`h${i}`])),
+      });
+    }
+    const at = rows[0]?.at;
+    if (typeof at !== "string" || at === now) return [...out.values()];
+    // The open stays that crossed an edge between `at` and now, in the same periods, places and stages.
+    const { key: factKey, qualifier: factQualifier } = stayKeyColumns(g, "facts");
+    const s = (c: string) => sql.ref(`s.${c}`);
+    const period = s(grainPeriod(part.grain));
+    const where: Array<RawBuilder<SqlBool>> = [];
+    if (part.periods.from !== undefined) where.push(sql<SqlBool>`${period} >= ${part.periods.from}`);
+    if (part.periods.before !== undefined) where.push(sql<SqlBool>`${period} < ${part.periods.before}`);
+    if (filter.country !== undefined) where.push(sql<SqlBool>`s.country = ${filter.country}`);
+    if (filter.place !== undefined) where.push(sql<SqlBool>`s.place_name = ${filter.place}`);
+    const groupBy = sql.join([s(factKey), s(factQualifier), s("stage")]);
+    const fromMs = Date.parse(at);
+    const toMs = Date.parse(now);
+    const sign = toMs >= fromMs ? 1 : -1;
+    const moved = await crossings(
+      scope.organisationId,
+      { fromMs, toMs },
+      sql`${s(factKey)} as k, ${s(factQualifier)} as c, s.stage as stage`,
+      where,
+      groupBy,
+    ).execute(trx);
+    for (const r of moved.rows) {
+      const k = (r.k as string | null) ?? null;
+      const c = (r.c as string | null) ?? null;
+      const stage = String(r.stage);
+      const found = out.get(stageId(k, c, stage));
+      if (!found) throw new Error(`a stay crossed an edge in a group the rollups do not hold: ${k} ${stage}`);
+      const j = n(r.j);
+      found.buckets[j] = (found.buckets[j] ?? 0) - sign * n(r.n);
+      found.buckets[j + 1] = (found.buckets[j + 1] ?? 0) + sign * n(r.n);
+    }
+    return [...out.values()];
+  });
 }
 
 /** The counts of one facts part: every stay the part selects in its bucket as of `now`, and the statuses. */
