@@ -10,11 +10,12 @@
  * postgres for one database only.
  */
 import { fork } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify from "fastify";
+import pg from "pg";
 import pino from "pino";
 import { v7 as uuidv7 } from "uuid";
 import { buildApp } from "../src/api/app.js";
@@ -36,9 +37,43 @@ const RATE = Number(process.env.BENCH_RATE ?? 200);
 const PER_LOAD = 100_000;
 let loads = 0;
 
-/** What a route cost: the load's figures, and the CPU time this process (the servers) spent per request. */
+/**
+ * What a route cost: the load's figures, the CPU time this process (the servers) spent per request,
+ * the CPU time of the PostgreSQL backends serving this process's pool per request (0 on SQLite), and
+ * the statements this process sent to PostgreSQL per request.
+ */
 interface Measured extends Figures {
   cpuMsPerRequest: number;
+  dbCpuMsPerRequest: number;
+  statementsPerRequest: number;
+}
+
+/** Statements sent by this process (every pg client's query calls). */
+let statements = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements += 1;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+
+/** The backends of this process's pool: their application_name is this one (set in the URL). */
+const APPLICATION = `bench_intake_${process.pid}`;
+let backendsOf: (() => Promise<number[]>) | null = null;
+let closeLister: (() => Promise<void>) | null = null;
+
+/** CPU milliseconds (user + system) each of these processes has used so far, from /proc. */
+function cpuOf(pids: readonly number[]): Map<number, number> {
+  const ticks = 100; // USER_HZ on Linux
+  const used = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      used.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks);
+    } catch {
+      // Gone: its CPU time since the last look is lost (the pool keeps its connections under load).
+    }
+  }
+  return used;
 }
 
 /**
@@ -64,14 +99,26 @@ async function load(
     execArgv: ["--import", "tsx"],
   });
   const cpu = process.cpuUsage();
+  const before = backendsOf ? cpuOf(await backendsOf()) : new Map<number, number>();
+  const sent = statements;
   const figures = await new Promise<Figures>((resolve, reject) => {
     child.once("message", (message) => resolve(message as Figures));
     child.once("exit", (code) => reject(new Error(`the load generator exited with ${code}`)));
     child.send(request);
   });
   const used = process.cpuUsage(cpu);
-  const requests = figures.rps * seconds;
-  return { ...figures, cpuMsPerRequest: (used.user + used.system) / 1000 / Math.max(1, requests) };
+  const requests = Math.max(1, figures.rps * seconds);
+  const sentNow = statements - sent;
+  let dbCpu = 0;
+  if (backendsOf) {
+    for (const [pid, ms] of cpuOf(await backendsOf())) dbCpu += ms - (before.get(pid) ?? 0);
+  }
+  return {
+    ...figures,
+    cpuMsPerRequest: (used.user + used.system) / 1000 / requests,
+    dbCpuMsPerRequest: dbCpu / requests,
+    statementsPerRequest: sentNow / requests,
+  };
 }
 
 /** Throughput slices per route. */
@@ -86,6 +133,8 @@ function together(parts: Measured[]): Measured {
     p99: Math.max(...parts.map((p) => p.p99)),
     errors: parts.reduce((sum, p) => sum + p.errors, 0),
     cpuMsPerRequest: mean((p) => p.cpuMsPerRequest),
+    dbCpuMsPerRequest: mean((p) => p.dbCpuMsPerRequest),
+    statementsPerRequest: mean((p) => p.statementsPerRequest),
   };
 }
 
@@ -225,6 +274,18 @@ async function measure(label: string, databaseUrl: string, open: ContextOptions[
     logLevel: "silent" as const,
   };
   const ctx = await createContext(config, { log: pino({ level: "silent" }), ...(open ? { open } : {}) });
+  if (ctx.db.dialect === "postgres") {
+    // A client of its own, so that listing the backends is not counted against the pool's.
+    const lister = new pg.Client({ connectionString: databaseUrl });
+    await lister.connect();
+    backendsOf = async () =>
+      (
+        await lister.query<{ pid: number }>("select pid from pg_stat_activity where application_name = $1", [
+          APPLICATION,
+        ])
+      ).rows.map((row) => row.pid);
+    closeLister = () => lister.end();
+  }
   const org = await createOrganisation(ctx, {
     name: "Bench",
     slug: "bench",
@@ -288,6 +349,9 @@ async function measure(label: string, databaseUrl: string, open: ContextOptions[
   await bare.close();
   await bareFour.close();
   await ctx.db.close();
+  await closeLister?.();
+  backendsOf = null;
+  closeLister = null;
   const loadAverage = `${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)}`;
   return { label, product, baseline, baselineFour, productAtRate, baselineAtRate, loadAverage };
 }
@@ -303,7 +367,9 @@ try {
     const schema = `bench_intake_${process.pid}`;
     await createSchema(pgUrl, schema);
     try {
-      results.push(await measure("PostgreSQL", pgUrl, { schema, poolSize: 10 }));
+      const url = new URL(pgUrl);
+      url.searchParams.set("application_name", APPLICATION);
+      results.push(await measure("PostgreSQL", url.toString(), { schema, poolSize: 10 }));
     } finally {
       await dropSchema(pgUrl, schema);
     }
@@ -327,6 +393,10 @@ process.stdout.write(
       "intake/bare (4 rows)",
       "intake CPU ms/req",
       "bare CPU ms/req",
+      "intake DB CPU ms/req",
+      "bare DB CPU ms/req",
+      "intake statements/req",
+      "bare statements/req",
       "errors",
       "load average",
     ],
@@ -342,10 +412,16 @@ process.stdout.write(
       (product.rps / baselineFour.rps).toFixed(2),
       product.cpuMsPerRequest.toFixed(2),
       baseline.cpuMsPerRequest.toFixed(2),
+      product.dbCpuMsPerRequest.toFixed(2),
+      baseline.dbCpuMsPerRequest.toFixed(2),
+      product.statementsPerRequest.toFixed(2),
+      baseline.statementsPerRequest.toFixed(2),
       String(
         product.errors + baseline.errors + baselineFour.errors + productAtRate.errors + baselineAtRate.errors,
       ),
       loadAverage,
     ]),
-  )}\n\nThroughput: ${CONNECTIONS} connections as fast as the server answers, ${SECONDS} s per route in ${SLICES} slices taken in turn;\nlatency: ${RATE} requests/s in total for ${SECONDS} s. autocannon runs in a child process, on the same cores as the\nservers and the database; CPU ms/req is the servers' process's CPU time per request answered (the database's is not in it).\n`,
+  )}\n\nThroughput: ${CONNECTIONS} connections as fast as the server answers, ${SECONDS} s per route in ${SLICES} slices taken in turn;\nlatency: ${RATE} requests/s in total for ${SECONDS} s. autocannon runs in a child process, on the same cores as the\nservers and the database; CPU ms/req is the servers' process's CPU time per request answered; DB CPU ms/req
+the PostgreSQL backends' of this process's pool (from /proc; not the WAL writer's or checkpointer's); statements/req the
+queries this process sent per request.\n`,
 );

@@ -318,6 +318,85 @@ export async function lockNames(
   );
 }
 
+/** The COMMIT of a transaction failed: whether anything was stored is unknown, so nothing may run again. */
+export class CommitFailed extends Error {
+  constructor(cause: unknown) {
+    super(`COMMIT failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "CommitFailed";
+  }
+}
+
+/**
+ * Runs `work` in a transaction that holds the locks on `names` (lockNames) from its start, and
+ * commits it. A COMMIT that fails throws CommitFailed; any earlier failure rolls back and throws as is.
+ * PostgreSQL: BEGIN and the locks go in one round trip (one simple-protocol message; the lock ids
+ * are numbers made here, never text from outside), and the transaction runs on one connection of
+ * the pool, so `work` must not open a transaction of its own. SQLite: BEGIN IMMEDIATE (one writer).
+ */
+export async function lockedTransaction<T>(
+  db: Db,
+  names: readonly string[],
+  work: (trx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (db.dialect !== "postgres") {
+    const trx = await db.kysely.startTransaction().execute();
+    let result: T;
+    try {
+      result = await work(trx);
+    } catch (error) {
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
+      throw error;
+    }
+    try {
+      await trx.commit().execute();
+    } catch (error) {
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
+      throw new CommitFailed(error);
+    }
+    return result;
+  }
+  const ids = [...new Set(names.map(lockId))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const locks =
+    ids.length === 0
+      ? ""
+      : `; select pg_advisory_xact_lock(id) from unnest('{${ids.join(",")}}'::bigint[]) with ordinality as l(id, i) order by i`;
+  return db.kysely.connection().execute(async (connection) => {
+    let result: T;
+    try {
+      // No parameters: sent as a simple query, which may hold several statements.
+      await sql.raw(`begin${locks}`).execute(connection);
+      result = await work(connection);
+    } catch (error) {
+      await sql
+        .raw("rollback")
+        .execute(connection)
+        .catch(() => undefined);
+      throw error;
+    }
+    let ended: { rows: unknown[] };
+    try {
+      ended = await sql.raw("commit").execute(connection);
+    } catch (error) {
+      await sql
+        .raw("rollback")
+        .execute(connection)
+        .catch(() => undefined);
+      throw new CommitFailed(error);
+    }
+    // PostgreSQL ends an aborted transaction's COMMIT with ROLLBACK (Kysely's driver reports the command).
+    if ((ended.rows[0] as { command?: string } | undefined)?.command === "ROLLBACK") {
+      throw new CommitFailed(new Error("the transaction was aborted and rolled back"));
+    }
+    return result;
+  });
+}
+
 /** A name's advisory lock key: the first 64 bits of its SHA-256, signed as PostgreSQL's bigint. */
 function lockId(name: string): bigint {
   return createHash("sha256").update(name).digest().readBigInt64BE(0);

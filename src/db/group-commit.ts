@@ -4,10 +4,10 @@
  * each shared page once, instead of once a unit. Each unit's promise settles only after the
  * transaction holding it has committed: resolved means stored.
  */
-import type { ControlledTransaction, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { type DeferredInserts, withDeferredInserts } from "./deferred-inserts.js";
-import { type Db, lockNames } from "./dialect.js";
-import { type BlockLookup, type FiledBlocks, readFiledBlocks } from "./filed-blocks.js";
+import { CommitFailed, type Db, lockedTransaction } from "./dialect.js";
+import { type BlockLookup, type FiledBlocks, type KeyLookup, readFiledBlocks } from "./filed-blocks.js";
 import type { Database } from "./schema.js";
 
 /**
@@ -29,6 +29,10 @@ export interface RunOptions {
    * query once its locks are held, so a batch reads them in one round trip instead of one a unit.
    */
   blocks?: readonly BlockLookup[];
+  /** An Idempotency-Key the unit claims: read with the blocks (FiledBlocks.seenKey). */
+  key?: KeyLookup;
+  /** The unit's organisation, whose active webhooks are read with the blocks (FiledBlocks.webhooks). */
+  organisationId?: string;
 }
 
 export interface GroupCommit {
@@ -51,6 +55,8 @@ interface Unit {
   work: Work<unknown>;
   locks: readonly string[];
   blocks: readonly BlockLookup[];
+  key: KeyLookup | undefined;
+  organisationId: string | undefined;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -85,13 +91,33 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
     }
   }
 
+  /** Runs the units in one transaction: their locks, then their first reads in one query, then each unit. */
+  function inTransaction(units: readonly Unit[]): Promise<unknown[]> {
+    return lockedTransaction(
+      db,
+      units.flatMap((unit) => unit.locks),
+      async (trx) => {
+        const blocks = await readFiledBlocks(
+          trx,
+          db.dialect,
+          units.flatMap((unit) => unit.blocks),
+          {
+            keys: units.flatMap((unit) => (unit.key ? [unit.key] : [])),
+            webhooksOf: units.flatMap((unit) => (unit.organisationId ? [unit.organisationId] : [])),
+          },
+        );
+        const results: unknown[] = [];
+        await withDeferredInserts(trx, db.dialect, async (deferred) => {
+          for (const unit of units) results.push(await unit.work(trx, deferred, blocks));
+        });
+        return results;
+      },
+    );
+  }
+
   async function runAlone(unit: Unit): Promise<void> {
     try {
-      const result = await db.kysely.transaction().execute(async (trx) => {
-        await lockNames(trx, db.dialect, unit.locks);
-        const blocks = await readFiledBlocks(trx, unit.blocks);
-        return withDeferredInserts(trx, db.dialect, (deferred) => unit.work(trx, deferred, blocks));
-      });
+      const [result] = await inTransaction([unit]);
       unit.resolve(result);
     } catch (error) {
       unit.reject(error);
@@ -100,48 +126,19 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
 
   async function runBatch(batch: Unit[]): Promise<void> {
     if (batch.length === 1) return runAlone(batch[0]!);
-    let trx: ControlledTransaction<Database>;
+    let results: unknown[];
     try {
-      trx = await db.kysely.startTransaction().execute();
-    } catch (error) {
-      for (const unit of batch) unit.reject(error);
-      return;
-    }
-    const results: unknown[] = [];
-    try {
-      await lockNames(
-        trx,
-        db.dialect,
-        batch.flatMap((unit) => unit.locks),
-      );
-      const blocks = await readFiledBlocks(
-        trx,
-        batch.flatMap((unit) => unit.blocks),
-      );
-      await withDeferredInserts(trx, db.dialect, async (deferred) => {
-        for (const unit of batch) results.push(await unit.work(trx, deferred, blocks));
-      });
-    } catch {
-      // One unit failed (or the writing of the rows the units deferred), and the transaction with
-      // it (PostgreSQL refuses anything after an error): nothing of the batch is stored. Each unit runs again alone, so only the failing one fails,
-      // with its own error. A rollback that fails leaves no transaction either (the connection is
-      // released, broken): running the units alone reports what is wrong.
-      await trx
-        .rollback()
-        .execute()
-        .catch(() => undefined);
-      for (const unit of batch) await runAlone(unit);
-      return;
-    }
-    try {
-      await trx.commit().execute();
+      results = await inTransaction(batch);
     } catch (error) {
       // Whether a failed COMMIT stored anything is unknown: never run the units again, fail them all.
-      await trx
-        .rollback()
-        .execute()
-        .catch(() => undefined);
-      for (const unit of batch) unit.reject(error);
+      if (error instanceof CommitFailed) {
+        for (const unit of batch) unit.reject(error);
+        return;
+      }
+      // One unit failed (or the writing of the rows the units deferred), and the transaction with
+      // it (PostgreSQL refuses anything after an error): nothing of the batch is stored. Each unit
+      // runs again alone, so only the failing one fails, with its own error.
+      for (const unit of batch) await runAlone(unit);
       return;
     }
     for (const [i, unit] of batch.entries()) unit.resolve(results[i]);
@@ -154,6 +151,8 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
           work,
           locks: options.locks ?? [],
           blocks: options.blocks ?? [],
+          key: options.key,
+          organisationId: options.organisationId,
           resolve: resolve as (value: unknown) => void,
           reject,
         });

@@ -8,6 +8,7 @@ import {
   type Vocabulary,
   VocabularySchema,
 } from "../core/model.js";
+import type { Db } from "./dialect.js";
 import type { Database, OrganisationRow } from "./schema.js";
 
 /**
@@ -74,4 +75,53 @@ export async function loadSettings(db: Kysely<Database>, organisationId: string)
 
 export function settingsText(settings: OrganisationSettings): string {
   return JSON.stringify(settings);
+}
+
+/**
+ * Organisations read lately, per database, for the intake, which needs one on every request (its
+ * default country and duplicate settings) before its transaction. A save in this process forgets
+ * the organisation at once (forgetOrganisation); one made by another process (another `handoff
+ * serve` on the same PostgreSQL, the CLI) is seen here within ORGANISATION_CACHE_MS, as API keys are.
+ */
+export const ORGANISATION_CACHE_MS = 2_000;
+const ORGANISATION_CACHE_SIZE = 1_000;
+
+interface OrganisationCache {
+  byId: Map<string, { organisation: Organisation; readAt: number }>;
+  /** Bumped by every save, so a read that raced one is not kept. */
+  generation: number;
+}
+
+const organisationCaches = new WeakMap<Db, OrganisationCache>();
+
+function organisationCacheOf(db: Db): OrganisationCache {
+  let cache = organisationCaches.get(db);
+  if (!cache) {
+    cache = { byId: new Map(), generation: 0 };
+    organisationCaches.set(db, cache);
+  }
+  return cache;
+}
+
+/** The organisation, from this process's cache while it is fresh (`now`: clock milliseconds), else read. */
+export async function recentOrganisation(db: Db, id: string, now: number): Promise<Organisation> {
+  const cache = organisationCacheOf(db);
+  const known = cache.byId.get(id);
+  if (known && now - known.readAt >= 0 && now - known.readAt < ORGANISATION_CACHE_MS)
+    return known.organisation;
+  const generation = cache.generation;
+  const organisation = await loadSettings(db.kysely, id);
+  if (cache.generation === generation) {
+    cache.byId.delete(id);
+    if (cache.byId.size >= ORGANISATION_CACHE_SIZE) cache.byId.delete(cache.byId.keys().next().value ?? "");
+    cache.byId.set(id, { organisation, readAt: now });
+  }
+  return organisation;
+}
+
+/** Forgets an organisation this process may have kept: call once a change to it is committed. */
+export function forgetOrganisation(db: Db, id: string): void {
+  const cache = organisationCacheOf(db);
+  cache.generation += 1;
+  cache.byId.delete(id);
 }

@@ -9,8 +9,8 @@ import { fail, ok, type Result } from "../core/result.js";
 import { contactEventData } from "../core/webhooks.js";
 import { contactInsertRow, findContact, toContact } from "../db/contacts.js";
 import { type DeferredInserts, withDeferredInserts } from "../db/deferred-inserts.js";
-import { lockNames } from "../db/dialect.js";
-import { type FiledBlocks, readFiledBlocks } from "../db/filed-blocks.js";
+import { lockedTransaction } from "../db/dialect.js";
+import { type FiledBlocks, readFiledBlocks, type SeenKey } from "../db/filed-blocks.js";
 import type { GroupCommit, Work } from "../db/group-commit.js";
 import { loadSettings } from "../db/organisations.js";
 import type { ContactRow, Database } from "../db/schema.js";
@@ -33,7 +33,8 @@ export interface CreateOptions {
   message?: string | null;
   /**
    * Written in the contact's own transaction, so a retried request finds it, and a crash leaves
-   * both or neither. The caller has checked that the key is new.
+   * both or neither. createContactOnce reads it in that transaction first, and writes nothing when
+   * it is stored already; storeNewContact's caller has checked that it is new.
    */
   idempotency?: { key: string; requestHash: string };
   /**
@@ -60,6 +61,27 @@ export async function createContact(
   input: ContactCreate,
   options: CreateOptions = {},
 ): Promise<Result<Contact>> {
+  const created = await createContactOnce(ctx, caller, input, options);
+  if (!created.ok) return created;
+  const { contact, seen } = created.value;
+  if (contact) return ok(contact);
+  return fail("conflict", `the Idempotency-Key was used before, for contact ${seen.contact_id}`);
+}
+
+/** What createContactOnce did: created the contact, or found its Idempotency-Key stored and wrote nothing. */
+export type Created = { contact: Contact; seen?: undefined } | { contact?: undefined; seen: SeenKey };
+
+/**
+ * createContact, checking options.idempotency in the contact's transaction: when the key is stored
+ * already (a retry), nothing is written and the answer is what the key was stored with. Two
+ * requests with one key at once: the later one's insert of the key fails on its primary key.
+ */
+export async function createContactOnce(
+  ctx: Context,
+  caller: Caller,
+  input: ContactCreate,
+  options: CreateOptions = {},
+): Promise<Result<Created>> {
   if (!canCreateContact(caller)) return fail("forbidden", `a ${caller.role} cannot create contacts`);
   const organisation = options.organisation ?? (await loadSettings(ctx.db.kysely, caller.organisationId));
   const row = newContactRow(ctx, caller, input, {
@@ -67,8 +89,11 @@ export async function createContact(
     attribution: options.attribution,
   });
   const keys = matchKeysOf(row);
-  const inTransaction: Work<Contact> = (trx, deferred, blocks) =>
-    storeNewContact(trx, ctx, caller, row, {
+  const idempotency = options.idempotency;
+  const inTransaction: Work<Created> = async (trx, deferred, blocks) => {
+    const seen = idempotency ? blocks.seenKey(row.organisation_id, idempotency.key) : null;
+    if (seen) return { seen };
+    const contact = await storeNewContact(trx, ctx, caller, row, {
       ...options,
       duplicates: {
         ...(options.duplicates ?? { settings: organisation.settings.duplicates, foundBy: "manual" }),
@@ -78,25 +103,37 @@ export async function createContact(
       deferred,
       blocks,
     });
+    return { contact };
+  };
   // Another arrival of the same person waits for this one (PostgreSQL), and then finds it.
   const locks = arrivalLocks(ctx.db.label, row.organisation_id, keys);
   const blocks = arrivalBlocks(row.organisation_id, keys);
-  const contact = await (options.groupCommit
-    ? options.groupCommit.run(inTransaction, { locks, blocks })
-    : ctx.db.kysely.transaction().execute(async (trx) => {
-        await lockNames(trx, ctx.db.dialect, locks);
-        const filed = await readFiledBlocks(trx, blocks);
+  const key = idempotency ? { organisationId: row.organisation_id, key: idempotency.key } : undefined;
+  const created = await (options.groupCommit
+    ? options.groupCommit.run(inTransaction, {
+        locks,
+        blocks,
+        organisationId: row.organisation_id,
+        ...(key ? { key } : {}),
+      })
+    : lockedTransaction(ctx.db, locks, async (trx) => {
+        const filed = await readFiledBlocks(trx, ctx.db.dialect, blocks, {
+          keys: key ? [key] : [],
+          webhooksOf: [row.organisation_id],
+        });
         return withDeferredInserts(trx, ctx.db.dialect, (deferred) => inTransaction(trx, deferred, filed));
       }));
+  const { contact } = created;
+  if (!contact) return ok(created);
   if (organisation.settings.dispatch.mode === "auto" && contact.mergedIntoId === null) {
     const dispatched = await autoDispatch(ctx, organisation, contact);
-    if (dispatched.ok) return ok(dispatched.value);
+    if (dispatched.ok) return ok({ contact: dispatched.value });
     ctx.log.warn(
       { contactId: contact.id, error: dispatched.error },
       "automatic dispatch failed; the contact waits",
     );
   }
-  return ok(contact);
+  return ok({ contact });
 }
 
 /** The row of a new contact: phones in E.164 (read in its country, else `defaultCountry`), lists without repeats. */
@@ -225,7 +262,14 @@ export async function storeNewContact(
       after: contact,
     }),
   ]);
-  await enqueueEvent(trx, ctx, caller.organisationId, "contact.created", contactEventData(contact));
+  await enqueueEvent(
+    trx,
+    ctx,
+    caller.organisationId,
+    "contact.created",
+    contactEventData(contact),
+    options.blocks?.webhooks(caller.organisationId),
+  );
   if (options.duplicates) {
     const linked = await fileAndLinkDuplicates(
       trx,

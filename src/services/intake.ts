@@ -5,13 +5,14 @@
 import { createHash } from "node:crypto";
 import type { Context } from "../context.js";
 import { readIntake } from "../core/intake/intake.js";
-import type { Contact, ContactCreate, Organisation } from "../core/model.js";
+import type { Contact, ContactCreate } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { findContact, toContact } from "../db/contacts.js";
 import { type Db, isUniqueViolation } from "../db/dialect.js";
+import type { SeenKey } from "../db/filed-blocks.js";
 import { type GroupCommit, groupCommit } from "../db/group-commit.js";
-import { toOrganisation } from "../db/organisations.js";
-import { createContact } from "./create-contact.js";
+import { recentOrganisation } from "../db/organisations.js";
+import { createContactOnce } from "./create-contact.js";
 import { locatePlace } from "./gazetteer.js";
 import type { Caller } from "./record.js";
 
@@ -39,11 +40,6 @@ export function requestHash(body: unknown): string {
     .digest("hex");
 }
 
-interface SeenKey {
-  request_hash: string;
-  contact_id: string;
-}
-
 /** The contact an earlier request with this Idempotency-Key created, or a conflict if its body differed. */
 async function replayed(ctx: Context, caller: Caller, key: string, hash: string, seen: SeenKey) {
   if (seen.request_hash !== hash) {
@@ -69,34 +65,6 @@ async function replay(
     .where("key", "=", key)
     .executeTakeFirst();
   return seen ? replayed(ctx, caller, key, hash, seen) : null;
-}
-
-/** The caller's organisation and, in the same read, what the Idempotency-Key was used for before. */
-async function organisationAndKey(
-  ctx: Context,
-  caller: Caller,
-  key: string | null,
-): Promise<{ organisation: Organisation; seen: SeenKey | null }> {
-  const seenKey = (column: "request_hash" | "contact_id") =>
-    ctx.db.kysely
-      .selectFrom("idempotency_keys")
-      .select(column)
-      .where("organisation_id", "=", caller.organisationId)
-      .where("key", "=", key ?? "");
-  const row = await ctx.db.kysely
-    .selectFrom("organisations")
-    .selectAll("organisations")
-    .$if(key !== null, (query) =>
-      query.select([seenKey("request_hash").as("seen_hash"), seenKey("contact_id").as("seen_contact")]),
-    )
-    .where("id", "=", caller.organisationId)
-    .executeTakeFirst();
-  if (!row) throw new Error(`organisation ${caller.organisationId} vanished while in use`);
-  const { seen_hash, seen_contact } = row;
-  return {
-    organisation: toOrganisation(row),
-    seen: seen_hash && seen_contact ? { request_hash: seen_hash, contact_id: seen_contact } : null,
-  };
 }
 
 /**
@@ -145,13 +113,14 @@ export async function intakeContact(
     return fail("invalid", `invalid ${read.issues.map((i) => i.path).join(", ")}`, { errors: read.issues });
   }
   const hash = requestHash(body);
-  const { organisation, seen } = await organisationAndKey(ctx, caller, idempotencyKey);
-  if (idempotencyKey && seen) return replayed(ctx, caller, idempotencyKey, hash, seen);
+  // No read of its own: the organisation is kept for a moment, and the Idempotency-Key is read in
+  // the transaction that would store it (with the duplicate blocks of every intake stored with it).
+  const organisation = await recentOrganisation(ctx.db, caller.organisationId, ctx.clock.now().getTime());
   const { contact, attribution, message } = read.value;
   const { settings } = organisation;
   await locateContact(contact, async () => settings.defaultCountry);
   try {
-    const created = await createContact(ctx, caller, contact, {
+    const created = await createContactOnce(ctx, caller, contact, {
       attribution,
       message,
       organisation,
@@ -159,7 +128,10 @@ export async function intakeContact(
       groupCommit: intakeCommits(ctx),
       ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hash } } : {}),
     });
-    return created.ok ? ok({ contact: created.value, replayed: false }) : created;
+    if (!created.ok) return created;
+    const { contact: stored, seen } = created.value;
+    if (stored) return ok({ contact: stored, replayed: false });
+    return replayed(ctx, caller, idempotencyKey ?? "", hash, seen);
   } catch (error) {
     // Two requests with one key at once: the second loses the race on the key's primary key.
     if (idempotencyKey && isUniqueViolation(error)) {

@@ -12,7 +12,7 @@ import {
 } from "../core/model.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { isUniqueViolation } from "../db/dialect.js";
-import { findOrganisation, toOrganisation } from "../db/organisations.js";
+import { findOrganisation, forgetOrganisation, toOrganisation } from "../db/organisations.js";
 import { audit, type Caller, diff, systemCaller } from "./record.js";
 
 export interface NewOrganisation {
@@ -75,7 +75,7 @@ export async function editOrganisation(
 ): Promise<Result<Organisation>> {
   if (!canEditOrganisation(caller))
     return fail("forbidden", `a ${caller.role} cannot change the organisation`);
-  return ctx.db.kysely.transaction().execute(async (trx) => {
+  const saved = await ctx.db.kysely.transaction().execute(async (trx) => {
     const row = await findOrganisation(trx, caller.organisationId);
     if (!row) return fail<Organisation>("not_found", "no such organisation");
     const before = toOrganisation(row);
@@ -104,4 +104,7 @@ export async function editOrganisation(
     });
     return ok(next);
   });
+  // The intake keeps organisations for a moment (recentOrganisation): it sees the change at once.
+  forgetOrganisation(ctx.db, caller.organisationId);
+  return saved;
 }

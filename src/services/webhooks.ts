@@ -236,8 +236,10 @@ export async function enqueueEvent(
   organisationId: string,
   event: WebhookEvent,
   data: EventData,
+  /** The organisation's active webhooks, when the transaction read them already (src/db/filed-blocks.ts). */
+  active?: readonly WebhookRow[] | null,
 ): Promise<void> {
-  const hooks = (await webhooksInTransaction(trx, organisationId)).filter((row) =>
+  const hooks = (active ?? (await webhooksInTransaction(trx, organisationId))).filter((row) =>
     subscribes(toWebhook(row).events, event),
   );
   if (hooks.length === 0) return;

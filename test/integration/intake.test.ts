@@ -136,6 +136,37 @@ describeEachDatabase("intake", (env) => {
     expect(new Set(racing.map((r) => r.json().id)).size).toBe(1);
   });
 
+  it("reads a phone with the organisation's default country as saved a moment before", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const key = await intakeKey(e, org);
+    const phoneOf = async (country: string, n: number) => {
+      const saved = await send(e.app, org.cookies.admin, {
+        method: "PATCH",
+        url: "/api/v1/organisation",
+        payload: { settings: { defaultCountry: country } },
+      });
+      expect(saved.statusCode, saved.body).toBe(200);
+      const response = await e.app.inject({
+        method: "POST",
+        url: "/api/v1/intake",
+        headers: { authorization: `Bearer ${key}`, "idempotency-key": `country-${n}` },
+        payload: { name: `Local Caller ${n}`, phone: "0612345678" },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      const contact = (
+        await send(e.app, org.cookies.dispatcher, {
+          method: "GET",
+          url: `/api/v1/contacts/${response.json().id}`,
+        })
+      ).json();
+      return contact.phones;
+    };
+    // The intake keeps the organisation for a moment: a save in the process is seen at once.
+    expect(await phoneOf("FR", 1)).toEqual(["+33612345678"]);
+    expect(await phoneOf("NL", 2)).toEqual(["+31612345678"]);
+  });
+
   it("stores every one of many intakes sent at once, each with its timeline, audit entry and match keys", async () => {
     const e = env();
     const org = await seedOrganisation(e.ctx, e.app, "alpha");
