@@ -10,9 +10,13 @@ import {
   bucketRange,
   DURATION_BUCKETS,
   interpolate,
+  type Lengths,
   locate,
   percentileRanks,
   type RankTarget,
+  SLICES,
+  sliceRange,
+  sliceWidth,
 } from "../core/reports/durations.js";
 import { type H3Resolution, h3Column } from "../core/reports/hexagons.js";
 import type { Dimension } from "../core/reports/measures.js";
@@ -335,17 +339,19 @@ interface RankedStay {
  * (from when they were entered: their length is now − entered), ranked per stage in each group and over
  * all groups, keeping those at the ranks asked for.
  */
-async function bucketValues(
+
+/** The stays of these stages the report selects whose length is in a range: finished, and open until now. */
+function staysIn(
   scope: ReportScope,
   g: Grouping,
   filter: ReportFilter,
-  bucket: number,
+  range: Lengths,
   stages: readonly string[],
-  ranks: { group: readonly number[]; total: readonly number[] },
   nowMs: number,
-): Promise<RankedStay[]> {
+  value: (v: RawBuilder<number>) => RawBuilder<unknown>,
+): RawBuilder<Record<string, unknown>> {
   const { key, qualifier } = stayKeyColumns(g, "facts");
-  const { from, to } = bucketRange(bucket);
+  const { from, to } = range;
   const common = [
     sql<SqlBool>`f.organisation_id = ${scope.organisationId}`,
     sql<SqlBool>`f.stage in (${sql.join(stages.map((s) => sql`${s}`))})`,
@@ -358,6 +364,46 @@ async function bucketValues(
   if (to !== undefined) open.push(sql<SqlBool>`f.entered_ms > ${sql.lit(nowMs - to)}`);
   if (from !== undefined) open.push(sql<SqlBool>`f.entered_ms <= ${sql.lit(nowMs - from)}`);
   const cols = sql`f.stage as s, ${sql.ref(`f.${key}`)} as k, ${sql.ref(`f.${qualifier}`)} as c`;
+  return sql<Record<string, unknown>>`
+    select ${cols}, ${value(sql<number>`f.duration_ms`)} as v from report_stays f where ${and(done)}
+    union all
+    select ${cols}, ${value(sql<number>`${sql.lit(nowMs)} - f.entered_ms`)} as v from report_stays f where ${and(open)}`;
+}
+
+/** How many stays of a bucket lie in each of its SLICES slices, per stage and group. */
+async function sliceCounts(
+  scope: ReportScope,
+  g: Grouping,
+  filter: ReportFilter,
+  range: Lengths,
+  stages: readonly string[],
+  nowMs: number,
+): Promise<Array<{ s: string; k: string | null; c: string | null; slice: number; n: number }>> {
+  const from = range.from ?? 0;
+  const width = sliceWidth(range);
+  const slice = (v: RawBuilder<number>) =>
+    sql`case when ${v} >= ${sql.lit(from + width)} then ${sql.lit(SLICES - 1)} else (${v} - ${sql.lit(from)}) * ${sql.lit(SLICES)} / ${sql.lit(width)} end`;
+  const { rows } = await sql<Record<string, unknown>>`
+    select s, k, c, v as slice, count(*) as n from (${staysIn(scope, g, filter, range, stages, nowMs, slice)}) u
+    group by s, k, c, v`.execute(scope.db);
+  return rows.map((r) => ({
+    s: String(r.s),
+    k: (r.k as string | null) ?? null,
+    c: (r.c as string | null) ?? null,
+    slice: n(r.slice),
+    n: n(r.n),
+  }));
+}
+
+async function bucketValues(
+  scope: ReportScope,
+  g: Grouping,
+  filter: ReportFilter,
+  range: Lengths,
+  stages: readonly string[],
+  ranks: { group: readonly number[]; total: readonly number[] },
+  nowMs: number,
+): Promise<RankedStay[]> {
   const b = (ref: string) => bytewise(scope.dialect, sql.ref(ref));
   const wanted = (list: readonly number[]) =>
     sql.join((list.length > 0 ? [...new Set(list)] : [0]).map((x) => sql.lit(x)));
@@ -365,11 +411,7 @@ async function bucketValues(
     select s, k, c, v, i, j from (
       select s, k, c, v, row_number() over (partition by s, ${b("k")}, ${b("c")} order by v) as i,
         row_number() over (partition by s order by v) as j
-      from (
-        select ${cols}, f.duration_ms as v from report_stays f where ${and(done)}
-        union all
-        select ${cols}, ${sql.lit(nowMs)} - f.entered_ms as v from report_stays f where ${and(open)}
-      ) u
+      from (${staysIn(scope, g, filter, range, stages, nowMs, (v) => v)}) u
     ) r
     where i in (${wanted(ranks.group)}) or j in (${wanted(ranks.total)})`.execute(scope.db);
   return rows.map((r) => ({
@@ -383,6 +425,8 @@ async function bucketValues(
 }
 
 const QUANTILES = [0.5, 0.9] as const;
+/** A bucket holding more stays than this (of the stages read) is counted in slices before it is read. */
+const SPLIT_AT = 20_000;
 
 /** A group and stage (or a stage over all groups) whose median and 90th percentile are wanted. */
 interface Wanted {
@@ -430,6 +474,8 @@ export async function rolledStages(
   g: Grouping,
   filter: ReportFilter,
   now: string,
+  /** Buckets holding more stays than this are counted in slices first (tests set 0: every one is). */
+  splitAt = SPLIT_AT,
 ): Promise<{
   counts: Array<{ k: string | null; c: string | null; stage: string; n: number }>;
   spreads: StageSpread[];
@@ -460,30 +506,73 @@ export async function rolledStages(
     ...[...merged.values()].map((m) => wantedOf(m.k, m.c, m.stage, false, m.buckets)),
     ...[...totals].map(([stage, counts]) => wantedOf(null, null, stage, true, counts)),
   ].filter((w) => w.n > 0);
-  // One read per bucket some quantile lies in, for the stages that need it.
-  const needs = new Map<number, { stages: Set<string>; group: Set<number>; total: Set<number> }>();
+  // The values at each quantile's ranks: one read per bucket some quantile lies in (for the stages that
+  // need it); a large bucket is first counted in slices, and then only the slices holding a rank are read.
+  const nowMs = Date.parse(now);
+  const byBucket = new Map<number, Array<{ w: Wanted; t: RankTarget }>>();
   for (const w of wanted) {
     for (const t of w.at.flatMap((a) => a.targets)) {
-      const need = needs.get(t.bucket) ?? { stages: new Set(), group: new Set(), total: new Set() };
-      needs.set(t.bucket, need);
-      need.stages.add(w.stage);
-      (w.total ? need.total : need.group).add(t.rank);
+      const list = byBucket.get(t.bucket) ?? [];
+      byBucket.set(t.bucket, list);
+      list.push({ w, t });
     }
   }
-  const nowMs = Date.parse(now);
-  const found = new Map<number, RankedStay[]>();
+  /** Where each target is read: the range read and the rank in it. */
+  const readAt = new Map<Wanted, Map<string, { read: string; rank: number }>>();
+  const reads = new Map<
+    string,
+    { range: Lengths; stages: Set<string>; group: Set<number>; total: Set<number> }
+  >();
+  const readFor = (id: string, range: Lengths, w: Wanted, t: RankTarget, rank: number) => {
+    const read = reads.get(id) ?? { range, stages: new Set(), group: new Set(), total: new Set() };
+    reads.set(id, read);
+    read.stages.add(w.stage);
+    (w.total ? read.total : read.group).add(rank);
+    const at = readAt.get(w) ?? new Map();
+    readAt.set(w, at);
+    at.set(`${t.bucket}:${t.rank}`, { read: id, rank });
+  };
   await Promise.all(
-    [...needs].map(async ([bucket, need]) => {
-      const ranks = { group: [...need.group], total: [...need.total] };
-      found.set(bucket, await bucketValues(scope, g, filter, bucket, [...need.stages], ranks, nowMs));
+    [...byBucket].map(async ([bucket, targets]) => {
+      const range = bucketRange(bucket);
+      const stages = [...new Set(targets.map(({ w }) => w.stage))];
+      const size = stages.reduce((sum, stage) => sum + (totals.get(stage)?.[bucket] ?? 0), 0);
+      if (size <= splitAt || bucket === 0) {
+        for (const { w, t } of targets) readFor(`${bucket}`, range, w, t, t.rank);
+        return;
+      }
+      const slices = new Map<string, number[]>();
+      for (const r of await sliceCounts(scope, g, filter, range, stages, nowMs)) {
+        for (const id of [stageId(r.k, r.c, r.s), `\u0002${r.s}`]) {
+          const counts = slices.get(id) ?? Array(SLICES).fill(0);
+          slices.set(id, counts);
+          counts[r.slice] += r.n;
+        }
+      }
+      for (const { w, t } of targets) {
+        const counts = slices.get(w.total ? `\u0002${w.stage}` : stageId(w.k, w.c, w.stage));
+        if (!counts) throw new Error(`no stays counted in bucket ${bucket} (${w.stage})`);
+        const at = locate(counts, t.rank);
+        readFor(`${bucket}:${at.bucket}`, sliceRange(range, at.bucket), w, t, at.rank);
+      }
+    }),
+  );
+  const found = new Map<string, RankedStay[]>();
+  await Promise.all(
+    [...reads].map(async ([id, read]) => {
+      const ranks = { group: [...read.group], total: [...read.total] };
+      found.set(id, await bucketValues(scope, g, filter, read.range, [...read.stages], ranks, nowMs));
     }),
   );
   const valueAt = (w: Wanted, t: RankTarget) => {
-    const row = (found.get(t.bucket) ?? []).find((r) =>
-      w.total
-        ? r.s === w.stage && r.j === t.rank
-        : r.s === w.stage && r.i === t.rank && r.k === w.k && r.c === w.c,
-    );
+    const at = readAt.get(w)?.get(`${t.bucket}:${t.rank}`);
+    const row =
+      at &&
+      (found.get(at.read) ?? []).find((r) =>
+        w.total
+          ? r.s === w.stage && r.j === at.rank
+          : r.s === w.stage && r.i === at.rank && r.k === w.k && r.c === w.c,
+      );
     if (!row) throw new Error(`no stay at rank ${t.rank} of bucket ${t.bucket} (${w.stage})`);
     return row.v;
   };

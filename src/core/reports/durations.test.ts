@@ -9,6 +9,9 @@ import {
   locate,
   middleOf,
   percentileRanks,
+  SLICES,
+  sliceOf,
+  sliceRange,
 } from "./durations.js";
 
 describe("duration buckets", () => {
@@ -87,5 +90,35 @@ describe("duration buckets", () => {
         },
       ),
     );
+  });
+
+  it("cuts a bucket into slices that hold exactly the lengths sliceOf assigns them", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: DURATION_BUCKETS - 1 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: -3, max: 3 }),
+        (bucket, at, nudge) => {
+          const range = bucketRange(bucket);
+          const from = range.from ?? 0;
+          const v = Math.max(from, Math.floor(from + at * ((range.to ?? from + 2 ** 36) - from)) + nudge);
+          if (range.to !== undefined && v >= range.to) return;
+          const i = sliceOf(range, v);
+          expect(i).toBeGreaterThanOrEqual(0);
+          expect(i).toBeLessThan(SLICES);
+          const slice = sliceRange(range, i);
+          expect(v >= (slice.from as number) && (slice.to === undefined || v < slice.to)).toBe(true);
+          // Slices tile the bucket: each starts where the one before ends.
+          if (i > 0) expect(sliceRange(range, i - 1).to).toBe(slice.from);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // The boundaries themselves: a slice's first length is in it, the one before is not.
+    const range = bucketRange(60);
+    for (let i = 1; i < SLICES; i++) {
+      const start = sliceRange(range, i).from as number;
+      expect([sliceOf(range, start - 1), sliceOf(range, start)]).toEqual([i - 1, i]);
+    }
   });
 });

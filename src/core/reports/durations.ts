@@ -101,3 +101,37 @@ export function interpolate(values: readonly number[], fraction: number): number
   const second = values[1] ?? first;
   return first + (second - first) * fraction;
 }
+
+/** A range of lengths [from, to) (an open end undefined): a duration bucket, or a slice of one. */
+export interface Lengths {
+  from?: number | undefined;
+  to?: number | undefined;
+}
+
+/**
+ * A large bucket is cut into SLICES equal slices, counted before its values are read, so that only the
+ * slice holding a rank is read. The last bucket has no end: its last slice holds all past SLICE_SPAN_MS.
+ */
+export const SLICES = 256;
+const SLICE_SPAN_MS = 2 ** 35;
+
+export function sliceWidth(range: Lengths): number {
+  return (range.to ?? (range.from ?? 0) + SLICE_SPAN_MS) - (range.from ?? 0);
+}
+
+/** The slice of a bucket a whole-millisecond length in it lies in: floor((v − from)·SLICES / width), at most the last. */
+export function sliceOf(range: Lengths, v: number): number {
+  const from = range.from ?? 0;
+  const width = sliceWidth(range);
+  return v >= from + width ? SLICES - 1 : Math.floor(((v - from) * SLICES) / width);
+}
+
+/** The lengths slice i of a bucket holds, as sliceOf assigns them. */
+export function sliceRange(range: Lengths, i: number): Lengths {
+  const from = range.from ?? 0;
+  const width = sliceWidth(range);
+  return {
+    from: from + Math.ceil((i * width) / SLICES),
+    to: i === SLICES - 1 ? range.to : from + Math.ceil(((i + 1) * width) / SLICES),
+  };
+}
