@@ -7,6 +7,16 @@ import { describeEachDatabase } from "../support/databases.js";
 import { send } from "../support/http.js";
 import { seedOrganisation } from "../support/seed.js";
 
+async function intakeKeyOf(app: Parameters<typeof send>[0], cookie: string): Promise<string> {
+  const response = await send(app, cookie, {
+    method: "POST",
+    url: "/api/v1/api-keys",
+    payload: { name: "Web form", scopes: ["intake"] },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json<{ key: string }>().key;
+}
+
 describeEachDatabase("group commit", (env) => {
   it("stores units sent at once and settles each only after its transaction committed", async () => {
     const e = env();
@@ -212,6 +222,50 @@ describeEachDatabase("group commit", (env) => {
       { blocks: [{ organisationId: org.id, ...block[0]! }] },
     );
     expect(other).toEqual([null, null, null]);
+  });
+
+  it("reads the Idempotency-Keys and the active webhooks its units name with the blocks", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const hook = await send(e.app, org.cookies.admin, {
+      method: "POST",
+      url: "/api/v1/webhooks",
+      payload: { url: "https://hooks.example.org/handoff", events: ["contact.created"], active: true },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    const first = await e.app.inject({
+      method: "POST",
+      url: "/api/v1/intake",
+      headers: {
+        authorization: `Bearer ${await intakeKeyOf(e.app, org.cookies.admin)}`,
+        "idempotency-key": "k-1",
+      },
+      payload: { name: "Keyed Person" },
+    });
+    expect(first.statusCode, first.body).toBe(201);
+    // The intake queued its event for the webhook it read with its batch, in its own transaction.
+    const queued = await e.ctx.db.kysely.selectFrom("outbox").select(["target_id", "payload"]).execute();
+    expect(queued.map((row) => row.target_id)).toEqual([hook.json().id]);
+    expect(JSON.parse(queued[0]!.payload).data.contactId).toBe(first.json().id);
+    const commits = groupCommit(e.ctx.db, { maxBatch: 8, concurrency: 1 });
+    const unit = (key: string) =>
+      commits.run(
+        async (_trx, _deferred, blocks) => ({
+          seen: blocks.seenKey(org.id, key) ?? null,
+          unread: blocks.seenKey(org.id, "never-named"),
+          hooks: blocks.webhooks(org.id)?.map((row) => row.id) ?? null,
+          otherHooks: blocks.webhooks("another-organisation"),
+        }),
+        { key: { organisationId: org.id, key }, organisationId: org.id },
+      );
+    const [stored, fresh] = await Promise.all([unit("k-1"), unit("k-2")]);
+    expect(stored).toEqual({
+      seen: { request_hash: expect.any(String), contact_id: first.json().id },
+      unread: undefined,
+      hooks: [hook.json().id],
+      otherHooks: null,
+    });
+    expect(fresh).toMatchObject({ seen: null, unread: undefined, hooks: [hook.json().id] });
   });
 
   it("makes a transaction that locks a name wait for another that holds it", async () => {
