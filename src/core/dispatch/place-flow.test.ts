@@ -26,11 +26,24 @@ const side = ({ contacts, workers }: Instance): "places" | "contacts" => {
   return places < contacts.length ? "places" : "contacts";
 };
 
-describe("solvePlaceFlow", () => {
+/** Both ways of joining the hubs: crossed by every search, or joined after the places. */
+const HUB_MODES = [
+  ["hubs in every search", false],
+  ["hubs last", true],
+] as const;
+
+describe.each(HUB_MODES)("solvePlaceFlow with %s", (_, hubsLast) => {
   it("reaches the brute-force optimum whether places or contacts are scarcer", () => {
     fc.assert(
       fc.property(fc.oneof(smallInstance, unlocatedInstance), ({ contacts, workers, config }) => {
-        const workerOf = solvePlaceFlow(contacts, workers, config, workerGraph(contacts, workers, config));
+        const workerOf = solvePlaceFlow(
+          contacts,
+          workers,
+          config,
+          workerGraph(contacts, workers, config),
+          undefined,
+          { hubsLast },
+        );
         workerOf.forEach((w, c) => {
           if (w >= 0) expect(eligibility(contacts[c]!, workers[w]!, config).ok).toBe(true);
         });
@@ -49,11 +62,18 @@ describe("solvePlaceFlow", () => {
   });
 });
 
-describe("solvePlaceFlow's pruned scans", () => {
+describe.each(HUB_MODES)("solvePlaceFlow's pruned scans with %s", (_, hubsLast) => {
   it("reach cost scaling's optimum on dense instances with six priorities", () => {
     fc.assert(
       fc.property(denseInstance, ({ contacts, workers, config }) => {
-        const paths = solvePlaceFlow(contacts, workers, config, workerGraph(contacts, workers, config));
+        const paths = solvePlaceFlow(
+          contacts,
+          workers,
+          config,
+          workerGraph(contacts, workers, config),
+          undefined,
+          { hubsLast },
+        );
         const scaling = solveByColumns(
           contacts,
           workers,
@@ -78,11 +98,18 @@ describe("solvePlaceFlow's pruned scans", () => {
   });
 });
 
-describe("solvePlaceFlow's deferred scans", () => {
+describe.each(HUB_MODES)("solvePlaceFlow's deferred scans with %s", (_, hubsLast) => {
   it("reach cost scaling's optimum in cities joined by hubs, with ties and tight capacities", () => {
     fc.assert(
       fc.property(cityInstance, ({ contacts, workers, config }) => {
-        const paths = solvePlaceFlow(contacts, workers, config, workerGraph(contacts, workers, config));
+        const paths = solvePlaceFlow(
+          contacts,
+          workers,
+          config,
+          workerGraph(contacts, workers, config),
+          undefined,
+          { hubsLast },
+        );
         const scaling = solveByColumns(
           contacts,
           workers,

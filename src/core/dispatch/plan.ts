@@ -60,6 +60,15 @@ export interface PlanOptions {
  */
 export const PATHS_UP_TO_CANDIDATES = 5_000_000;
 
+/**
+ * Above this many candidate pairs successive shortest paths join the hubs (contacts without a
+ * location) after the places (place-flow.ts, `hubsLast`); below, every search crosses them. CPU
+ * of planDispatch, `BENCH_RUNS=3 DISPATCH_SOLVER=paths` back to back, 2026-12-03 at load 5–7:
+ * 20,000 × 2,000 (1.05 M candidates) 0.72–0.98 s with the hubs in every search against
+ * 0.85–1.76 s hubs last; 40,000 × 4,000 (4.3 M) 3.0–4.0 s against 2.5–3.0 s.
+ */
+export const HUBS_LAST_ABOVE_CANDIDATES = 3_000_000;
+
 /** The solver planDispatch uses by default for an instance with `candidates` candidate pairs (ReachIndex.candidateCount). */
 export function solverFor(candidates: number): PlanSolver {
   return candidates <= PATHS_UP_TO_CANDIDATES ? "paths" : "scaling";
@@ -78,7 +87,9 @@ export function planDispatch(
   let hasWorker: Uint8Array;
   if (solver === "paths") {
     const graph = workerGraphOf(index);
-    workerOf = solvePlaceFlow(contacts, workers, config, graph, options.onProgress);
+    workerOf = solvePlaceFlow(contacts, workers, config, graph, options.onProgress, {
+      hubsLast: index.candidateCount > HUBS_LAST_ABOVE_CANDIDATES,
+    });
     hasWorker = graph.hasWorker;
   } else {
     ({ workerOf, hasWorker } = solveByColumns(contacts, workers, config, index, {
