@@ -2,7 +2,7 @@
  * The dispatch min-cost flow solved from the workers' side by successive shortest paths: each
  * worker place joins as a unit of supply and takes the shortest path to the sink (fill the place
  * with a free contact, possibly moving others between workers, or leave it empty). planDispatch
- * uses it up to 5 M candidate pairs (about 43,000 × 4,300), where it is the faster exact solver,
+ * uses it up to 20 M candidate pairs (about 90,000 × 9,000), where it is the faster exact solver,
  * and cost scaling (column-flow.ts) above; the tests compare the two. On large instances the
  * contacts without a location (hubs) join after every place (`hubsLast`, see joinHubs), since a
  * hub joins every city in each search that reaches it.

@@ -50,15 +50,15 @@ export interface PlanOptions {
 /**
  * Up to this many candidate pairs (the contacts in the workers' reach stretches, which the reach
  * index counts for free; about twice the eligible pairs), successive shortest paths beat cost
- * scaling. CPU time of planDispatch, `BENCH_RUNS=2 DISPATCH_SOLVER=paths|scaling npx tsx
- * bench/dispatch.ts C W` back to back, 2026-12-03 at load 4–6: 40,000 × 4,000 (4.3 M
- * candidates) 2.98, 3.23 s against 3.88, 3.95 s; 50,000 × 5,000 (6.7 M) 4.67, 4.60 s against
- * 4.05, 4.08 s; 60,000 × 6,000 (9.6 M) 8.2 s against 6.3 s; 100,000 × 10,000 (26.6 M) 33–51 s
- * against 13–14 s. The searches pop more workers as workers get denser, many of them reached
- * through the hubs of contacts without a location (place-flow.ts). Smaller sizes: BENCHMARKS.md,
- * "dispatch" and "highs".
+ * scaling. CPU time of planDispatch, `DISPATCH_SOLVER=paths|scaling npx tsx bench/dispatch.ts C W`
+ * back to back, 2026-12-03 at load 6–7, with the hubs joined last above 3 M candidates
+ * (`HUBS_LAST_ABOVE_CANDIDATES`): 60,000 × 6,000 (9.6 M candidates) 5.3 s against 8.9 s;
+ * 80,000 × 8,000 (17.1 M) 11.2 s against 17.2 s; 100,000 × 10,000 (26.6 M) 21.0 s against
+ * 16.0 s. (Before the hubs joined last, at load 4–6: 50,000 × 5,000 4.6–4.7 s against 4.1 s,
+ * 60,000 × 6,000 8.2 s against 6.3 s, 100,000 × 10,000 33–51 s against 13–14 s.) Smaller
+ * sizes: BENCHMARKS.md, "dispatch" and "highs".
  */
-export const PATHS_UP_TO_CANDIDATES = 5_000_000;
+export const PATHS_UP_TO_CANDIDATES = 20_000_000;
 
 /**
  * Above this many candidate pairs successive shortest paths join the hubs (contacts without a
