@@ -371,30 +371,29 @@ export async function applyStayChanges(
 export function crossings(
   organisationId: string,
   between: { fromMs: number; toMs: number },
-  select: RawBuilder<unknown>,
+  columns: Readonly<Record<string, RawBuilder<unknown>>>,
   where: ReadonlyArray<RawBuilder<SqlBool>>,
-  groupBy: RawBuilder<unknown>,
 ): RawBuilder<Record<string, unknown>> {
   const lo = Math.min(between.fromMs, between.toMs);
   const hi = Math.max(between.fromMs, between.toMs);
-  const edges = sql.join(
-    BUCKET_STARTS_MS.map(
-      (start, j) =>
-        sql`select ${sql.lit(j)} as j, ${sql.lit(lo - start)} as lo, ${sql.lit(hi - start)} as hi`,
-    ),
-    sql` union all `,
-  );
-  const conditions = [
-    sql<SqlBool>`s.organisation_id = ${organisationId}`,
-    sql<SqlBool>`s.kind = 'stay'`,
-    sql<SqlBool>`s.left_ms is null`,
-    sql<SqlBool>`s.entered_ms > e.lo`,
-    sql<SqlBool>`s.entered_ms <= e.hi`,
-    ...where,
-  ];
-  return sql<Record<string, unknown>>`select ${select}, e.j as j, count(*) as n
-    from (${edges}) e join report_stays s on ${sql.join(conditions, sql` and `)}
-    group by ${groupBy}, e.j`;
+  const names = Object.keys(columns);
+  const picked = sql.join(Object.entries(columns).map(([name, value]) => sql`${value} as ${sql.ref(name)}`));
+  // One branch per edge with its bounds as literals: each is planned as the small index range it is.
+  const branches = BUCKET_STARTS_MS.map((start, j) => {
+    const conditions = [
+      sql<SqlBool>`s.organisation_id = ${organisationId}`,
+      sql<SqlBool>`s.kind = 'stay'`,
+      sql<SqlBool>`s.left_ms is null`,
+      sql<SqlBool>`s.entered_ms > ${sql.lit(lo - start)}`,
+      sql<SqlBool>`s.entered_ms <= ${sql.lit(hi - start)}`,
+      ...where,
+    ];
+    return sql`select ${picked}, ${sql.lit(j)} as j from report_stays s where ${sql.join(conditions, sql` and `)}`;
+  });
+  const grouped = sql.join(names.map((name) => sql.ref(name)));
+  return sql<Record<string, unknown>>`select ${grouped}, j, count(*) as n
+    from (${sql.join(branches, sql` union all `)}) u
+    group by ${grouped}, j`;
 }
 
 /**
@@ -407,14 +406,10 @@ export async function advanceOpenStays(trx: Db, organisationId: string, now: str
   const fromMs = Date.parse(at);
   const toMs = Date.parse(now);
   const sign = toMs >= fromMs ? 1 : -1;
-  const columns = ["week", "month", ...KEY_COLUMNS, "stage"].map((c) => sql.ref(`s.${c}`));
-  const { rows } = await crossings(
-    organisationId,
-    { fromMs, toMs },
-    sql.join(columns),
-    [],
-    sql.join(columns),
-  ).execute(trx);
+  const columns = Object.fromEntries(
+    ["week", "month", ...KEY_COLUMNS, "stage"].map((c) => [c, sql.ref(`s.${c}`)]),
+  );
+  const { rows } = await crossings(organisationId, { fromMs, toMs }, columns, []).execute(trx);
   const deltas: Deltas = new Map();
   let moved = 0;
   for (const row of rows) {

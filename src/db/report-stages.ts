@@ -261,16 +261,14 @@ async function rollupCounts(
     if (part.periods.before !== undefined) where.push(sql<SqlBool>`${period} < ${part.periods.before}`);
     if (filter.country !== undefined) where.push(sql<SqlBool>`s.country = ${filter.country}`);
     if (filter.place !== undefined) where.push(sql<SqlBool>`s.place_name = ${filter.place}`);
-    const groupBy = sql.join([s(factKey), s(factQualifier), s("stage")]);
     const fromMs = Date.parse(at);
     const toMs = Date.parse(now);
     const sign = toMs >= fromMs ? 1 : -1;
     const moved = await crossings(
       scope.organisationId,
       { fromMs, toMs },
-      sql`${s(factKey)} as k, ${s(factQualifier)} as c, s.stage as stage`,
+      { k: s(factKey), c: s(factQualifier), stage: s("stage") },
       where,
-      groupBy,
     ).execute(trx);
     for (const r of moved.rows) {
       const k = (r.k as string | null) ?? null;
@@ -378,51 +376,72 @@ async function sliceCounts(
   range: Lengths,
   stages: readonly string[],
   nowMs: number,
-): Promise<Array<{ s: string; k: string | null; c: string | null; slice: number; n: number }>> {
+): Promise<
+  Array<{ s: string; k: string | null; c: string | null; slice: number; n: number; min: number; max: number }>
+> {
   const from = range.from ?? 0;
   const width = sliceWidth(range);
-  const slice = (v: RawBuilder<number>) =>
-    sql`case when ${v} >= ${sql.lit(from + width)} then ${sql.lit(SLICES - 1)} else (${v} - ${sql.lit(from)}) * ${sql.lit(SLICES)} / ${sql.lit(width)} end`;
+  const slice = sql`case when v >= ${sql.lit(from + width)} then ${sql.lit(SLICES - 1)} else (v - ${sql.lit(from)}) * ${sql.lit(SLICES)} / ${sql.lit(width)} end`;
   const { rows } = await sql<Record<string, unknown>>`
-    select s, k, c, v as slice, count(*) as n from (${staysIn(scope, g, filter, range, stages, nowMs, slice)}) u
-    group by s, k, c, v`.execute(scope.db);
+    select s, k, c, ${slice} as slice, count(*) as n, min(v) as lo, max(v) as hi
+    from (${staysIn(scope, g, filter, range, stages, nowMs, (v) => v)}) u
+    group by 1, 2, 3, 4`.execute(scope.db);
   return rows.map((r) => ({
     s: String(r.s),
     k: (r.k as string | null) ?? null,
     c: (r.c as string | null) ?? null,
     slice: n(r.slice),
     n: n(r.n),
+    min: n(r.lo),
+    max: n(r.hi),
   }));
 }
 
-async function bucketValues(
+/** One range of lengths to rank, for these stages. */
+interface RangeRead {
+  range: Lengths;
+  stages: readonly string[];
+}
+
+/**
+ * The stays of several ranges in one statement (one round trip, one sort: a report needs up to a few
+ * hundred small ranges), each ranked on its own; keeps the rows at any of these ranks.
+ */
+async function rangeValues(
   scope: ReportScope,
   g: Grouping,
   filter: ReportFilter,
-  range: Lengths,
-  stages: readonly string[],
+  reads: readonly RangeRead[],
   ranks: { group: readonly number[]; total: readonly number[] },
   nowMs: number,
-): Promise<RankedStay[]> {
+): Promise<Array<RankedStay & { r: number }>> {
   const b = (ref: string) => bytewise(scope.dialect, sql.ref(ref));
   const wanted = (list: readonly number[]) =>
     sql.join((list.length > 0 ? [...new Set(list)] : [0]).map((x) => sql.lit(x)));
+  const branches = reads.map(
+    (read, r) =>
+      sql`select ${sql.lit(r)} as r, s, k, c, v from (${staysIn(scope, g, filter, read.range, read.stages, nowMs, (v) => v)}) ${sql.ref(`u${r}`)}`,
+  );
   const { rows } = await sql<Record<string, unknown>>`
-    select s, k, c, v, i, j from (
-      select s, k, c, v, row_number() over (partition by s, ${b("k")}, ${b("c")} order by v) as i,
-        row_number() over (partition by s order by v) as j
-      from (${staysIn(scope, g, filter, range, stages, nowMs, (v) => v)}) u
-    ) r
+    select r, s, k, c, v, i, j from (
+      select r, s, k, c, v, row_number() over (partition by r, s, ${b("k")}, ${b("c")} order by v) as i,
+        row_number() over (partition by r, s order by v) as j
+      from (${sql.join(branches, sql` union all `)}) u
+    ) x
     where i in (${wanted(ranks.group)}) or j in (${wanted(ranks.total)})`.execute(scope.db);
-  return rows.map((r) => ({
-    s: String(r.s),
-    k: (r.k as string | null) ?? null,
-    c: (r.c as string | null) ?? null,
-    v: n(r.v),
-    i: n(r.i),
-    j: n(r.j),
+  return rows.map((row) => ({
+    r: n(row.r),
+    s: String(row.s),
+    k: (row.k as string | null) ?? null,
+    c: (row.c as string | null) ?? null,
+    v: n(row.v),
+    i: n(row.i),
+    j: n(row.j),
   }));
 }
+
+/** Range reads per statement: a few statements side by side, each reading many small ranges. */
+const READS_PER_STATEMENT = 40;
 
 const QUANTILES = [0.5, 0.9] as const;
 /** A bucket holding more stays than this (of the stages read) is counted in slices before it is read. */
@@ -518,7 +537,12 @@ export async function rolledStages(
     }
   }
   /** Where each target is read: the range read and the rank in it. */
-  const readAt = new Map<Wanted, Map<string, { read: string; rank: number }>>();
+  const readAt = new Map<Wanted, Map<string, { read: string; rank: number } | { value: number }>>();
+  const knowFor = (w: Wanted, t: RankTarget, value: number) => {
+    const at = readAt.get(w) ?? new Map();
+    readAt.set(w, at);
+    at.set(`${t.bucket}:${t.rank}`, { value });
+  };
   const reads = new Map<
     string,
     { range: Lengths; stages: Set<string>; group: Set<number>; total: Set<number> }
@@ -541,31 +565,54 @@ export async function rolledStages(
         for (const { w, t } of targets) readFor(`${bucket}`, range, w, t, t.rank);
         return;
       }
-      const slices = new Map<string, number[]>();
+      // Per group and stage (and per stage over all): each slice's count, and its least and greatest length.
+      const slices = new Map<string, { counts: number[]; min: number[]; max: number[] }>();
       for (const r of await sliceCounts(scope, g, filter, range, stages, nowMs)) {
         for (const id of [stageId(r.k, r.c, r.s), `\u0002${r.s}`]) {
-          const counts = slices.get(id) ?? Array(SLICES).fill(0);
-          slices.set(id, counts);
-          counts[r.slice] += r.n;
+          const found = slices.get(id) ?? {
+            counts: Array<number>(SLICES).fill(0),
+            min: Array<number>(SLICES).fill(Number.POSITIVE_INFINITY),
+            max: Array<number>(SLICES).fill(Number.NEGATIVE_INFINITY),
+          };
+          slices.set(id, found);
+          found.counts[r.slice] = (found.counts[r.slice] ?? 0) + r.n;
+          found.min[r.slice] = Math.min(found.min[r.slice] ?? r.min, r.min);
+          found.max[r.slice] = Math.max(found.max[r.slice] ?? r.max, r.max);
         }
       }
       for (const { w, t } of targets) {
-        const counts = slices.get(w.total ? `\u0002${w.stage}` : stageId(w.k, w.c, w.stage));
-        if (!counts) throw new Error(`no stays counted in bucket ${bucket} (${w.stage})`);
-        const at = locate(counts, t.rank);
-        readFor(`${bucket}:${at.bucket}`, sliceRange(range, at.bucket), w, t, at.rank);
+        const found = slices.get(w.total ? `\u0002${w.stage}` : stageId(w.k, w.c, w.stage));
+        if (!found) throw new Error(`no stays counted in bucket ${bucket} (${w.stage})`);
+        const at = locate(found.counts, t.rank);
+        // A slice whose stays all last as long (many stays of one length): its value is known.
+        if (found.min[at.bucket] === found.max[at.bucket]) knowFor(w, t, found.min[at.bucket] as number);
+        else readFor(`${bucket}:${at.bucket}`, sliceRange(range, at.bucket), w, t, at.rank);
       }
     }),
   );
   const found = new Map<string, RankedStay[]>();
+  const all = [...reads];
+  const statements: Array<typeof all> = [];
+  for (let i = 0; i < all.length; i += READS_PER_STATEMENT)
+    statements.push(all.slice(i, i + READS_PER_STATEMENT));
   await Promise.all(
-    [...reads].map(async ([id, read]) => {
-      const ranks = { group: [...read.group], total: [...read.total] };
-      found.set(id, await bucketValues(scope, g, filter, read.range, [...read.stages], ranks, nowMs));
+    statements.map(async (part) => {
+      const ranks = {
+        group: part.flatMap(([, read]) => [...read.group]),
+        total: part.flatMap(([, read]) => [...read.total]),
+      };
+      const reading = part.map(([, read]) => ({ range: read.range, stages: [...read.stages] }));
+      const rows = await rangeValues(scope, g, filter, reading, ranks, nowMs);
+      for (const [r, [id]] of part.entries())
+        found.set(
+          id,
+          rows.filter((row) => row.r === r),
+        );
     }),
   );
   const valueAt = (w: Wanted, t: RankTarget) => {
     const at = readAt.get(w)?.get(`${t.bucket}:${t.rank}`);
+    if (at && "value" in at) return at.value;
     const row =
       at &&
       (found.get(at.read) ?? []).find((r) =>
