@@ -26,6 +26,26 @@ const side = ({ contacts, workers }: Instance): "places" | "contacts" => {
   return places < contacts.length ? "places" : "contacts";
 };
 
+/** One instance solved by successive shortest paths (hubs joined as asked) and by cost scaling. */
+function bothSolvers({ contacts, workers, config }: Instance, hubsLast: boolean) {
+  const paths = solvePlaceFlow(contacts, workers, config, workerGraph(contacts, workers, config), undefined, {
+    hubsLast,
+  });
+  const scaling = solveByColumns(contacts, workers, config, reachIndex(contacts, workers, config)).workerOf;
+  return { paths, scaling };
+}
+
+function expectSameObjective(
+  { contacts, workers, config }: Instance,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+) {
+  const objective = planObjective(contacts, workers, config, a);
+  expect(Math.abs(objective - planObjective(contacts, workers, config, b))).toBeLessThanOrEqual(
+    1e-6 * Math.max(1, contacts.length),
+  );
+}
+
 /** Both ways of joining the hubs: crossed by every search, or joined after the places. */
 const HUB_MODES = [
   ["hubs in every search", false],
@@ -66,20 +86,7 @@ describe.each(HUB_MODES)("solvePlaceFlow's pruned scans with %s", (_, hubsLast) 
   it("reach cost scaling's optimum on dense instances with six priorities", () => {
     fc.assert(
       fc.property(denseInstance, ({ contacts, workers, config }) => {
-        const paths = solvePlaceFlow(
-          contacts,
-          workers,
-          config,
-          workerGraph(contacts, workers, config),
-          undefined,
-          { hubsLast },
-        );
-        const scaling = solveByColumns(
-          contacts,
-          workers,
-          config,
-          reachIndex(contacts, workers, config),
-        ).workerOf;
+        const { paths, scaling } = bothSolvers({ contacts, workers, config }, hubsLast);
         workers.forEach((worker, w) => {
           let given = 0;
           for (const holder of paths) if (holder === w) given++;
@@ -88,10 +95,7 @@ describe.each(HUB_MODES)("solvePlaceFlow's pruned scans with %s", (_, hubsLast) 
         paths.forEach((w, c) => {
           if (w >= 0) expect(eligibility(contacts[c]!, workers[w]!, config).ok).toBe(true);
         });
-        const objective = planObjective(contacts, workers, config, paths);
-        expect(Math.abs(objective - planObjective(contacts, workers, config, scaling))).toBeLessThanOrEqual(
-          1e-6 * Math.max(1, contacts.length),
-        );
+        expectSameObjective({ contacts, workers, config }, paths, scaling);
       }),
       { numRuns: 150 },
     );
@@ -102,24 +106,8 @@ describe.each(HUB_MODES)("solvePlaceFlow's deferred scans with %s", (_, hubsLast
   it("reach cost scaling's optimum in cities joined by hubs, with ties and tight capacities", () => {
     fc.assert(
       fc.property(cityInstance, ({ contacts, workers, config }) => {
-        const paths = solvePlaceFlow(
-          contacts,
-          workers,
-          config,
-          workerGraph(contacts, workers, config),
-          undefined,
-          { hubsLast },
-        );
-        const scaling = solveByColumns(
-          contacts,
-          workers,
-          config,
-          reachIndex(contacts, workers, config),
-        ).workerOf;
-        const objective = planObjective(contacts, workers, config, paths);
-        expect(Math.abs(objective - planObjective(contacts, workers, config, scaling))).toBeLessThanOrEqual(
-          1e-6 * Math.max(1, contacts.length),
-        );
+        const { paths, scaling } = bothSolvers({ contacts, workers, config }, hubsLast);
+        expectSameObjective({ contacts, workers, config }, paths, scaling);
       }),
       { numRuns: 120 },
     );
