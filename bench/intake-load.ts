@@ -1,9 +1,18 @@
 /**
- * The intake benchmark's load generator, run as a child process of bench/intake.ts so that
- * autocannon's own work (building requests, parsing responses, timing) runs on its own event loop
- * and not between the server's callbacks, where it would be counted in the server's latency.
- * Receives a Load over IPC, answers with Figures.
+ * The intake benchmark's load generator, run as a child process of bench/intake.ts so that its own
+ * work (building requests, parsing responses, timing) runs on its own event loop and not between
+ * the server's callbacks, where it would be counted in the server's latency. Receives a Load over
+ * IPC, answers with Figures.
+ *
+ * Throughput (no rate): autocannon, each connection sending its next request when the last is
+ * answered. Latency at a rate: requests evenly spaced in time (open loop), each timed from the
+ * moment it was due, so a server that falls behind is charged for the wait (no coordinated
+ * omission). autocannon's own rate limit is not used for latency: it lets each connection send its
+ * share of a second's requests back to back at the start of that second and then idle, so the
+ * server sees bursts at full speed, and with a rate its histogram adds corrected values for every
+ * answer slower than 1 ms, both of which measure the load generator, not the server.
  */
+import { Agent, request as httpRequest } from "node:http";
 import autocannon from "autocannon";
 
 export interface Load {
@@ -24,32 +33,94 @@ export interface Figures {
   errors: number;
 }
 
+/** The load's n-th person, with a unique Idempotency-Key, name, phone and e-mail. */
+function personOf(n: number): { idempotencyKey: string; body: string } {
+  return {
+    idempotencyKey: `bench-${process.pid}-${n}`,
+    body: JSON.stringify({
+      name: `Bench Person ${n}`,
+      phone: `+39 333 ${String(1_000_000 + n).slice(-7)}`,
+      email: `person${n}@bench.example`,
+      city: "Milan",
+      country: "IT",
+      utm_source: "bench",
+    }),
+  };
+}
+
+/** The value at quantile q (0–1) of ascending values, by the nearest-rank method. */
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** One POST; resolves with its status once the whole answer has arrived. */
+function post(url: URL, agent: Agent, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpRequest(
+      url,
+      { method: "POST", agent, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } },
+      (res) => {
+        res.resume();
+        res.once("end", () => resolve(res.statusCode ?? 0));
+        res.once("error", () => resolve(0));
+      },
+    );
+    req.once("error", () => resolve(0));
+    req.end(body);
+  });
+}
+
+/** `rate` requests a second, evenly spaced, for `seconds`; latency of each from when it was due. */
+async function paced(load: Load, rate: number): Promise<Figures> {
+  const url = new URL(load.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const headers = { "content-type": "application/json", ...load.headers };
+  const total = Math.round(rate * load.seconds);
+  const interval = 1000 / rate;
+  const latencies: number[] = [];
+  const answers: Promise<void>[] = [];
+  let errors = 0;
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + i * interval;
+    const wait = due - performance.now();
+    // A timer that fires late delays the request, and the delay is counted in its latency.
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const { idempotencyKey, body } = personOf(load.first + i + 1);
+    answers.push(
+      post(url, agent, { ...headers, "idempotency-key": idempotencyKey }, body).then((status) => {
+        if (status >= 200 && status < 300) latencies.push(performance.now() - due);
+        else errors += 1;
+      }),
+    );
+  }
+  await Promise.all(answers);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: latencies.length / load.seconds,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    errors,
+  };
+}
+
 async function run(load: Load): Promise<Figures> {
+  if (load.rate) return paced(load, load.rate);
   let sent = load.first;
   const result = await autocannon({
     url: load.url,
     method: "POST",
     connections: load.connections,
     duration: load.seconds,
-    ...(load.rate ? { overallRate: load.rate } : {}),
     headers: { "content-type": "application/json", ...load.headers },
     requests: [
       {
         setupRequest: (request) => {
           sent += 1;
-          const n = sent;
-          return {
-            ...request,
-            headers: { ...request.headers, "idempotency-key": `bench-${process.pid}-${n}` },
-            body: JSON.stringify({
-              name: `Bench Person ${n}`,
-              phone: `+39 333 ${String(1_000_000 + n).slice(-7)}`,
-              email: `person${n}@bench.example`,
-              city: "Milan",
-              country: "IT",
-              utm_source: "bench",
-            }),
-          };
+          const { idempotencyKey, body } = personOf(sent);
+          return { ...request, headers: { ...request.headers, "idempotency-key": idempotencyKey }, body };
         },
       },
     ],

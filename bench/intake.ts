@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- intake`: POST /api/v1/intake under load (autocannon in a child process, 10 connections, a unique
+ * `npm run bench -- intake`: POST /api/v1/intake under load (autocannon in a child process, 10 connections, and
+ * evenly spaced requests at BENCH_RATE a second for latency; a unique
  * Idempotency-Key per request) against SQLite and PostgreSQL, side by side with a bare Fastify
  * route that does the same writes (the contact, its first stage, the idempotency key, its timeline
  * entry, its audit entry and its 13 match keys, in one transaction) without authentication,
@@ -421,7 +422,7 @@ process.stdout.write(
       ),
       loadAverage,
     ]),
-  )}\n\nThroughput: ${CONNECTIONS} connections as fast as the server answers, ${SECONDS} s per route in ${SLICES} slices taken in turn;\nlatency: ${RATE} requests/s in total for ${SECONDS} s. autocannon runs in a child process, on the same cores as the\nservers and the database; CPU ms/req is the servers' process's CPU time per request answered; DB CPU ms/req
+  )}\n\nThroughput: ${CONNECTIONS} connections as fast as the server answers, ${SECONDS} s per route in ${SLICES} slices taken in turn;\nlatency: ${RATE} requests/s evenly spaced (open loop) for ${SECONDS} s, each timed from when it was due. The load\ngenerators run in a child process, on the same cores as the servers and the database; CPU ms/req is the servers' process's CPU time per request answered; DB CPU ms/req
 the PostgreSQL backends' of this process's pool (from /proc; not the WAL writer's or checkpointer's); statements/req the
 queries this process sent per request.\n`,
 );
