@@ -401,18 +401,20 @@ async function sliceCounts(
 interface RangeRead {
   range: Lengths;
   stages: readonly string[];
+  /** The ranks wanted in it: in a group, and over all groups. */
+  group: readonly number[];
+  total: readonly number[];
 }
 
 /**
  * The stays of several ranges in one statement (one round trip, one sort: a report needs up to a few
- * hundred small ranges), each ranked on its own; keeps the rows at any of these ranks.
+ * hundred small ranges), each ranked on its own; keeps the rows at the ranks wanted in each.
  */
 async function rangeValues(
   scope: ReportScope,
   g: Grouping,
   filter: ReportFilter,
   reads: readonly RangeRead[],
-  ranks: { group: readonly number[]; total: readonly number[] },
   nowMs: number,
 ): Promise<Array<RankedStay & { r: number }>> {
   const b = (ref: string) => bytewise(scope.dialect, sql.ref(ref));
@@ -428,7 +430,13 @@ async function rangeValues(
         row_number() over (partition by r, s order by v) as j
       from (${sql.join(branches, sql` union all `)}) u
     ) x
-    where i in (${wanted(ranks.group)}) or j in (${wanted(ranks.total)})`.execute(scope.db);
+    where ${sql.join(
+      reads.map(
+        (read, r) =>
+          sql`(r = ${sql.lit(r)} and (i in (${wanted(read.group)}) or j in (${wanted(read.total)})))`,
+      ),
+      sql` or `,
+    )}`.execute(scope.db);
   return rows.map((row) => ({
     r: n(row.r),
     s: String(row.s),
@@ -597,12 +605,13 @@ export async function rolledStages(
     statements.push(all.slice(i, i + READS_PER_STATEMENT));
   await Promise.all(
     statements.map(async (part) => {
-      const ranks = {
-        group: part.flatMap(([, read]) => [...read.group]),
-        total: part.flatMap(([, read]) => [...read.total]),
-      };
-      const reading = part.map(([, read]) => ({ range: read.range, stages: [...read.stages] }));
-      const rows = await rangeValues(scope, g, filter, reading, ranks, nowMs);
+      const reading = part.map(([, read]) => ({
+        range: read.range,
+        stages: [...read.stages],
+        group: [...read.group],
+        total: [...read.total],
+      }));
+      const rows = await rangeValues(scope, g, filter, reading, nowMs);
       for (const [r, [id]] of part.entries())
         found.set(
           id,
