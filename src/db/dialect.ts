@@ -538,10 +538,26 @@ export async function ping(db: Db): Promise<void> {
   await sql`select 1`.execute(db.kysely);
 }
 
+/**
+ * A schema of its own on a shared database (tests, benchmarks). Extensions belong to the database
+ * but live in the schema current when they were created: btree_gist created by the first schema's
+ * migration would live in that schema, and dropping it (`cascade`) would drop the exclusion
+ * constraints of every other schema with it, taking their tables' locks as it goes (a deadlock
+ * with whoever uses them). So the extensions our migrations use are kept in `public`, created there
+ * first, or moved there, once per database, under an advisory lock (several processes start at once).
+ */
 export async function createSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    await client.query("begin");
+    await client.query("select pg_advisory_xact_lock(hashtext('handoff: extensions'))");
+    await client.query("create extension if not exists btree_gist with schema public");
+    const { rows } = await client.query<{ schema: string }>(
+      "select extnamespace::regnamespace::text as schema from pg_extension where extname = 'btree_gist'",
+    );
+    if (rows[0]?.schema !== "public") await client.query("alter extension btree_gist set schema public");
+    await client.query("commit");
     await client.query(`create schema if not exists "${schema}"`);
   } finally {
     await client.end();
