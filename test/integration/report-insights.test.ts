@@ -583,6 +583,110 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
     expect(await rollupRows()).toEqual(kept);
   }, 300_000);
 
+  it("reads medians in wide buckets exactly: stays entered on the first and last instants of days, at one instant, at a bucket's very edges, beside finished stays", async () => {
+    const { app, ctx, clock } = env();
+    clock.set("2026-01-01T00:00:00.000Z");
+    const org = await seedOrganisation(ctx, app, "alpha");
+    const dispatcher: Caller = {
+      ...systemCaller(org.id),
+      userId: org.userIds.dispatcher,
+      role: "dispatcher",
+    };
+    const scope = { db: ctx.db.kysely, dialect: ctx.db.dialect, organisationId: org.id };
+    const created: Record<string, string> = {};
+    const create = async (name: string, at: string) => {
+      clock.set(at);
+      const input = {
+        displayName: `Person ${Object.keys(created).length}`,
+        phones: [],
+        emails: [],
+        languages: ["it"],
+        inbound: false,
+        ...PLACES.Roma,
+      };
+      created[name] = must(await createContact(ctx, dispatcher, input as ContactCreate)).id;
+    };
+    const qualify = async (name: string, at: string) => {
+      clock.set(at);
+      must(await changeContactStatus(ctx, dispatcher, created[name] as string, { to: "qualifying" }));
+    };
+    // Two finished stays in `new` inside the bucket of 720 to 1080 hours (one exactly as long as an open
+    // stay below at 09:00 on 20 April), their open stays in `qualifying` in the next wide bucket.
+    await create("a", "2026-01-01T00:00:00.000Z");
+    await create("b", "2026-01-02T00:00:00.000Z");
+    await qualify("b", "2026-02-05T00:00:00.000Z");
+    await qualify("a", "2026-02-11T09:00:00.000Z");
+    await sweep(ctx);
+    /** Every way of reading a bucket against the raw rows: the median and 90th percentile to the millisecond. */
+    const expectExact = async (label: string) => {
+      const raw = await rawRows(ctx, org.id);
+      for (const now of [
+        "2026-04-20T09:00:00.000Z",
+        "2026-04-20T00:00:00.000Z",
+        "2026-04-20T23:59:59.999Z",
+        "2026-04-21T00:00:00.001Z",
+        "2026-04-20T08:59:59.999Z",
+      ]) {
+        const lengths = new Map<string, number[]>();
+        for (const c of raw.contacts) {
+          const stays = raw.stages
+            .filter((x) => x.contact_id === c.id)
+            .sort((x, y) => x.entered_at.localeCompare(y.entered_at) || x.id.localeCompare(y.id));
+          for (const [i, x] of stays.entries()) {
+            const length = Date.parse(stays[i + 1]?.entered_at ?? now) - Date.parse(x.entered_at);
+            for (const id of [`${c.place_name}|${x.status}`, `*|${x.status}`]) {
+              lengths.set(id, [...(lengths.get(id) ?? []), length]);
+            }
+          }
+        }
+        const want = Object.fromEntries(
+          [...lengths].map(([id, v]) => [
+            id,
+            { n: v.length, medianHours: percentile(v, 0.5) / HOUR, p90Hours: percentile(v, 0.9) / HOUR },
+          ]),
+        );
+        // Each bucket read whole, and each counted in slices first.
+        for (const splitAt of [undefined, 0]) {
+          const { spreads } = await rolledStages(scope, { by: "city", resolution: 5 }, {}, now, splitAt);
+          const got = Object.fromEntries(
+            spreads.map((s) => [
+              `${s.total ? "*" : s.k}|${s.stage}`,
+              { n: s.n, medianHours: s.medianHours, p90Hours: s.p90Hours },
+            ]),
+          );
+          expect(got, `${label} at ${now}, split at ${splitAt}`).toEqual(want);
+        }
+      }
+    };
+    // Open stays in `new` added one by one (each moves the ranks), each counted by a refresh: on the
+    // first and last instants of days, several at one instant, at the wide bucket's very edges at 09:00,
+    // and one entered on the day of the report.
+    for (const [i, at] of [
+      "2026-03-06T09:00:00.000Z",
+      "2026-03-06T09:00:00.001Z",
+      "2026-03-07T00:00:00.000Z",
+      "2026-03-09T23:59:59.999Z",
+      "2026-03-09T23:59:59.999Z",
+      "2026-03-10T00:00:00.000Z",
+      "2026-03-10T00:00:00.000Z",
+      "2026-03-10T00:00:00.000Z",
+      "2026-03-10T23:59:59.999Z",
+      "2026-03-11T00:00:00.000Z",
+      "2026-03-20T23:59:59.999Z",
+      "2026-03-21T08:59:59.999Z",
+      "2026-03-21T09:00:00.000Z",
+      "2026-04-20T08:00:00.000Z",
+    ].entries()) {
+      await create(`open ${i}`, at);
+      await refreshReports(ctx, org.id);
+      await expectExact(`${i + 1} open stays`);
+    }
+    // A stay ends: counted as a finished stay from then on.
+    await qualify("open 6", "2026-04-20T08:30:00.000Z");
+    await refreshReports(ctx, org.id);
+    await expectExact("a stay of 10 March ended");
+  }, 300_000);
+
   it("filters every report by team: contacts held by its workers, and its workers", async () => {
     const { app, ctx, clock } = env();
     const world = await buildWorld(ctx, app, clock);
