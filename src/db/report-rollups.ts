@@ -26,6 +26,7 @@ import {
 } from "./dialect.js";
 import { advanceOpenStays, applyStayChanges, buildStages } from "./report-stage-rollups.js";
 import { type Medians, type ReportFilter, type ReportScope, WAITING_STATUSES } from "./reports.js";
+import { cellOf, cellSql } from "./rollup-cells.js";
 import type { Database, ReportFactsTable } from "./schema.js";
 
 type Db = Kysely<Database>;
@@ -88,19 +89,6 @@ function periodOfGrain(grain: Grain): Period {
 /** Whether a report can read the rollups without source and campaign. */
 export function byPlaceOnly(by: Dimension, filter: ReportFilter): boolean {
   return by !== "source" && by !== "campaign" && filter.source === undefined && filter.campaign === undefined;
-}
-
-/** The key of a rollup row, as text; nulls and separators in values stay apart (also built in SQL below). */
-export function cellOf(parts: ReadonlyArray<string | null>): string {
-  return parts
-    .map((p) => (p === null ? "-" : `+${p.replaceAll("\\", "\\\\").replaceAll("|", "\\|")}`))
-    .join("|");
-}
-
-function cellSql(parts: readonly string[]): RawBuilder<string> {
-  const one = (p: string) =>
-    sql`case when ${sql.ref(p)} is null then '-' else '+' || replace(replace(${sql.ref(p)}, '\\', '\\\\'), '|', '\\|') end`;
-  return sql<string>`${sql.join(parts.map(one), sql` || '|' || `)}`;
 }
 
 function keyColumns(grain: Grain): string[] {

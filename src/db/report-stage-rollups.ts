@@ -9,6 +9,7 @@
 import { type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import { BUCKET_STARTS_MS, DURATION_BUCKETS, durationBucket } from "../core/reports/durations.js";
 import { type DialectName, epochMilliseconds, periodKey } from "./dialect.js";
+import { cellOf, cellSql } from "./rollup-cells.js";
 import type { Database } from "./schema.js";
 
 /** A stay (a stage change, until the next one or now) or a contact's status now, with its contact's keys. */
@@ -98,19 +99,6 @@ export function bucketSql(dialect: DialectName, value: RawBuilder<unknown>): Raw
   }
   const whens = BUCKET_STARTS_MS.map((start, i) => sql`when ${value} < ${sql.lit(start)} then ${sql.lit(i)}`);
   return sql<number>`case ${sql.join(whens, sql` `)} else ${sql.lit(BUCKET_STARTS_MS.length)} end`;
-}
-
-/** The key of a rollup row as text; nulls and separators in values stay apart. */
-function cellOf(parts: ReadonlyArray<string | null>): string {
-  return parts
-    .map((p) => (p === null ? "-" : `+${p.replaceAll("\\", "\\\\").replaceAll("|", "\\|")}`))
-    .join("|");
-}
-
-function cellSql(parts: readonly string[]): RawBuilder<string> {
-  const one = (p: string) =>
-    sql`case when ${sql.ref(p)} is null then '-' else '+' || replace(replace(${sql.ref(p)}, '\\', '\\\\'), '|', '\\|') end`;
-  return sql<string>`${sql.join(parts.map(one), sql` || '|' || `)}`;
 }
 
 const STAY_COLUMNS = [
