@@ -48,15 +48,16 @@ describe.runIf(config.databases.includes("postgres"))("schemas sharing a Postgre
     try {
       await migrated(second);
       expect(await extensionSchema()).toBe("public");
+      await dropSchema(config.postgresUrl, first);
+      const rules = await query<{ conname: string }>(
+        `select conname from pg_constraint c join pg_namespace n on n.oid = c.connamespace
+         where n.nspname = '${second}' and c.contype = 'x'`,
+      );
+      expect(rules.length).toBeGreaterThan(0);
     } finally {
       if ((await extensionSchema()) !== "public") await query("alter extension btree_gist set schema public");
       await dropSchema(config.postgresUrl, first);
+      await dropSchema(config.postgresUrl, second);
     }
-    const rules = await query<{ conname: string }>(
-      `select conname from pg_constraint c join pg_namespace n on n.oid = c.connamespace
-       where n.nspname = '${second}' and c.contype = 'x'`,
-    );
-    await dropSchema(config.postgresUrl, second);
-    expect(rules.length).toBeGreaterThan(0);
   });
 });
