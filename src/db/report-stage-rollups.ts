@@ -10,31 +10,7 @@ import { type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import { BUCKET_STARTS_MS, DURATION_BUCKETS, durationBucket } from "../core/reports/durations.js";
 import { type DialectName, epochMilliseconds, periodKey } from "./dialect.js";
 import { cellOf, cellSql } from "./rollup-cells.js";
-import type { Database } from "./schema.js";
-
-/** A stay (a stage change, until the next one or now) or a contact's status now, with its contact's keys. */
-export interface ReportStaysTable {
-  id: string;
-  organisation_id: string;
-  contact_id: string;
-  kind: "stay" | "status";
-  stage: string;
-  entered_ms: number | null;
-  left_ms: number | null;
-  duration_ms: number | null;
-  created_at: string;
-  week: string;
-  month: string;
-  country: string | null;
-  region: string | null;
-  place_name: string | null;
-  source: string | null;
-  campaign: string | null;
-  h3_r4: string | null;
-  h3_r5: string | null;
-  h3_r6: string | null;
-  h3_r7: string | null;
-}
+import type { Database, StayBucketColumn } from "./schema.js";
 
 export type StageGrain = "month-by-place" | "week-by-place" | "month-by-cell";
 export const STAGE_GRAINS: readonly StageGrain[] = ["month-by-place", "week-by-place", "month-by-cell"];
@@ -52,7 +28,6 @@ export function grainPeriod(grain: StageGrain): "week" | "month" {
   return grain.startsWith("week") ? "week" : "month";
 }
 
-export type StayBucketColumn = `${"done" | "open"}_h${string}`;
 export function stayBucketColumn(kind: "done" | "open", bucket: number): StayBucketColumn {
   return `${kind}_h${String(bucket).padStart(2, "0")}`;
 }
@@ -61,36 +36,7 @@ const BUCKET_COLUMNS = (["done", "open"] as const).flatMap((kind) =>
 );
 const SUMMED = ["now_contacts", "stays", ...BUCKET_COLUMNS];
 
-export type ReportStageRollupsTable = {
-  organisation_id: string;
-  grain: string;
-  period: string;
-  cell: string;
-  stage: string;
-  country: string | null;
-  region: string | null;
-  place_name: string | null;
-  h3_r5: string | null;
-  now_contacts: number;
-  stays: number;
-} & Record<StayBucketColumn, number>;
-
-/** The database with the stage tables (their types live here, beside the code that keeps them). */
-export type StageDatabase = Database & {
-  report_stays: ReportStaysTable;
-  report_stage_rollups: ReportStageRollupsTable;
-  report_refreshes: { stays_at: string | null };
-};
 type Db = Kysely<Database>;
-type StageDb = Kysely<StageDatabase>;
-
-export function stageTables(db: Db): StageDb {
-  return db.withTables<{
-    report_stays: ReportStaysTable;
-    report_stage_rollups: ReportStageRollupsTable;
-    report_refreshes: { stays_at: string | null };
-  }>();
-}
 
 /** A duration's bucket in SQL, as durationBucket does it: how many bucket starts are at most `value`. */
 export function bucketSql(dialect: DialectName, value: RawBuilder<unknown>): RawBuilder<number> {
@@ -160,9 +106,8 @@ function staysQuery(
 
 /** Rebuilds an organisation's stay facts and stage rollups, the open stays' lengths as of `now`. */
 export async function buildStages(trx: Db, dialect: DialectName, organisationId: string, now: string) {
-  const db = stageTables(trx);
-  await db.deleteFrom("report_stays").where("organisation_id", "=", organisationId).execute();
-  await db.deleteFrom("report_stage_rollups").where("organisation_id", "=", organisationId).execute();
+  await trx.deleteFrom("report_stays").where("organisation_id", "=", organisationId).execute();
+  await trx.deleteFrom("report_stage_rollups").where("organisation_id", "=", organisationId).execute();
   await sql`insert into report_stays (${sql.join(STAY_COLUMNS.map((c) => sql.ref(c)))})
     ${staysQuery(dialect, organisationId)}`.execute(trx);
   const nowMs = Date.parse(now);
@@ -196,7 +141,7 @@ export async function buildStages(trx: Db, dialect: DialectName, organisationId:
       from (${counted}) k
       group by period, ${sql.join(keys.map((k) => sql.ref(k)))}, stage`.execute(trx);
   }
-  await db
+  await trx
     .updateTable("report_refreshes")
     .set({ stays_at: now })
     .where("organisation_id", "=", organisationId)
@@ -262,12 +207,11 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /** Adds the deltas to the rollup rows (new rows start at 0); rows that count nothing any more go. */
 async function applyDeltas(trx: Db, organisationId: string, deltas: Deltas, dropEmpty: boolean) {
-  const db = stageTables(trx);
   const changed = [...deltas.values()].filter((d) => SUMMED.some((c) => d[c] !== 0));
   for (const rows of chunks(changed, 200)) {
     const sums = SUMMED.filter((c) => rows.some((d) => d[c] !== 0 || c === "now_contacts" || c === "stays"));
     const columns = ["organisation_id", "grain", "period", "cell", "stage", ...KEY_COLUMNS, ...sums];
-    await db
+    await trx
       .insertInto("report_stage_rollups")
       .values(rows.map((d) => Object.fromEntries(columns.map((c) => [c, d[c]]))) as never)
       .onConflict((oc) =>
@@ -288,7 +232,7 @@ async function applyDeltas(trx: Db, organisationId: string, deltas: Deltas, drop
   for (const grain of STAGE_GRAINS) {
     const cells = changed.filter((d) => d.grain === grain).map((d) => String(d.cell));
     for (const part of chunks(cells, 1000)) {
-      await db
+      await trx
         .deleteFrom("report_stage_rollups")
         .where("organisation_id", "=", organisationId)
         .where("grain", "=", grain)
@@ -302,7 +246,7 @@ async function applyDeltas(trx: Db, organisationId: string, deltas: Deltas, drop
 
 /** When the open stays' buckets were counted (null: the stage tables are not built). */
 export async function staysAt(db: Db, organisationId: string): Promise<string | null> {
-  const row = await stageTables(db)
+  const row = await db
     .selectFrom("report_refreshes")
     .select("stays_at")
     .where("organisation_id", "=", organisationId)
@@ -323,10 +267,9 @@ export async function applyStayChanges(
   const at = await staysAt(trx, organisationId);
   if (at === null) return;
   const asOfMs = Date.parse(at);
-  const db = stageTables(trx);
   const deltas: Deltas = new Map();
   for (const part of chunks(contactIds, 500)) {
-    const before = await db
+    const before = await trx
       .selectFrom("report_stays")
       .selectAll()
       .where("organisation_id", "=", organisationId)
@@ -340,9 +283,9 @@ export async function applyStayChanges(
     }));
     addStays(deltas, organisationId, before as unknown as Array<Record<string, unknown>>, -1, asOfMs);
     addStays(deltas, organisationId, after, 1, asOfMs);
-    await db.deleteFrom("report_stays").where("contact_id", "in", part).execute();
+    await trx.deleteFrom("report_stays").where("contact_id", "in", part).execute();
     for (const rows of chunks(after, 500)) {
-      await db
+      await trx
         .insertInto("report_stays")
         .values(rows as never)
         .execute();
@@ -411,7 +354,7 @@ export async function advanceOpenStays(trx: Db, organisationId: string, now: str
     }
   }
   await applyDeltas(trx, organisationId, deltas, false);
-  await stageTables(trx)
+  await trx
     .updateTable("report_refreshes")
     .set({ stays_at: now })
     .where("organisation_id", "=", organisationId)

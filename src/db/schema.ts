@@ -555,7 +555,51 @@ export interface ReportRefreshesTable {
   organisation_id: string;
   built_at: Iso | null;
   refreshed_at: Iso | null;
+  /** The instant the stage rollups count the open stays as of (migration 0016). */
+  stays_at: Iso | null;
 }
+
+/** A stay (a stage change, until the next one or now) or a contact's status now, with its contact's keys. */
+export interface ReportStaysTable {
+  id: string;
+  organisation_id: string;
+  contact_id: string;
+  kind: "stay" | "status";
+  stage: string;
+  entered_ms: number | null;
+  left_ms: number | null;
+  duration_ms: number | null;
+  created_at: string;
+  week: string;
+  month: string;
+  country: string | null;
+  region: string | null;
+  place_name: string | null;
+  source: string | null;
+  campaign: string | null;
+  h3_r4: string | null;
+  h3_r5: string | null;
+  h3_r6: string | null;
+  h3_r7: string | null;
+}
+
+/** A column of the stage rollups: stays finished (done) or under way (open) in one duration bucket. */
+export type StayBucketColumn = `${"done" | "open"}_h${string}`;
+
+/** Stays summed per month or week of arrival and place (or H3 cell) and stage (migration 0016). */
+export type ReportStageRollupsTable = {
+  organisation_id: string;
+  grain: string;
+  period: string;
+  cell: string;
+  stage: string;
+  country: string | null;
+  region: string | null;
+  place_name: string | null;
+  h3_r5: string | null;
+  now_contacts: number;
+  stays: number;
+} & Record<StayBucketColumn, number>;
 
 export interface Database {
   organisations: OrganisationsTable;
@@ -592,6 +636,8 @@ export interface Database {
   report_rollups: ReportRollupsTable;
   report_changes: ReportChangesTable;
   report_refreshes: ReportRefreshesTable;
+  report_stays: ReportStaysTable;
+  report_stage_rollups: ReportStageRollupsTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -12,7 +12,6 @@ import type { Context } from "../../src/context.js";
 import type { ContactCreate, WorkerCreate } from "../../src/core/model.js";
 import { stageEntriesOf } from "../../src/core/reports/stage-history.js";
 import { updateContact } from "../../src/db/contacts.js";
-import { stageTables } from "../../src/db/report-stage-rollups.js";
 import { rolledStages } from "../../src/db/report-stages.js";
 import { sweep } from "../../src/jobs/sweeper.js";
 import type { Mailer } from "../../src/notify/mailer.js";
@@ -469,10 +468,9 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
     const { app, ctx, clock } = env();
     const world = await buildWorld(ctx, app, clock);
     const db = ctx.db.kysely;
-    const stageDb = stageTables(db);
     const staysAtNow = async () =>
       (
-        await stageDb
+        await db
           .selectFrom("report_refreshes")
           .select("stays_at")
           .where("organisation_id", "=", world.org.id)
@@ -551,7 +549,7 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
     await expectExact("after the sweep moved the open stays");
     const rollupRows = async () =>
       (
-        await stageDb
+        await db
           .selectFrom("report_stage_rollups")
           .selectAll()
           .where("organisation_id", "=", world.org.id)
