@@ -30,6 +30,8 @@ export interface Figures {
   rps: number;
   p50: number;
   p99: number;
+  /** The slowest answer. */
+  max: number;
   errors: number;
 }
 
@@ -102,6 +104,7 @@ async function paced(load: Load, rate: number): Promise<Figures> {
     rps: latencies.length / load.seconds,
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
+    max: latencies.at(-1) ?? Number.NaN,
     errors,
   };
 }
@@ -129,6 +132,7 @@ async function run(load: Load): Promise<Figures> {
     rps: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    max: result.latency.max,
     errors: result.errors + result.non2xx,
   };
 }

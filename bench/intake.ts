@@ -1,32 +1,38 @@
 /**
- * `npm run bench -- intake`: POST /api/v1/intake under load (autocannon in a child process, 10 connections, and
- * evenly spaced requests at BENCH_RATE a second for latency; a unique
- * Idempotency-Key per request) against SQLite and PostgreSQL, side by side with a bare Fastify
- * route that does the same writes (the contact, its first stage, the idempotency key, its timeline
- * entry, its audit entry and its 13 match keys, in one transaction) without authentication,
- * validation, normalisation, duplicate scoring or webhooks. The ratio says what the product's
- * intake costs over the bare minimum. For comparison with earlier runs, the bare route that wrote
- * only the first four of those rows (contact, idempotency key, timeline, audit) is measured too.
+ * `npm run bench -- intake`: POST /api/v1/intake under load (autocannon, 10 connections, and evenly
+ * spaced requests at BENCH_RATE a second for latency; a unique Idempotency-Key per request) against
+ * SQLite and PostgreSQL, side by side with a bare Fastify route that does the same writes (the
+ * contact, its first stage, the idempotency key, its timeline entry, its audit entry and its 13
+ * match keys, in one transaction) without authentication, validation, normalisation, duplicate
+ * scoring or webhooks. The ratio says what the product's intake costs over the bare minimum. For
+ * comparison with earlier runs, the bare route that wrote only the first four of those rows
+ * (contact, idempotency key, timeline, audit) is measured too.
+ *
+ * Each server runs as deployed, in a process of its own: the product is `handoff serve` itself
+ * (bin/handoff.js, with its sweeper and outbox), the bare routes another process
+ * (bench/intake-bare.ts), the load generator a third (bench/intake-load.ts); this process only
+ * prepares the database, starts them and prints. Both servers carry bench/intake-probe.ts, which
+ * reports their CPU time, statements, event-loop delay and GC pauses for each load.
+ *
  * BENCH_SECONDS (default 10) per case; BENCH_PG_URL (default the test server); BENCH_DB=sqlite or
- * postgres for one database only.
+ * postgres for one database only; BENCH_SERVE_NODE_OPTIONS adds Node options to the product's
+ * server process (e.g. "--max-semi-space-size=32", to try a heap setting).
  */
-import { fork } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import Fastify from "fastify";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import pg from "pg";
 import pino from "pino";
-import { v7 as uuidv7 } from "uuid";
-import { buildApp } from "../src/api/app.js";
 import { loadConfig, loadTestConfig } from "../src/config.js";
-import { type Context, type ContextOptions, createContext } from "../src/context.js";
-import { createSchema, dropSchema } from "../src/db/dialect.js";
+import { createContext } from "../src/context.js";
 import { createApiKey } from "../src/services/api-keys.js";
 import { createOrganisation } from "../src/services/save-organisation.js";
 import { createUser } from "../src/services/save-user.js";
+import type { BareListening } from "./intake-bare.js";
 import type { Figures, Load } from "./intake-load.js";
+import type { ProbeAnswer, Probed, ProbeRequest } from "./intake-probe.js";
 import { table } from "./measure.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -38,29 +44,44 @@ const RATE = Number(process.env.BENCH_RATE ?? 200);
 const PER_LOAD = 100_000;
 let loads = 0;
 
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const PROBE = pathToFileURL(join(ROOT, "bench/intake-probe.ts")).href;
+const SERVE_NODE_OPTIONS = (process.env.BENCH_SERVE_NODE_OPTIONS ?? "").split(" ").filter(Boolean);
+
+/** A server process under test, and the PostgreSQL backends serving it (by application_name). */
+interface Server {
+  child: ChildProcess;
+  /** The URL loads are sent to. */
+  url: string;
+  application: string;
+}
+
 /**
- * What a route cost: the load's figures, the CPU time this process (the servers) spent per request,
- * the CPU time of the PostgreSQL backends serving this process's pool per request (0 on SQLite), and
- * the statements this process sent to PostgreSQL per request.
+ * What a route cost: the load's figures, what the server's probe saw during it, per request where
+ * it says so, and the CPU time of the PostgreSQL backends serving that server per request (0 on SQLite).
  */
 interface Measured extends Figures {
   cpuMsPerRequest: number;
   dbCpuMsPerRequest: number;
   statementsPerRequest: number;
+  probed: Probed;
 }
 
-/** Statements sent by this process (every pg client's query calls). */
-let statements = 0;
-const query = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  statements += 1;
-  return (query as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof query;
-
-/** The backends of this process's pool: their application_name is this one (set in the URL). */
-const APPLICATION = `bench_intake_${process.pid}`;
-let backendsOf: (() => Promise<number[]>) | null = null;
-let closeLister: (() => Promise<void>) | null = null;
+/** Asks a server's probe (bench/intake-probe.ts) and waits for its answer. */
+function ask(child: ChildProcess, request: ProbeRequest): Promise<ProbeAnswer> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: unknown) => {
+      if (!message || typeof message !== "object" || !("probe" in message)) return;
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      resolve(message as ProbeAnswer);
+    };
+    const onExit = (code: number | null) => reject(new Error(`a server exited (${code}) during the bench`));
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+    child.send(request);
+  });
+}
 
 /** CPU milliseconds (user + system) each of these processes has used so far, from /proc. */
 function cpuOf(pids: readonly number[]): Map<number, number> {
@@ -77,49 +98,54 @@ function cpuOf(pids: readonly number[]): Map<number, number> {
   return used;
 }
 
+/** The PostgreSQL backends of a server's pool (null on SQLite). */
+let backendsOf: ((application: string) => Promise<number[]>) | null = null;
+
 /**
- * Sends a load from a child process (bench/intake-load.ts): autocannon on the servers' event loop
- * would add its own work to every latency it measures, and take CPU from the servers.
+ * Sends a load from a child process (bench/intake-load.ts) to a server, with the server's probe
+ * reset before and read after.
  */
 async function load(
-  url: string,
+  server: Server,
+  path: string,
   headers: Record<string, string>,
   rate?: number,
   seconds = SECONDS,
-): Promise<Measured> {
+) {
   loads += 1;
   const request: Load = {
-    url,
+    url: `${server.url}${path}`,
     headers,
     connections: CONNECTIONS,
     seconds,
     first: loads * PER_LOAD,
     ...(rate ? { rate } : {}),
   };
-  const child = fork(fileURLToPath(new URL("./intake-load.ts", import.meta.url)), [], {
-    execArgv: ["--import", "tsx"],
-  });
-  const cpu = process.cpuUsage();
-  const before = backendsOf ? cpuOf(await backendsOf()) : new Map<number, number>();
-  const sent = statements;
+  const generator = fork(join(ROOT, "bench/intake-load.ts"), [], { execArgv: ["--import", "tsx"] });
+  // The generator's start-up (tsx, autocannon) falls outside the measurement.
+  await new Promise<void>((resolve) => generator.once("spawn", () => resolve()));
+  const before = backendsOf ? cpuOf(await backendsOf(server.application)) : new Map<number, number>();
+  await ask(server.child, { probe: "reset" });
   const figures = await new Promise<Figures>((resolve, reject) => {
-    child.once("message", (message) => resolve(message as Figures));
-    child.once("exit", (code) => reject(new Error(`the load generator exited with ${code}`)));
-    child.send(request);
+    generator.once("message", (message) => resolve(message as Figures));
+    generator.once("exit", (code) => reject(new Error(`the load generator exited with ${code}`)));
+    generator.send(request);
   });
-  const used = process.cpuUsage(cpu);
-  const requests = Math.max(1, figures.rps * seconds);
-  const sentNow = statements - sent;
+  const answer = await ask(server.child, { probe: "read" });
+  if (answer.probe !== "figures") throw new Error("the probe answered out of turn");
+  const probed = answer.figures;
   let dbCpu = 0;
   if (backendsOf) {
-    for (const [pid, ms] of cpuOf(await backendsOf())) dbCpu += ms - (before.get(pid) ?? 0);
+    for (const [pid, ms] of cpuOf(await backendsOf(server.application))) dbCpu += ms - (before.get(pid) ?? 0);
   }
+  const requests = Math.max(1, figures.rps * seconds);
   return {
     ...figures,
-    cpuMsPerRequest: (used.user + used.system) / 1000 / requests,
+    cpuMsPerRequest: probed.cpuMs / requests,
     dbCpuMsPerRequest: dbCpu / requests,
-    statementsPerRequest: sentNow / requests,
-  };
+    statementsPerRequest: probed.statements / requests,
+    probed,
+  } satisfies Measured;
 }
 
 /** Throughput slices per route. */
@@ -132,229 +158,188 @@ function together(parts: Measured[]): Measured {
     rps: mean((p) => p.rps),
     p50: Math.max(...parts.map((p) => p.p50)),
     p99: Math.max(...parts.map((p) => p.p99)),
+    max: Math.max(...parts.map((p) => p.max)),
     errors: parts.reduce((sum, p) => sum + p.errors, 0),
     cpuMsPerRequest: mean((p) => p.cpuMsPerRequest),
     dbCpuMsPerRequest: mean((p) => p.dbCpuMsPerRequest),
     statementsPerRequest: mean((p) => p.statementsPerRequest),
+    probed: parts[0]!.probed,
   };
 }
 
-/**
- * The match keys the intake files a bench contact under, in number and shape (its phone and e-mail,
- * each name word, each pair of words alone and with the city, the whole name, the city), made with
- * plain string operations instead of the normalisation the intake does.
- */
-function bareMatchKeys(body: { name: string; email: string; phone: string }): string[] {
-  const words = body.name.toLowerCase().split(" ");
-  const pairs = words.flatMap((a, i) => words.slice(i + 1).map((b) => `${a} ${b}`));
-  return [
-    `p${body.phone.replace(/\D/g, "")}`,
-    `e${body.email}`,
-    ...words.map((w) => `t${w}`),
-    ...pairs.flatMap((pair) => [`n${pair}`, `cmilan ${pair}`]),
-    `f${words.join(" ")}`,
-    "ymilan",
-  ];
+/** Resolves with the server once the child has said where it listens; rejects if it exits first. */
+function listening(
+  child: ChildProcess,
+  application: string,
+  urlIn: (child: ChildProcess) => Promise<string>,
+) {
+  return new Promise<Server>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`a server exited (${code}) while starting`));
+    child.once("exit", onExit);
+    urlIn(child).then((url) => {
+      child.off("exit", onExit);
+      resolve({ child, url, application });
+    }, reject);
+  });
 }
 
 /**
- * The rows the intake writes, and nothing else: the contact, its first stage, the idempotency key,
- * the timeline entry, the audit entry and the match keys, in one transaction. With `matchKeys`
- * false, only the first four rows of earlier versions of this benchmark (for comparison).
+ * `handoff serve` on the database, with the probe loaded before it. LOG_LEVEL=warn: a deployment
+ * that logs every request at "info" measures its log, not its intake; HANDOFF_RATE_LIMIT=0: the
+ * load comes from one address.
  */
-async function bareServer(ctx: Context, organisationId: string, options: { matchKeys: boolean }) {
-  const app = Fastify();
-  app.post("/bare", async (request, reply) => {
-    const body = request.body as { name: string; email: string; phone: string };
-    const key = String(request.headers["idempotency-key"]);
-    const now = new Date().toISOString();
-    const id = uuidv7();
-    await ctx.db.kysely.transaction().execute(async (trx) => {
-      await trx
-        .insertInto("contacts")
-        .values({
-          id,
-          organisation_id: organisationId,
-          display_name: body.name,
-          given_name: null,
-          family_name: null,
-          phones: JSON.stringify([body.phone]),
-          emails: JSON.stringify([body.email]),
-          gender: null,
-          languages: "[]",
-          place_name: "Milan",
-          region: null,
-          country: "IT",
-          postal_code: null,
-          lat: 45.46,
-          lon: 9.19,
-          source: "bench",
-          campaign: null,
-          inbound: 1,
-          status: "new",
-          status_reason: null,
-          progress: "none",
-          assigned_worker_id: null,
-          search_text: body.name.toLowerCase(),
-          created_at: now,
-          updated_at: now,
-          status_changed_at: now,
-          assigned_at: null,
-          last_activity_at: now,
-          erased_at: null,
-          attribution: null,
-          call_attempts: 0,
-        })
-        .execute();
-      await trx
-        .insertInto("idempotency_keys")
-        .values({
-          organisation_id: organisationId,
-          key: `bare-${key}`,
-          request_hash: "-",
-          contact_id: id,
-          created_at: now,
-        })
-        .execute();
-      await trx
-        .insertInto("activities")
-        .values({
-          id: uuidv7(),
-          organisation_id: organisationId,
-          contact_id: id,
-          kind: "created",
-          body: null,
-          data: "{}",
-          actor_user_id: null,
-          created_at: now,
-        })
-        .execute();
-      await trx
-        .insertInto("audit_log")
-        .values({
-          id: uuidv7(),
-          organisation_id: organisationId,
-          actor_user_id: null,
-          action: "contact.create",
-          entity: "contact",
-          entity_id: id,
-          before: null,
-          after: "{}",
-          ip: null,
-          created_at: now,
-        })
-        .execute();
-      if (!options.matchKeys) return;
-      await trx
-        .insertInto("contact_stage_changes")
-        .values({
-          id: uuidv7(),
-          organisation_id: organisationId,
-          contact_id: id,
-          status: "new",
-          worker_id: null,
-          entered_at: now,
-        })
-        .execute();
-      await trx
-        .insertInto("contact_match_keys")
-        .values(bareMatchKeys(body).map((k) => ({ organisation_id: organisationId, key: k, contact_id: id })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    });
-    return reply.code(201).send({ id });
-  });
-  return app;
-}
-
-async function measure(label: string, databaseUrl: string, open: ContextOptions["open"]) {
-  const loadBefore = loadavg()[0] ?? 0;
-  const config = {
-    ...loadConfig({ db: databaseUrl }, {}),
-    rateLimitPerMinute: 0,
-    logLevel: "silent" as const,
-  };
-  const ctx = await createContext(config, { log: pino({ level: "silent" }), ...(open ? { open } : {}) });
-  if (ctx.db.dialect === "postgres") {
-    // A client of its own, so that listing the backends is not counted against the pool's.
-    const lister = new pg.Client({ connectionString: databaseUrl });
-    await lister.connect();
-    backendsOf = async () =>
-      (
-        await lister.query<{ pid: number }>("select pid from pg_stat_activity where application_name = $1", [
-          APPLICATION,
-        ])
-      ).rows.map((row) => row.pid);
-    closeLister = () => lister.end();
-  }
-  const org = await createOrganisation(ctx, {
-    name: "Bench",
-    slug: "bench",
-    kind: "ministry",
-    defaultCountry: "IT",
-  });
-  if (!org.ok) throw new Error(org.error.message);
-  const admin = await createUser(
-    ctx,
-    { userId: "", organisationId: org.value.id, role: "admin", workerId: null, ip: null },
+function startProduct(databaseUrl: string, application: string): Promise<Server> {
+  const child = fork(
+    join(ROOT, "bin/handoff.js"),
+    ["serve", "--db", withApplication(databaseUrl, application), "--port", "0"],
     {
-      email: "admin@bench.example",
-      name: "Bench Admin",
-      role: "admin",
-      password: "bench passphrase 1",
-      locale: "en",
-      timeZone: "UTC",
+      cwd: ROOT,
+      execArgv: ["--import", "tsx", "--import", PROBE, ...SERVE_NODE_OPTIONS],
+      env: { ...process.env, LOG_LEVEL: "warn", HANDOFF_RATE_LIMIT: "0" },
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
     },
   );
-  if (!admin.ok) throw new Error(admin.error.message);
-  const caller = {
-    userId: admin.value.id,
-    organisationId: org.value.id,
-    role: "admin" as const,
-    workerId: null,
-    ip: null,
-  };
-  const issued = await createApiKey(ctx, caller, { name: "bench", scopes: ["intake"] });
-  if (!issued.ok) throw new Error(issued.error.message);
-
-  const app = await buildApp(ctx);
-  const appUrl = await app.listen({ port: 0, host: "127.0.0.1" });
-  const bare = await bareServer(ctx, org.value.id, { matchKeys: true });
-  const bareUrl = await bare.listen({ port: 0, host: "127.0.0.1" });
-  const bareFour = await bareServer(ctx, org.value.id, { matchKeys: false });
-  const bareFourUrl = await bareFour.listen({ port: 0, host: "127.0.0.1" });
-  // Warm both (JIT, the gazetteer, connection pools) before measuring.
-  await load(`${appUrl}/api/v1/intake`, { authorization: `Bearer ${issued.value.key}` }).catch(
-    () => undefined,
+  return listening(
+    child,
+    application,
+    (c) =>
+      new Promise((resolve) => {
+        let out = "";
+        c.stdout?.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          // serve prints localhost, which Node may resolve to ::1 where it does not listen.
+          const url = /running at (http:\/\/\S+)/.exec(out)?.[1];
+          if (url) resolve(url.replace("//localhost", "//127.0.0.1"));
+        });
+      }),
   );
-  const auth = { authorization: `Bearer ${issued.value.key}` };
-  // Throughput in alternating slices, so that a change in the machine's load (it is shared) falls on
-  // every route alike rather than on whichever ran during it.
-  const slices: Record<"product" | "baseline" | "baselineFour", Measured[]> = {
-    product: [],
-    baseline: [],
-    baselineFour: [],
+}
+
+/** The bare routes (bench/intake-bare.ts) in a process of their own. */
+async function startBare(databaseUrl: string, application: string, organisationId: string) {
+  const child = fork(
+    join(ROOT, "bench/intake-bare.ts"),
+    [withApplication(databaseUrl, application), organisationId],
+    { execArgv: ["--import", "tsx"] },
+  );
+  const urls = await new Promise<BareListening>((resolve, reject) => {
+    child.once("message", (message) => resolve(message as BareListening));
+    child.once("exit", (code) => reject(new Error(`the bare server exited (${code}) while starting`)));
+  });
+  return {
+    bare: { child, url: urls.url, application },
+    bareFour: { child, url: urls.urlFour, application },
   };
-  const slice = Math.max(1, SECONDS / SLICES);
-  for (let i = 0; i < SLICES; i++) {
-    slices.product.push(await load(`${appUrl}/api/v1/intake`, auth, undefined, slice));
-    slices.baseline.push(await load(`${bareUrl}/bare`, {}, undefined, slice));
-    slices.baselineFour.push(await load(`${bareFourUrl}/bare`, {}, undefined, slice));
+}
+
+/** On PostgreSQL, names the server's connections, so that its backends can be told apart. */
+function withApplication(databaseUrl: string, application: string): string {
+  if (!databaseUrl.startsWith("postgres")) return databaseUrl;
+  const url = new URL(databaseUrl);
+  url.searchParams.set("application_name", application);
+  return url.toString();
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+/** Creates the organisation, its admin and an intake API key; returns the organisation's id and the key. */
+async function prepare(databaseUrl: string): Promise<{ organisationId: string; key: string }> {
+  const config = { ...loadConfig({ db: databaseUrl }, {}), logLevel: "silent" as const };
+  const ctx = await createContext(config, { log: pino({ level: "silent" }) });
+  try {
+    const org = await createOrganisation(ctx, {
+      name: "Bench",
+      slug: "bench",
+      kind: "ministry",
+      defaultCountry: "IT",
+    });
+    if (!org.ok) throw new Error(org.error.message);
+    const admin = await createUser(
+      ctx,
+      { userId: "", organisationId: org.value.id, role: "admin", workerId: null, ip: null },
+      {
+        email: "admin@bench.example",
+        name: "Bench Admin",
+        role: "admin",
+        password: "bench passphrase 1",
+        locale: "en",
+        timeZone: "UTC",
+      },
+    );
+    if (!admin.ok) throw new Error(admin.error.message);
+    const caller = {
+      userId: admin.value.id,
+      organisationId: org.value.id,
+      role: "admin" as const,
+      workerId: null,
+      ip: null,
+    };
+    const issued = await createApiKey(ctx, caller, { name: "bench", scopes: ["intake"] });
+    if (!issued.ok) throw new Error(issued.error.message);
+    return { organisationId: org.value.id, key: issued.value.key };
+  } finally {
+    await ctx.db.close();
   }
-  const product = together(slices.product);
-  const baseline = together(slices.baseline);
-  const baselineFour = together(slices.baselineFour);
-  const productAtRate = await load(`${appUrl}/api/v1/intake`, auth, RATE);
-  const baselineAtRate = await load(`${bareUrl}/bare`, {}, RATE);
-  await app.close();
-  await bare.close();
-  await bareFour.close();
-  await ctx.db.close();
-  await closeLister?.();
-  backendsOf = null;
-  closeLister = null;
-  const loadAverage = `${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)}`;
-  return { label, product, baseline, baselineFour, productAtRate, baselineAtRate, loadAverage };
+}
+
+async function measure(label: string, databaseUrl: string) {
+  const loadBefore = loadavg()[0] ?? 0;
+  const { organisationId, key } = await prepare(databaseUrl);
+  const lister = databaseUrl.startsWith("postgres") ? new pg.Client({ connectionString: databaseUrl }) : null;
+  if (lister) {
+    // A client of its own, so that listing the backends is not counted against a server's.
+    await lister.connect();
+    backendsOf = async (application) =>
+      (
+        await lister.query<{ pid: number }>("select pid from pg_stat_activity where application_name = $1", [
+          application,
+        ])
+      ).rows.map((row) => row.pid);
+  }
+  const product = await startProduct(databaseUrl, `bench_intake_product_${process.pid}`);
+  const { bare, bareFour } = await startBare(databaseUrl, `bench_intake_bare_${process.pid}`, organisationId);
+  try {
+    const auth = { authorization: `Bearer ${key}` };
+    const intake = "/api/v1/intake";
+    // Warm both (JIT, the gazetteer, connection pools) before measuring.
+    await load(product, intake, auth).catch(() => undefined);
+    await load(bare, "/bare", {}, undefined, Math.max(1, SECONDS / 2)).catch(() => undefined);
+    // Throughput in alternating slices, so that a change in the machine's load (it is shared) falls on
+    // every route alike rather than on whichever ran during it.
+    const slices: Record<"product" | "baseline" | "baselineFour", Measured[]> = {
+      product: [],
+      baseline: [],
+      baselineFour: [],
+    };
+    const slice = Math.max(1, SECONDS / SLICES);
+    for (let i = 0; i < SLICES; i++) {
+      slices.product.push(await load(product, intake, auth, undefined, slice));
+      slices.baseline.push(await load(bare, "/bare", {}, undefined, slice));
+      slices.baselineFour.push(await load(bareFour, "/bare", {}, undefined, slice));
+    }
+    const productAtRate = await load(product, intake, auth, RATE);
+    const baselineAtRate = await load(bare, "/bare", {}, RATE);
+    const loadAverage = `${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)}`;
+    return {
+      label,
+      product: together(slices.product),
+      baseline: together(slices.baseline),
+      baselineFour: together(slices.baselineFour),
+      productAtRate,
+      baselineAtRate,
+      loadAverage,
+    };
+  } finally {
+    await stop(product.child);
+    await stop(bare.child);
+    await lister?.end();
+    backendsOf = null;
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), "handoff-bench-intake-"));
@@ -362,17 +347,21 @@ const results = [];
 /** BENCH_DB=sqlite or postgres measures that database alone. */
 const only = process.env.BENCH_DB;
 try {
-  if (only !== "postgres") results.push(await measure("SQLite", join(dir, "intake.db"), undefined));
+  if (only !== "postgres") results.push(await measure("SQLite", join(dir, "intake.db")));
   if (only !== "sqlite") {
-    const pgUrl = process.env.BENCH_PG_URL ?? loadTestConfig().postgresUrl;
-    const schema = `bench_intake_${process.pid}`;
-    await createSchema(pgUrl, schema);
+    // A database of its own: `handoff serve` takes a URL, not a schema.
+    const base = process.env.BENCH_PG_URL ?? loadTestConfig().postgresUrl;
+    const name = `bench_intake_${process.pid}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
     try {
-      const url = new URL(pgUrl);
-      url.searchParams.set("application_name", APPLICATION);
-      results.push(await measure("PostgreSQL", url.toString(), { schema, poolSize: 10 }));
+      const url = new URL(base);
+      url.pathname = `/${name}`;
+      results.push(await measure("PostgreSQL", url.toString()));
     } finally {
-      await dropSchema(pgUrl, schema);
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
     }
   }
 } finally {
@@ -380,6 +369,7 @@ try {
 }
 
 const f = (n: number) => n.toFixed(n < 10 ? 2 : 0);
+const g = (n: number) => n.toFixed(1);
 process.stdout.write(
   `${table(
     [
@@ -422,7 +412,53 @@ process.stdout.write(
       ),
       loadAverage,
     ]),
-  )}\n\nThroughput: ${CONNECTIONS} connections as fast as the server answers, ${SECONDS} s per route in ${SLICES} slices taken in turn;\nlatency: ${RATE} requests/s evenly spaced (open loop) for ${SECONDS} s, each timed from when it was due. The load\ngenerators run in a child process, on the same cores as the servers and the database; CPU ms/req is the servers' process's CPU time per request answered; DB CPU ms/req
-the PostgreSQL backends' of this process's pool (from /proc; not the WAL writer's or checkpointer's); statements/req the
-queries this process sent per request.\n`,
+  )}\n\nAt ${RATE} requests/s, what each server process did (the tail's attribution):\n\n${table(
+    [
+      "database",
+      "route",
+      "p50 ms",
+      "p99 ms",
+      "max ms",
+      "loop delay p99 ms",
+      "loop delay max ms",
+      "scavenges",
+      "scavenge ms",
+      "mark-compacts",
+      "mark-compact ms",
+      "longest GC ms",
+      "heap MB",
+      "CPU ms/req",
+      "DB CPU ms/req",
+    ],
+    results.flatMap(({ label, productAtRate, baselineAtRate }) =>
+      (
+        [
+          ["intake", productAtRate],
+          ["bare", baselineAtRate],
+        ] as const
+      ).map(([route, m]) => [
+        label,
+        route,
+        f(m.p50),
+        f(m.p99),
+        f(m.max),
+        g(m.probed.loopDelayP99Ms),
+        g(m.probed.loopDelayMaxMs),
+        String(m.probed.scavenges),
+        g(m.probed.scavengeMs),
+        String(m.probed.markCompacts),
+        g(m.probed.markCompactMs),
+        g(m.probed.gcMaxMs),
+        String(Math.round(m.probed.heapUsedMb)),
+        m.cpuMsPerRequest.toFixed(2),
+        m.dbCpuMsPerRequest.toFixed(2),
+      ]),
+    ),
+  )}\n\nThroughput: ${CONNECTIONS} connections as fast as the server answers, ${SECONDS} s per route in ${SLICES} slices taken in turn;
+latency: ${RATE} requests/s evenly spaced (open loop) for ${SECONDS} s, each timed from when it was due. Each server runs in a
+process of its own (the intake in \`handoff serve\`, LOG_LEVEL=warn${SERVE_NODE_OPTIONS.length ? `, node ${SERVE_NODE_OPTIONS.join(" ")}` : ""}), the load generator in a third,
+all on the same cores as the database. CPU ms/req is the server process's CPU time per request answered; DB CPU ms/req the
+PostgreSQL backends' serving that server (from /proc; not the WAL writer's or checkpointer's); statements/req the queries the
+server sent per request; loop delay how late the server's event loop ran a timer (monitorEventLoopDelay); GC the pauses its
+collector reported (PerformanceObserver "gc").\n`,
 );
