@@ -147,7 +147,11 @@ async function bareServer(ctx: Context, organisationId: string, options: { match
 
 const [databaseUrl, organisationId] = process.argv.slice(2);
 if (!databaseUrl || !organisationId) throw new Error("usage: intake-bare.ts DATABASE_URL ORGANISATION_ID");
-const ctx = await createContext(loadConfig({ db: databaseUrl }, {}), { log: pino({ level: "silent" }) });
+// The database as `handoff serve` opens it: the same settings for both routes.
+const ctx = await createContext(loadConfig({ db: databaseUrl }, {}), {
+  log: pino({ level: "silent" }),
+  open: { backgroundCheckpoints: true },
+});
 const bare = await bareServer(ctx, organisationId, { matchKeys: true });
 const bareFour = await bareServer(ctx, organisationId, { matchKeys: false });
 const listening: BareListening = {

@@ -20,7 +20,8 @@ export function serveCommand(program: Command): void {
     .option("--demo", "load the demo organisations when the database is empty")
     .action(async (options: { db?: string; port?: string; host?: string; demo?: boolean }) => {
       const config = loadConfig(options);
-      const ctx = await createContext(config);
+      // A server's event loop must not stop for SQLite's checkpoints (src/db/sqlite-checkpoints.ts).
+      const ctx = await createContext(config, { open: { backgroundCheckpoints: true } });
       const logins = options.demo ? await loadDemoIfEmpty(ctx) : null;
       const app = await buildApp(ctx);
       const stopSweeper = startSweeper(ctx);

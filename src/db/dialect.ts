@@ -19,6 +19,7 @@ import {
 } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
+import { checkpointInBackground } from "./sqlite-checkpoints.js";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -61,6 +62,9 @@ class SqliteImmediateDialect extends SqliteDialect {
 
 const SQLITE_LOCK_WAIT_MS = 10_000;
 
+/** SQLite's own default: a COMMIT that takes the log past this many pages checkpoints it. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+
 function isBusy(error: unknown): boolean {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
   return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
@@ -74,6 +78,11 @@ export interface OpenOptions {
   /** PostgreSQL only: the schema to work in (tests give each run its own). */
   schema?: string;
   poolSize?: number;
+  /**
+   * SQLite files only: WAL checkpoints on a worker thread instead of inside the COMMIT that fills
+   * the log (src/db/sqlite-checkpoints.ts). For a server, whose event loop must not wait on them.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): Db {
@@ -101,7 +110,23 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
   const kysely = new Kysely<Database>({
     dialect: new SqliteImmediateDialect({ database: withStatementCache(file) }),
   });
-  return { kysely, dialect: "sqlite", label: url, close: () => kysely.destroy() };
+  if (!options.backgroundCheckpoints || file.memory) {
+    return { kysely, dialect: "sqlite", label: url, close: () => kysely.destroy() };
+  }
+  file.pragma("wal_autocheckpoint = 0");
+  const stopCheckpoints = checkpointInBackground(file.name, () => {
+    // The worker failed: checkpoint in the COMMIT again (SQLite's default), rather than let the log grow.
+    file.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+  });
+  return {
+    kysely,
+    dialect: "sqlite",
+    label: url,
+    close: async () => {
+      await stopCheckpoints();
+      await kysely.destroy();
+    },
+  };
 }
 
 /** Prepared statements kept per SQLite file, most recently used last. */
