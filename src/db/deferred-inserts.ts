@@ -1,8 +1,8 @@
 /**
  * Rows a transaction writes late: a new contact's rows are gathered while its transaction runs and
- * written as one multi-row insert a table when it ends (or earlier, before a read that needs them),
- * so a group-commit batch of intakes costs one statement (PostgreSQL: insertTogether in
- * src/db/dialect.ts) instead of several per intake. On PostgreSQL each statement is a round trip.
+ * written together when it ends (or earlier, before a read that needs them), so a group-commit batch
+ * of intakes costs one statement on PostgreSQL (insertTogether in src/db/dialect.ts) instead of
+ * several per intake, each a round trip; the statement's text is the same whatever the batch's size.
  */
 import type { Insertable, Kysely } from "kysely";
 import { type DialectName, insertTogether, type PendingInsert } from "./dialect.js";
@@ -21,9 +21,6 @@ const TABLES = [
 export type DeferredTable = (typeof TABLES)[number];
 
 type Rows = { [T in DeferredTable]: Array<Insertable<Database[T]>> };
-
-/** Rows a statement: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters at our widths. */
-const CHUNK = 500;
 
 export interface DeferredInserts {
   /** Queues rows to be inserted at the next flush. */
@@ -47,12 +44,7 @@ export function deferredInserts(dialect: DialectName): DeferredInserts {
       const queued = rows;
       rows = empty();
       const inserts: PendingInsert[] = [];
-      for (const table of TABLES) {
-        const all = queued[table];
-        for (let start = 0; start < all.length; start += CHUNK) {
-          inserts.push(insertOf(trx, table, all.slice(start, start + CHUNK)));
-        }
-      }
+      for (const table of TABLES) inserts.push(...insertsOf(table, queued[table]));
       await insertTogether(trx, dialect, inserts);
     },
   };
@@ -81,16 +73,39 @@ function empty(): Rows {
   };
 }
 
-function insertOf<T extends DeferredTable>(
-  trx: Kysely<Database>,
-  table: T,
-  chunk: ReadonlyArray<Insertable<Database[T]>>,
-): PendingInsert {
-  // Kysely cannot relate a generic table name to its row type; `chunk` is typed by `table` above.
-  const query = trx.insertInto(table).values(chunk as never);
-  return {
-    // A contact is filed under each key once; the clause keeps a repeat harmless, as insertMatchKeys does.
-    query: table === "contact_match_keys" ? query.onConflict((oc) => oc.doNothing()) : query,
-    parameters: chunk.length * Object.keys(chunk[0] ?? {}).length,
-  };
+/**
+ * A table's rows as inserts of one column list each: the columns a row gives a value (a column it
+ * leaves out takes its default, as Kysely's insert would give it), rows of the same columns together.
+ */
+function insertsOf(
+  table: DeferredTable,
+  all: ReadonlyArray<Readonly<Record<string, unknown>>>,
+): PendingInsert[] {
+  const byColumns = new Map<string, { columns: string[]; rows: Array<Readonly<Record<string, unknown>>> }>();
+  let last: { columns: string[]; rows: Array<Readonly<Record<string, unknown>>> } | undefined;
+  for (const row of all) {
+    // Rows made by the same code have the same columns: check against the last row's without allocating.
+    if (last && hasColumns(row, last.columns)) {
+      last.rows.push(row);
+      continue;
+    }
+    const columns = Object.keys(row).filter((column) => row[column] !== undefined);
+    const shape = columns.join(",");
+    last = byColumns.get(shape);
+    if (last) last.rows.push(row);
+    else {
+      last = { columns, rows: [row] };
+      byColumns.set(shape, last);
+    }
+  }
+  // A contact is filed under each key once; the clause keeps a repeat harmless, as insertMatchKeys does.
+  const skipConflicts = table === "contact_match_keys";
+  return [...byColumns.values()].map(({ columns, rows }) => ({ table, columns, rows, skipConflicts }));
+}
+
+/** Whether the row gives a value to exactly these columns. */
+function hasColumns(row: Readonly<Record<string, unknown>>, columns: readonly string[]): boolean {
+  let given = 0;
+  for (const column in row) if (row[column] !== undefined) given += 1;
+  return given === columns.length && columns.every((column) => row[column] !== undefined);
 }

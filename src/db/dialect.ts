@@ -9,7 +9,6 @@ import {
   type Driver,
   Kysely,
   type SqliteDatabase as KyselySqliteDatabase,
-  type OperationNodeSource,
   PostgresDialect,
   type RawBuilder,
   type SelectQueryBuilder,
@@ -427,47 +426,77 @@ function lockId(name: string): bigint {
   return createHash("sha256").update(name).digest().readBigInt64BE(0);
 }
 
-/** An insert to run with others, and how many parameters it binds. */
+/** Rows to insert into one table, each with the same columns, run with others by insertTogether. */
 export interface PendingInsert {
-  query: OperationNodeSource & { execute(): Promise<unknown> };
-  parameters: number;
+  table: string;
+  columns: readonly string[];
+  rows: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** Skips a row whose key is already there (ON CONFLICT DO NOTHING). */
+  skipConflicts: boolean;
 }
 
-/** Parameters one statement may bind: well below PostgreSQL's limit of 65,535. */
-const STATEMENT_PARAMETERS = 30_000;
+/**
+ * Statement texts, built once per shape: on PostgreSQL the same text however many rows there are,
+ * so neither Kysely nor the database builds a new statement for each batch size; on SQLite one per
+ * number of rows, which its cache of prepared statements keeps.
+ */
+const insertTexts = new Map<string, string>();
+const INSERT_TEXTS = 2_000;
+
+/** Parameters one SQLite statement may bind: below its limit of 32,766. */
+const SQLITE_PARAMETERS = 30_000;
+
+function insertText(dialect: DialectName, parts: readonly PendingInsert[], sqliteRows = 1): string {
+  const shape = `${dialect}${sqliteRows}${parts.map((p) => `\u0000${p.table}(${p.columns.join(",")})${p.skipConflicts ? "!" : ""}`).join("")}`;
+  let text = insertTexts.get(shape);
+  if (text) return text;
+  const name = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+  const one = (part: PendingInsert, i: number) => {
+    const columns = part.columns.map(name).join(", ");
+    const onConflict = part.skipConflicts ? " on conflict do nothing" : "";
+    if (dialect === "sqlite") {
+      const row = `(${part.columns.map(() => "?").join(", ")})`;
+      return `insert into ${name(part.table)} (${columns}) values ${Array<string>(sqliteRows).fill(row).join(", ")}${onConflict}`;
+    }
+    return `insert into ${name(part.table)} (${columns}) select ${columns} from json_populate_recordset(null::${name(part.table)}, $${i + 1}::json)${onConflict}`;
+  };
+  text =
+    dialect === "postgres" && parts.length > 1
+      ? `with ${parts.map((part, i) => `w${i} as (${one(part, i)})`).join(", ")} select 1`
+      : one(parts[0]!, 0);
+  if (insertTexts.size >= INSERT_TEXTS) insertTexts.clear();
+  insertTexts.set(shape, text);
+  return text;
+}
 
 /**
- * Runs inserts in the given order, which respects their foreign keys. PostgreSQL: as few statements
- * as their parameters allow, each insert a data-modifying WITH part of one statement (one round
- * trip; foreign keys are checked at the end of the statement, when all its rows are in). SQLite,
- * in the process, has no round trips to save: one statement each.
+ * Runs inserts in the given order, which respects their foreign keys. PostgreSQL: one statement
+ * whatever the number of rows, each table a data-modifying WITH part reading its rows from one JSON
+ * parameter, typed by the table's own columns (one round trip; foreign keys are checked at the end
+ * of the statement, when all its rows are in). SQLite, in the process, has no round trips to save:
+ * one statement a table, as many as its parameters allow.
  */
 export async function insertTogether(
   trx: Kysely<Database>,
   dialect: DialectName,
   inserts: readonly PendingInsert[],
 ): Promise<void> {
-  if (dialect !== "postgres") {
-    for (const insert of inserts) await insert.query.execute();
+  const parts = inserts.filter((insert) => insert.rows.length > 0);
+  if (parts.length === 0) return;
+  if (dialect === "postgres") {
+    const parameters = parts.map((part) => JSON.stringify(part.rows));
+    await trx.executeQuery(CompiledQuery.raw(insertText(dialect, parts), parameters));
     return;
   }
-  let group: PendingInsert[] = [];
-  let parameters = 0;
-  const send = async () => {
-    if (group.length === 1) await group[0]!.query.execute();
-    else if (group.length > 1) {
-      const parts = group.map(({ query }, i) => sql`${sql.raw(`w${i}`)} as (${query})`);
-      await sql`with ${sql.join(parts)} select 1`.execute(trx);
+  for (const part of parts) {
+    const perStatement = Math.floor(SQLITE_PARAMETERS / part.columns.length);
+    for (let start = 0; start < part.rows.length; start += perStatement) {
+      const rows = part.rows.slice(start, start + perStatement);
+      const parameters: unknown[] = [];
+      for (const row of rows) for (const column of part.columns) parameters.push(row[column]);
+      await trx.executeQuery(CompiledQuery.raw(insertText(dialect, [part], rows.length), parameters));
     }
-    group = [];
-    parameters = 0;
-  };
-  for (const insert of inserts) {
-    if (group.length > 0 && parameters + insert.parameters > STATEMENT_PARAMETERS) await send();
-    group.push(insert);
-    parameters += insert.parameters;
   }
-  await send();
 }
 
 /**
