@@ -2,9 +2,9 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SingleBar } from "cli-progress";
-import { type CsvTable, csvCell, parseCsv, rowWidthProblem } from "../services/import-table.js";
+import { type CsvTable, csvCell, parseCsv, rowWidthProblem } from "../core/intake/csv-table.js";
 
-export type { CsvRow, CsvTable } from "../services/import-table.js";
+export type { CsvRow, CsvTable } from "../core/intake/csv-table.js";
 export { csvCell, rowWidthProblem };
 
 export function readText(path: string, problems: string[]): string | null {

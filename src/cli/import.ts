@@ -8,7 +8,6 @@ import { findOrganisationBySlug } from "../db/organisations.js";
 import { importContacts } from "../services/import-contacts.js";
 import {
   type BadCell,
-  type CsvTable,
   columnFields,
   errorsCsv,
   IMPORT_PRESET_IDS,
@@ -18,7 +17,7 @@ import {
   tableRecords,
 } from "../services/import-table.js";
 import { systemCaller } from "../services/record.js";
-import { progressReporter, readCsvRows, writeAtomically } from "./csv.js";
+import { type CsvTable, progressReporter, readCsvRows, writeAtomically } from "./csv.js";
 import { dbOption, UsageError } from "./options.js";
 
 interface ImportCommandOptions {

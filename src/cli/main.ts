@@ -1,13 +1,22 @@
-/** The `handoff` command line (contract.md): serve, demo, user add, migrate. */
+/** The `handoff` command line (contract.md): serve, migrate, demo, dispatch, dedupe, import, user. */
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config.js";
-import { dedupeCommand } from "./dedupe.js";
-import { demoCommand } from "./demo.js";
-import { dispatchCommand } from "./dispatch.js";
-import { importCommand } from "./import.js";
 import { UsageError } from "./options.js";
-import { migrateCommand, serveCommand } from "./serve.js";
-import { userCommand } from "./user.js";
+
+/**
+ * Each command's module, loaded only for that command: `handoff dispatch` reads two CSV files and
+ * need not load the server, the database drivers and the gazetteer first (seconds on a busy machine).
+ * Help and an unknown command load them all.
+ */
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  serve: async () => (await import("./serve.js")).serveCommand,
+  migrate: async () => (await import("./serve.js")).migrateCommand,
+  demo: async () => (await import("./demo.js")).demoCommand,
+  dispatch: async () => (await import("./dispatch.js")).dispatchCommand,
+  dedupe: async () => (await import("./dedupe.js")).dedupeCommand,
+  import: async () => (await import("./import.js")).importCommand,
+  user: async () => (await import("./user.js")).userCommand,
+};
 
 const program = new Command()
   .name("handoff")
@@ -15,13 +24,8 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-serveCommand(program);
-migrateCommand(program);
-demoCommand(program);
-dispatchCommand(program);
-dedupeCommand(program);
-importCommand(program);
-userCommand(program);
+const named = COMMANDS[process.argv[2] ?? ""];
+for (const load of named ? [named] : Object.values(COMMANDS)) (await load())(program);
 
 // Exit codes of contract.md: 0 success, 1 a runtime failure, 2 bad usage or bad input.
 try {

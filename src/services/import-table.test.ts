@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { columnFields, convertValue, DISCIPLE_TOOLS, parseCsv, readRow } from "./import-table.js";
+import { parseCsv } from "../core/intake/csv-table.js";
+import { columnFields, convertValue, DISCIPLE_TOOLS, readRow } from "./import-table.js";
 
 function table(text: string) {
   const problems: string[] = [];
