@@ -54,6 +54,8 @@ interface Server {
   /** The URL loads are sent to. */
   url: string;
   application: string;
+  /** When it was listening (performance.now()): its sweeper first runs a minute later, then every minute. */
+  startedAt: number;
 }
 
 /**
@@ -65,6 +67,8 @@ interface Measured extends Figures {
   dbCpuMsPerRequest: number;
   statementsPerRequest: number;
   probed: Probed;
+  /** Seconds from the server's start to the load's start. */
+  since: number;
 }
 
 /** Asks a server's probe (bench/intake-probe.ts) and waits for its answer. */
@@ -126,6 +130,7 @@ async function load(
   await new Promise<void>((resolve) => generator.once("spawn", () => resolve()));
   const before = backendsOf ? cpuOf(await backendsOf(server.application)) : new Map<number, number>();
   await ask(server.child, { probe: "reset" });
+  const since = (performance.now() - server.startedAt) / 1000;
   const figures = await new Promise<Figures>((resolve, reject) => {
     generator.once("message", (message) => resolve(message as Figures));
     generator.once("exit", (code) => reject(new Error(`the load generator exited with ${code}`)));
@@ -145,6 +150,7 @@ async function load(
     dbCpuMsPerRequest: dbCpu / requests,
     statementsPerRequest: probed.statements / requests,
     probed,
+    since,
   } satisfies Measured;
 }
 
@@ -164,6 +170,7 @@ function together(parts: Measured[]): Measured {
     dbCpuMsPerRequest: mean((p) => p.dbCpuMsPerRequest),
     statementsPerRequest: mean((p) => p.statementsPerRequest),
     probed: parts[0]!.probed,
+    since: parts[0]!.since,
   };
 }
 
@@ -178,7 +185,7 @@ function listening(
     child.once("exit", onExit);
     urlIn(child).then((url) => {
       child.off("exit", onExit);
-      resolve({ child, url, application });
+      resolve({ child, url, application, startedAt: performance.now() });
     }, reject);
   });
 }
@@ -226,9 +233,10 @@ async function startBare(databaseUrl: string, application: string, organisationI
     child.once("message", (message) => resolve(message as BareListening));
     child.once("exit", (code) => reject(new Error(`the bare server exited (${code}) while starting`)));
   });
+  const startedAt = performance.now();
   return {
-    bare: { child, url: urls.url, application },
-    bareFour: { child, url: urls.urlFour, application },
+    bare: { child, url: urls.url, application, startedAt },
+    bareFour: { child, url: urls.urlFour, application, startedAt },
   };
 }
 
@@ -429,6 +437,7 @@ process.stdout.write(
       "heap MB",
       "CPU ms/req",
       "DB CPU ms/req",
+      "from s after start",
     ],
     results.flatMap(({ label, productAtRate, baselineAtRate }) =>
       (
@@ -452,6 +461,7 @@ process.stdout.write(
         String(Math.round(m.probed.heapUsedMb)),
         m.cpuMsPerRequest.toFixed(2),
         m.dbCpuMsPerRequest.toFixed(2),
+        m.since.toFixed(0),
       ]),
     ),
   )}\n\nThroughput: ${CONNECTIONS} connections as fast as the server answers, ${SECONDS} s per route in ${SLICES} slices taken in turn;
@@ -460,5 +470,6 @@ process of its own (the intake in \`handoff serve\`, LOG_LEVEL=warn${SERVE_NODE_
 all on the same cores as the database. CPU ms/req is the server process's CPU time per request answered; DB CPU ms/req the
 PostgreSQL backends' serving that server (from /proc; not the WAL writer's or checkpointer's); statements/req the queries the
 server sent per request; loop delay how late the server's event loop ran a timer (monitorEventLoopDelay); GC the pauses its
-collector reported (PerformanceObserver "gc").\n`,
+collector reported (PerformanceObserver "gc"); "from s after start" when the load began, counted from the server's start
+(\`handoff serve\` sweeps a minute after it starts, then every minute).\n`,
 );
