@@ -14,9 +14,12 @@ import {
   locate,
   percentileRanks,
   type RankTarget,
+  type Run,
+  rankAmong,
   SLICES,
   sliceRange,
   sliceWidth,
+  windowOf,
 } from "../core/reports/durations.js";
 import { type H3Resolution, h3Column } from "../core/reports/hexagons.js";
 import type { Dimension } from "../core/reports/measures.js";
@@ -190,6 +193,8 @@ interface StageCounts {
   stage: string;
   now: number;
   buckets: number[];
+  /** Of those, the finished stays (the others are open: their lengths move with the clock). */
+  done: number[];
 }
 
 const stageId = (k: string | null, c: string | null, stage: string) =>
@@ -221,7 +226,8 @@ async function rollupCounts(
   const sums = Array.from(
     { length: DURATION_BUCKETS },
     (_, i) =>
-      sql`sum(${sql.ref(stayBucketColumn("done", i))} + ${sql.ref(stayBucketColumn("open", i))}) as ${sql.ref(`h${i}`)}`,
+      sql`sum(${sql.ref(stayBucketColumn("done", i))}) as ${sql.ref(`d${i}`)},
+        sum(${sql.ref(stayBucketColumn("open", i))}) as ${sql.ref(`o${i}`)}`,
   );
   // One snapshot for the counts and the stays that crossed an edge since they were counted (PostgreSQL
   // reads each statement as of its start otherwise: a sweep in between would move some stays twice).
@@ -247,7 +253,8 @@ async function rollupCounts(
         c,
         stage,
         now: n(r.now_n),
-        buckets: Array.from({ length: DURATION_BUCKETS }, (_, i) => n(r[`h${i}`])),
+        buckets: Array.from({ length: DURATION_BUCKETS }, (_, i) => n(r[`d${i}`]) + n(r[`o${i}`])),
+        done: Array.from({ length: DURATION_BUCKETS }, (_, i) => n(r[`d${i}`])),
       });
     }
     const at = rows[0]?.at;
@@ -303,21 +310,32 @@ async function factCounts(
   );
   const { rows } = await sql<Record<string, unknown>>`
     select ${sql.ref(`f.${key}`)} as k, ${sql.ref(`f.${qualifier}`)} as c, f.stage as stage,
-      case when f.kind = 'status' then -1 else ${bucket} end as b, count(*) as n
+      case when f.kind = 'status' then -1 else ${bucket} end as b,
+      case when f.left_ms is null then 0 else 1 end as done, count(*) as n
     from report_stays f
     where ${and(conditions)}
-    group by 1, 2, 3, 4`.execute(scope.db);
+    group by 1, 2, 3, 4, 5`.execute(scope.db);
   const out = new Map<string, StageCounts>();
   for (const r of rows) {
     const k = (r.k as string | null) ?? null;
     const c = (r.c as string | null) ?? null;
     const stage = String(r.stage);
     const id = stageId(k, c, stage);
-    const found = out.get(id) ?? { k, c, stage, now: 0, buckets: Array(DURATION_BUCKETS).fill(0) };
+    const found = out.get(id) ?? {
+      k,
+      c,
+      stage,
+      now: 0,
+      buckets: Array(DURATION_BUCKETS).fill(0),
+      done: Array(DURATION_BUCKETS).fill(0),
+    };
     out.set(id, found);
     const b = n(r.b);
     if (b < 0) found.now += n(r.n);
-    else found.buckets[b] = (found.buckets[b] ?? 0) + n(r.n);
+    else {
+      found.buckets[b] = (found.buckets[b] ?? 0) + n(r.n);
+      if (n(r.done) === 1) found.done[b] = (found.done[b] ?? 0) + n(r.n);
+    }
   }
   return [...out.values()];
 }
@@ -454,6 +472,8 @@ const READS_PER_STATEMENT = 40;
 const QUANTILES = [0.5, 0.9] as const;
 /** A bucket holding more stays than this (of the stages read) is counted in slices before it is read. */
 const SPLIT_AT = 20_000;
+/** A side of a stage's stays in a bucket up to this many is read whole, beside windows of the other side. */
+const KNOWN_AT = 5_000;
 
 /** A group and stage (or a stage over all groups) whose median and 90th percentile are wanted. */
 interface Wanted {
@@ -490,6 +510,243 @@ function wantedOf(
   };
 }
 
+/** Groupings whose open stays have an index per stage and group, by when entered (migration 0017). */
+function openStaysIndexed(g: Grouping, filter: ReportFilter): boolean {
+  return (
+    filter.source === undefined &&
+    filter.campaign === undefined &&
+    g.by !== "source" &&
+    g.by !== "campaign" &&
+    (g.by !== "h3" || g.resolution === 5)
+  );
+}
+
+/**
+ * One side of a bucket's stays known whole, per group and stage (and per stage over all groups,
+ * `\u0002stage`), as runs of equal lengths: read when few, or the finished ones when all are as long.
+ */
+type KnownStays = Map<string, Run[]>;
+const totalId = (stage: string) => `\u0002${stage}`;
+
+/** Finished or open stays, with their length as of now and the index range that holds them. */
+type Side = "done" | "open";
+
+/** A side's stays whose length (as of now) is in a range, as conditions on the stay facts `f`. */
+function sideConditions(side: Side, range: Lengths, nowMs: number): Array<RawBuilder<SqlBool>> {
+  const out: Array<RawBuilder<SqlBool>> = [];
+  if (side === "done") {
+    out.push(sql<SqlBool>`f.kind = 'stay' and f.left_ms is not null`);
+    if (range.from !== undefined) out.push(sql<SqlBool>`f.duration_ms >= ${sql.lit(range.from)}`);
+    if (range.to !== undefined) out.push(sql<SqlBool>`f.duration_ms < ${sql.lit(range.to)}`);
+  } else {
+    out.push(sql<SqlBool>`f.kind = 'stay' and f.left_ms is null`);
+    if (range.to !== undefined) out.push(sql<SqlBool>`f.entered_ms > ${sql.lit(nowMs - range.to)}`);
+    out.push(sql<SqlBool>`f.entered_ms <= ${sql.lit(nowMs - (range.from ?? 0))}`);
+  }
+  return out;
+}
+
+/** A side's length, and its index order shortest first. */
+const lengthOf = (side: Side, nowMs: number) =>
+  side === "done" ? sql`f.duration_ms` : sql`${sql.lit(nowMs)} - f.entered_ms`;
+const orderOf = (side: Side, shortestFirst: boolean) =>
+  side === "done"
+    ? sql.raw(`f.duration_ms ${shortestFirst ? "asc" : "desc"}`)
+    : sql.raw(`f.entered_ms ${shortestFirst ? "desc" : "asc"}`);
+
+/** One side's stays of these stages in a range of lengths, among those the report selects, per group and stage. */
+async function staysOf(
+  scope: ReportScope,
+  g: Grouping,
+  filter: ReportFilter,
+  side: Side,
+  range: Lengths,
+  stages: readonly string[],
+  nowMs: number,
+): Promise<KnownStays> {
+  const { key, qualifier } = stayKeyColumns(g, "facts");
+  const where = [
+    sql<SqlBool>`f.organisation_id = ${scope.organisationId}`,
+    sql<SqlBool>`f.stage in (${sql.join(stages.map((x) => sql`${x}`))})`,
+    ...sideConditions(side, range, nowMs),
+    ...factConditions(filter, "f"),
+  ];
+  const { rows } = await sql<Record<string, unknown>>`
+    select f.stage as s, ${sql.ref(`f.${key}`)} as k, ${sql.ref(`f.${qualifier}`)} as c,
+      ${lengthOf(side, nowMs)} as v
+    from report_stays f where ${and(where)} order by ${orderOf(side, true)}`.execute(scope.db);
+  const out: KnownStays = new Map();
+  for (const r of rows) {
+    const stage = String(r.s);
+    const v = n(r.v);
+    for (const id of [
+      stageId((r.k as string | null) ?? null, (r.c as string | null) ?? null, stage),
+      totalId(stage),
+    ]) {
+      const runs = out.get(id) ?? [];
+      out.set(id, runs);
+      const last = runs[runs.length - 1];
+      if (last?.v === v) last.n += 1;
+      else runs.push({ v, n: 1 });
+    }
+  }
+  return out;
+}
+
+/** The least and greatest length of a stage's finished stays in a range (all the organisation's). */
+async function finishedSpan(
+  scope: ReportScope,
+  range: Lengths,
+  stage: string,
+): Promise<{ min: number; max: number } | undefined> {
+  const where = [
+    sql<SqlBool>`organisation_id = ${scope.organisationId}`,
+    sql<SqlBool>`kind = 'stay' and left_ms is not null`,
+    sql<SqlBool>`stage = ${stage}`,
+  ];
+  if (range.from !== undefined) where.push(sql<SqlBool>`duration_ms >= ${sql.lit(range.from)}`);
+  if (range.to !== undefined) where.push(sql<SqlBool>`duration_ms < ${sql.lit(range.to)}`);
+  const { rows } = await sql<{ lo: unknown; hi: unknown }>`
+    select min(duration_ms) as lo, max(duration_ms) as hi from report_stays where ${and(where)}`.execute(
+    scope.db,
+  );
+  const row = rows[0];
+  return row?.lo === null || row?.lo === undefined ? undefined : { min: n(row.lo), max: n(row.hi) };
+}
+
+/** Stays of one side and stage (in one group, or all) in a range of lengths: `take` of them from the `skip`-th shortest. */
+interface StayWindow {
+  side: Side;
+  stage: string;
+  /** The group; undefined for the stage over all groups. */
+  group?: { k: string | null; c: string | null } | undefined;
+  range: Lengths;
+  skip: number;
+  take: number;
+  /** How many stays of the side the range holds (from the counts): a window past the middle is read from the longest end. */
+  count: number;
+}
+
+/** Windows per statement: each is one index range of migration 0017's, read from an offset. */
+const WINDOWS_PER_STATEMENT = 2_000;
+
+/**
+ * The lengths in each window, shortest first. Each window is one range of an index of the stays per stage
+ * and group (migration 0017: open ones by when they were entered, finished ones by their length): the
+ * skipped stays are stepped over in the index, not sorted. PostgreSQL reads the windows with non-null
+ * keys in a few statements (a lateral read per row of arrays); the others (and SQLite's) are one branch
+ * each with literal bounds.
+ */
+async function windowValues(
+  scope: ReportScope,
+  g: Grouping,
+  filter: ReportFilter,
+  windows: readonly StayWindow[],
+  nowMs: number,
+): Promise<number[][]> {
+  const { key, qualifier } = stayKeyColumns(g, "facts");
+  const f = (c: string) => sql.ref(`f.${c}`);
+  const common = [sql<SqlBool>`f.organisation_id = ${scope.organisationId}`, ...factConditions(filter, "f")];
+  const eq = (column: string, value: string | null) =>
+    value === null ? sql<SqlBool>`${f(column)} is null` : sql<SqlBool>`${f(column)} = ${value}`;
+  const groupEq = (group: { k: string | null; c: string | null }) =>
+    key === qualifier ? [eq(key, group.k)] : [eq(qualifier, group.c), eq(key, group.k)];
+  // The stays stepped over in the index cost the most: a window past the middle is read from the other
+  // end (longest first), stepping over the stays after it instead of those before it.
+  const ends = windows.map((w) => {
+    const after = Math.max(0, w.count - w.skip - w.take);
+    return after < w.skip
+      ? { shortestFirst: false, offset: after, limit: Math.max(0, Math.min(w.take, w.count - w.skip)) }
+      : { shortestFirst: true, offset: w.skip, limit: w.take };
+  });
+  const literal = (w: StayWindow, i: number) => {
+    const end = ends[i] ?? { shortestFirst: true, offset: w.skip, limit: w.take };
+    return sql`select * from (
+      select ${sql.lit(i)} as i, ${lengthOf(w.side, nowMs)} as v from report_stays f
+      where ${and([
+        ...common,
+        sql<SqlBool>`f.stage = ${w.stage}`,
+        ...(w.group ? groupEq(w.group) : []),
+        ...sideConditions(w.side, w.range, nowMs),
+      ])}
+      order by ${orderOf(w.side, end.shortestFirst)}
+      limit ${sql.lit(end.limit)} offset ${sql.lit(end.offset)}) ${sql.ref(`w${i}`)}`;
+  };
+  const indexed = windows.map((w, i) => ({ w, i }));
+  const lateral = (list: typeof indexed, side: Side, grouped: boolean, shortestFirst: boolean) => {
+    const arrays = [
+      sql`${list.map(({ i }) => i)}::int[]`,
+      sql`${list.map(({ w }) => w.stage)}::text[]`,
+      sql`${list.map(({ w }) => w.group?.k ?? null)}::text[]`,
+      sql`${list.map(({ w }) => w.group?.c ?? null)}::text[]`,
+      sql`${list.map(({ w }) => String(side === "done" ? (w.range.from ?? 0) : nowMs - (w.range.to ?? Number.MAX_SAFE_INTEGER)))}::bigint[]`,
+      sql`${list.map(({ w }) => String(side === "done" ? (w.range.to ?? Number.MAX_SAFE_INTEGER) : nowMs - (w.range.from ?? 0)))}::bigint[]`,
+      sql`${list.map(({ i }) => ends[i]?.offset ?? 0)}::int[]`,
+      sql`${list.map(({ i }) => ends[i]?.limit ?? 0)}::int[]`,
+    ];
+    const group = grouped
+      ? key === qualifier
+        ? [sql<SqlBool>`${f(key)} = t.k`]
+        : [sql<SqlBool>`${f(qualifier)} = t.c`, sql<SqlBool>`${f(key)} = t.k`]
+      : [];
+    const range =
+      side === "done"
+        ? sql<SqlBool>`f.kind = 'stay' and f.left_ms is not null and f.duration_ms >= t.lo and f.duration_ms < t.hi`
+        : sql<SqlBool>`f.kind = 'stay' and f.left_ms is null and f.entered_ms > t.lo and f.entered_ms <= t.hi`;
+    return sql<Record<string, unknown>>`
+      select t.i, x.v from unnest(${sql.join(arrays)}) as t(i, s, k, c, lo, hi, skip, take)
+      cross join lateral (
+        select ${lengthOf(side, nowMs)} as v from report_stays f
+        where ${and([...common, sql<SqlBool>`f.stage = t.s`, ...group, range])}
+        order by ${orderOf(side, shortestFirst)} offset t.skip limit t.take
+      ) x`;
+  };
+  const statements: Array<RawBuilder<Record<string, unknown>>> = [];
+  const literals = (list: typeof indexed) => {
+    // SQLite allows 500 terms in a compound select.
+    for (let j = 0; j < list.length; j += 200)
+      statements.push(
+        sql`${sql.join(
+          list.slice(j, j + 200).map(({ w, i }) => literal(w, i)),
+          sql` union all `,
+        )}`,
+      );
+  };
+  if (scope.dialect === "postgres") {
+    const keyed = (w: StayWindow) =>
+      w.group !== undefined && w.group.k !== null && (key === qualifier || w.group.c !== null);
+    literals(indexed.filter(({ w }) => w.group !== undefined && !keyed(w)));
+    for (const side of ["done", "open"] as const) {
+      for (const shortestFirst of [true, false]) {
+        const of = indexed.filter(({ w, i }) => w.side === side && ends[i]?.shortestFirst === shortestFirst);
+        const grouped = of.filter(({ w }) => keyed(w));
+        for (let j = 0; j < grouped.length; j += WINDOWS_PER_STATEMENT)
+          statements.push(lateral(grouped.slice(j, j + WINDOWS_PER_STATEMENT), side, true, shortestFirst));
+        const totals = of.filter(({ w }) => w.group === undefined);
+        if (totals.length > 0) statements.push(lateral(totals, side, false, shortestFirst));
+      }
+    }
+  } else literals(indexed);
+  const out: number[][] = windows.map(() => []);
+  const results = await Promise.all(statements.map((q) => q.execute(scope.db)));
+  for (const { rows } of results) for (const r of rows) out[n(r.i)]?.push(n(r.v));
+  for (const values of out) values.sort((a, b) => a - b);
+  return out;
+}
+
+/**
+ * How a bucket's figures are read: from windows of one side's index beside the other side read whole
+ * (when that side is few, or all finished stays are as long), else whole, else counted in slices first.
+ */
+export interface StageReading {
+  /** Buckets holding more stays than this are counted in slices, not read whole (tests set 0: none is). */
+  splitAt?: number;
+  /** Whether ranks are read from windows of migration 0017's indexes (tests set false: whole or slices). */
+  windows?: boolean;
+  /** A side of a stage's stays in a bucket up to this many is read whole (tests set 0: only empty sides and point masses). */
+  knownAt?: number;
+}
+
 /**
  * The stages report's figures from the stage rollups, exact as of `now`: per group and stage the
  * contacts in it now and the stays per duration bucket (rollups for whole periods, with the open stays
@@ -501,12 +758,14 @@ export async function rolledStages(
   g: Grouping,
   filter: ReportFilter,
   now: string,
-  /** Buckets holding more stays than this are counted in slices first (tests set 0: every one is). */
-  splitAt = SPLIT_AT,
+  reading: StageReading = {},
 ): Promise<{
   counts: Array<{ k: string | null; c: string | null; stage: string; n: number }>;
   spreads: StageSpread[];
 }> {
+  const splitAt = reading.splitAt ?? SPLIT_AT;
+  const knownAt = reading.knownAt ?? KNOWN_AT;
+  const windowed = (reading.windows ?? true) && openStaysIndexed(g, filter);
   const parts = stageParts(g, filter);
   const read = await Promise.all(
     parts.map((part) =>
@@ -517,24 +776,37 @@ export async function rolledStages(
   );
   const merged = new Map<string, StageCounts>();
   const totals = new Map<string, number[]>();
+  const totalsDone = new Map<string, number[]>();
   for (const row of read.flat()) {
     const id = stageId(row.k, row.c, row.stage);
-    const found = merged.get(id) ?? { ...row, now: 0, buckets: Array(DURATION_BUCKETS).fill(0) };
+    const found = merged.get(id) ?? {
+      ...row,
+      now: 0,
+      buckets: Array(DURATION_BUCKETS).fill(0),
+      done: Array(DURATION_BUCKETS).fill(0),
+    };
     merged.set(id, found);
     found.now += row.now;
     const total = totals.get(row.stage) ?? Array(DURATION_BUCKETS).fill(0);
     totals.set(row.stage, total);
+    const totalDone = totalsDone.get(row.stage) ?? Array(DURATION_BUCKETS).fill(0);
+    totalsDone.set(row.stage, totalDone);
     for (const [i, x] of row.buckets.entries()) {
       found.buckets[i] = (found.buckets[i] ?? 0) + x;
       total[i] = (total[i] ?? 0) + x;
+    }
+    for (const [i, x] of row.done.entries()) {
+      found.done[i] = (found.done[i] ?? 0) + x;
+      totalDone[i] = (totalDone[i] ?? 0) + x;
     }
   }
   const wanted = [
     ...[...merged.values()].map((m) => wantedOf(m.k, m.c, m.stage, false, m.buckets)),
     ...[...totals].map(([stage, counts]) => wantedOf(null, null, stage, true, counts)),
   ].filter((w) => w.n > 0);
-  // The values at each quantile's ranks: one read per bucket some quantile lies in (for the stages that
-  // need it); a large bucket is first counted in slices, and then only the slices holding a rank are read.
+  // The values at each quantile's ranks: from windows of one side of a bucket beside the other read
+  // whole; else one read per bucket some quantile lies in (for the stages that need it), a large bucket
+  // first counted in slices, and then only the slices holding a rank read.
   const nowMs = Date.parse(now);
   const byBucket = new Map<number, Array<{ w: Wanted; t: RankTarget }>>();
   for (const w of wanted) {
@@ -564,9 +836,86 @@ export async function rolledStages(
     readAt.set(w, at);
     at.set(`${t.bucket}:${t.rank}`, { read: id, rank });
   };
+  /** Ranks read from a window of one side's stays, merged with the other side known whole. */
+  const windows: Array<StayWindow & { w: Wanted; t: RankTarget; known: Run[] }> = [];
+  /**
+   * The targets of stages with one side of the bucket known whole (the finished stays all of one length,
+   * or the smaller side few enough to read in one read for the bucket): the other side is then read from
+   * a window per target, one index range from an offset. Gives the targets left.
+   */
+  const windowTargets = async (
+    bucket: number,
+    range: Lengths,
+    targets: Array<{ w: Wanted; t: RankTarget }>,
+  ): Promise<Array<{ w: Wanted; t: RankTarget }>> => {
+    const stages = [...new Set(targets.map(({ w }) => w.stage))];
+    const doneOf = (stage: string) => totalsDone.get(stage)?.[bucket] ?? 0;
+    const openOf = (stage: string) => (totals.get(stage)?.[bucket] ?? 0) - doneOf(stage);
+    // The finished stays known as one length when all of them are (a point mass, such as the stays that
+    // end exactly 2 hours in: stepping over them in an index would cost as much as counting them); else
+    // the smaller side read whole, when few enough.
+    const masses = new Map<string, number>();
+    await Promise.all(
+      stages
+        .filter((stage) => doneOf(stage) > knownAt)
+        .map(async (stage) => {
+          const span = await finishedSpan(scope, range, stage);
+          if (span && span.min === span.max) masses.set(stage, span.min);
+        }),
+    );
+    const whole = new Map<string, Side>();
+    for (const stage of stages) {
+      if (!masses.has(stage) && Math.min(doneOf(stage), openOf(stage)) <= knownAt)
+        whole.set(stage, doneOf(stage) <= openOf(stage) ? "done" : "open");
+    }
+    const [doneKnown, openKnown] = await Promise.all(
+      (["done", "open"] as const).map((side) => {
+        const of = stages.filter((stage) => whole.get(stage) === side);
+        return of.length > 0
+          ? staysOf(scope, g, filter, side, range, of, nowMs)
+          : Promise.resolve(new Map() as KnownStays);
+      }),
+    );
+    const left: Array<{ w: Wanted; t: RankTarget }> = [];
+    for (const { w, t } of targets) {
+      const id = w.total ? totalId(w.stage) : stageId(w.k, w.c, w.stage);
+      const all = (w.total ? totals.get(w.stage)?.[bucket] : merged.get(id)?.buckets[bucket]) ?? 0;
+      const done = (w.total ? totalsDone.get(w.stage)?.[bucket] : merged.get(id)?.done[bucket]) ?? 0;
+      const mass = masses.get(w.stage);
+      const side = whole.get(w.stage) ?? (mass !== undefined ? "done" : undefined);
+      if (side === undefined) {
+        left.push({ w, t });
+        continue;
+      }
+      const runs: Run[] = whole.has(w.stage)
+        ? (((side === "done" ? doneKnown : openKnown) as KnownStays | undefined)?.get(id) ?? [])
+        : done > 0
+          ? [{ v: mass as number, n: done }]
+          : [];
+      const { skip, take } = windowOf(
+        runs.reduce((sum, r) => sum + r.n, 0),
+        t.rank,
+      );
+      windows.push({
+        side: side === "done" ? "open" : "done",
+        stage: w.stage,
+        group: w.total ? undefined : { k: w.k, c: w.c },
+        range,
+        skip,
+        take,
+        count: side === "done" ? all - done : done,
+        w,
+        t,
+        known: runs,
+      });
+    }
+    return left;
+  };
   await Promise.all(
-    [...byBucket].map(async ([bucket, targets]) => {
+    [...byBucket].map(async ([bucket, all]) => {
       const range = bucketRange(bucket);
+      const targets = windowed && bucket > 0 ? await windowTargets(bucket, range, all) : all;
+      if (targets.length === 0) return;
       const stages = [...new Set(targets.map(({ w }) => w.stage))];
       const size = stages.reduce((sum, stage) => sum + (totals.get(stage)?.[bucket] ?? 0), 0);
       if (size <= splitAt || bucket === 0) {
@@ -576,7 +925,7 @@ export async function rolledStages(
       // Per group and stage (and per stage over all): each slice's count, and its least and greatest length.
       const slices = new Map<string, { counts: number[]; min: number[]; max: number[] }>();
       for (const r of await sliceCounts(scope, g, filter, range, stages, nowMs)) {
-        for (const id of [stageId(r.k, r.c, r.s), `\u0002${r.s}`]) {
+        for (const id of [stageId(r.k, r.c, r.s), totalId(r.s)]) {
           const found = slices.get(id) ?? {
             counts: Array<number>(SLICES).fill(0),
             min: Array<number>(SLICES).fill(Number.POSITIVE_INFINITY),
@@ -589,7 +938,7 @@ export async function rolledStages(
         }
       }
       for (const { w, t } of targets) {
-        const found = slices.get(w.total ? `\u0002${w.stage}` : stageId(w.k, w.c, w.stage));
+        const found = slices.get(w.total ? totalId(w.stage) : stageId(w.k, w.c, w.stage));
         if (!found) throw new Error(`no stays counted in bucket ${bucket} (${w.stage})`);
         const at = locate(found.counts, t.rank);
         // A slice whose stays all last as long (many stays of one length): its value is known.
@@ -603,8 +952,8 @@ export async function rolledStages(
   const statements: Array<typeof all> = [];
   for (let i = 0; i < all.length; i += READS_PER_STATEMENT)
     statements.push(all.slice(i, i + READS_PER_STATEMENT));
-  await Promise.all(
-    statements.map(async (part) => {
+  await Promise.all([
+    ...statements.map(async (part) => {
       const reading = part.map(([, read]) => ({
         range: read.range,
         stages: [...read.stages],
@@ -618,7 +967,13 @@ export async function rolledStages(
           rows.filter((row) => row.r === r),
         );
     }),
-  );
+    (async () => {
+      if (windows.length === 0) return;
+      const values = await windowValues(scope, g, filter, windows, nowMs);
+      for (const [i, x] of windows.entries())
+        knowFor(x.w, x.t, rankAmong(x.known, x.skip, values[i] ?? [], x.t.rank));
+    })(),
+  ]);
   const valueAt = (w: Wanted, t: RankTarget) => {
     const at = readAt.get(w)?.get(`${t.bucket}:${t.rank}`);
     if (at && "value" in at) return at.value;

@@ -557,17 +557,26 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
       )
         .map((r) => JSON.stringify(Object.entries(r).sort(([a], [b]) => a.localeCompare(b))))
         .sort();
-    // Every bucket counted in slices first and read from the slice of each rank: the same figures.
+    // Every bucket read whole, counted in slices first, or from windows of the stays indexed per group
+    // beside the other side read whole (or known as one length): the same figures.
     const scope = { db, dialect: ctx.db.dialect, organisationId: world.org.id };
     for (const by of ["city", "month", "h3"] as const) {
       for (const filter of STAGE_ROLLUP_FILTERS) {
         const g = { by, resolution: 5 as const };
         const now = clock.now().toISOString();
-        const sliced = await rolledStages(scope, g, filter, now, 0);
-        expect(sliced.spreads.length).toBeGreaterThan(0);
-        expect(sliced, `${by} ${JSON.stringify(filter)} in slices`).toEqual(
-          await rolledStages(scope, g, filter, now),
-        );
+        const whole = await rolledStages(scope, g, filter, now, { windows: false });
+        expect(whole.spreads.length).toBeGreaterThan(0);
+        for (const reading of [
+          {},
+          { splitAt: 0 },
+          { splitAt: 0, knownAt: 0 },
+          { splitAt: 0, windows: false },
+        ]) {
+          expect(
+            await rolledStages(scope, g, filter, now, reading),
+            `${by} ${JSON.stringify(filter)} ${JSON.stringify(reading)}`,
+          ).toEqual(whole);
+        }
       }
     }
     const kept = await rollupRows();
@@ -581,7 +590,7 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
     expect(await rollupRows()).toEqual(kept);
   }, 300_000);
 
-  it("reads medians in wide buckets exactly: stays entered on the first and last instants of days, at one instant, at a bucket's very edges, beside finished stays", async () => {
+  it("reads medians in wide buckets exactly: stays entered on the first and last instants of days, at one instant, at a bucket's very edges, beside finished stays and a point mass of them", async () => {
     const { app, ctx, clock } = env();
     clock.set("2026-01-01T00:00:00.000Z");
     const org = await seedOrganisation(ctx, app, "alpha");
@@ -612,8 +621,14 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
     // stay below at 09:00 on 20 April), their open stays in `qualifying` in the next wide bucket.
     await create("a", "2026-01-01T00:00:00.000Z");
     await create("b", "2026-01-02T00:00:00.000Z");
+    // And two of exactly 1,200 hours in the bucket of 1,080 to 1,440 hours (a point mass: read from its
+    // one length beside the open stays that reach that bucket).
+    await create("c", "2026-01-03T00:00:00.000Z");
+    await create("d", "2026-01-04T00:00:00.000Z");
     await qualify("b", "2026-02-05T00:00:00.000Z");
     await qualify("a", "2026-02-11T09:00:00.000Z");
+    await qualify("c", "2026-02-22T00:00:00.000Z");
+    await qualify("d", "2026-02-23T00:00:00.000Z");
     await sweep(ctx);
     /** Every way of reading a bucket against the raw rows: the median and 90th percentile to the millisecond. */
     const expectExact = async (label: string) => {
@@ -643,16 +658,22 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
             { n: v.length, medianHours: percentile(v, 0.5) / HOUR, p90Hours: percentile(v, 0.9) / HOUR },
           ]),
         );
-        // Each bucket read whole, and each counted in slices first.
-        for (const splitAt of [undefined, 0]) {
-          const { spreads } = await rolledStages(scope, { by: "city", resolution: 5 }, {}, now, splitAt);
+        // Each bucket read whole, counted in slices first, or from windows beside the other side read whole.
+        for (const reading of [
+          {},
+          { splitAt: 0 },
+          { splitAt: 0, knownAt: 0 },
+          { windows: false },
+          { splitAt: 0, windows: false },
+        ]) {
+          const { spreads } = await rolledStages(scope, { by: "city", resolution: 5 }, {}, now, reading);
           const got = Object.fromEntries(
             spreads.map((s) => [
               `${s.total ? "*" : s.k}|${s.stage}`,
               { n: s.n, medianHours: s.medianHours, p90Hours: s.p90Hours },
             ]),
           );
-          expect(got, `${label} at ${now}, split at ${splitAt}`).toEqual(want);
+          expect(got, `${label} at ${now}, read ${JSON.stringify(reading)}`).toEqual(want);
         }
       }
     };

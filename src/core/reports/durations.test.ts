@@ -9,9 +9,12 @@ import {
   locate,
   middleOf,
   percentileRanks,
+  type Run,
+  rankAmong,
   SLICES,
   sliceOf,
   sliceRange,
+  windowOf,
 } from "./durations.js";
 
 describe("duration buckets", () => {
@@ -120,5 +123,38 @@ describe("duration buckets", () => {
       const start = sliceRange(range, i).from as number;
       expect([sliceOf(range, start - 1), sliceOf(range, start)]).toEqual([i - 1, i]);
     }
+  });
+});
+
+describe("a rank among a side known whole and a window of the other", () => {
+  it("gives the value at each rank of both sides sorted together, from the window windowOf places", () => {
+    const values = fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 30 });
+    fc.assert(
+      fc.property(values, values, fc.boolean(), (knownValues, other, asRuns) => {
+        const sortedOther = [...other].sort((a, b) => a - b);
+        // The known side as one run per value (a point mass is one run) or one run per stay.
+        const known: Run[] = asRuns
+          ? [...new Set(knownValues)]
+              .sort((a, b) => a - b)
+              .map((v) => ({
+                v,
+                n: knownValues.filter((x) => x === v).length,
+              }))
+          : [...knownValues].sort((a, b) => a - b).map((v) => ({ v, n: 1 }));
+        const all = [...knownValues, ...other].sort((a, b) => a - b);
+        for (let rank = 1; rank <= all.length; rank++) {
+          const { skip, take } = windowOf(knownValues.length, rank);
+          const window = sortedOther.slice(skip, skip + take);
+          expect(rankAmong(known, skip, window, rank)).toBe(all[rank - 1]);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("reads no more of the other side than one value past the known ones", () => {
+    expect(windowOf(0, 7)).toEqual({ skip: 6, take: 1 });
+    expect(windowOf(3, 7)).toEqual({ skip: 3, take: 4 });
+    expect(windowOf(10, 7)).toEqual({ skip: 0, take: 7 });
   });
 });

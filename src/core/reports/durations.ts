@@ -135,3 +135,43 @@ export function sliceRange(range: Lengths, i: number): Lengths {
     to: i === SLICES - 1 ? range.to : from + Math.ceil(((i + 1) * width) / SLICES),
   };
 }
+
+/** Values of one side of a bucket as runs: `n` values equal to `v`, in increasing order of v. */
+export interface Run {
+  v: number;
+  n: number;
+}
+
+/**
+ * Where to read the other side of a bucket for the rank-th value (1-based) of both sides together, when
+ * one side is known whole (`done`, `known` values in all): the values before position `skip` of the
+ * other side cannot be it (at most `known` of the first rank values are known ones), nor those from
+ * position `skip + take` on (the rank-th of the other side alone is at least as large).
+ */
+export function windowOf(known: number, rank: number): { skip: number; take: number } {
+  const skip = Math.max(0, rank - 1 - known);
+  return { skip, take: rank - skip };
+}
+
+/**
+ * The rank-th value (1-based) of two sides merged: `known` whole (runs, increasing), and of the other
+ * (sorted) side the values `window` read from position `skip` on, as windowOf says (every skipped value
+ * is at most window[0]; the window ends early only where the side does). The value is the least candidate
+ * with at least `rank` values at most it; with values skipped it is never below window[0].
+ */
+export function rankAmong(
+  known: readonly Run[],
+  skip: number,
+  window: readonly number[],
+  rank: number,
+): number {
+  const first = window[0];
+  const values: Run[] = [...known, ...window.map((v) => ({ v, n: 1 }))].sort((a, b) => a.v - b.v);
+  let atMost = skip;
+  for (const [i, r] of values.entries()) {
+    atMost += r.n;
+    if (values[i + 1]?.v === r.v) continue;
+    if ((skip === 0 || (first !== undefined && r.v >= first)) && atMost >= rank) return r.v;
+  }
+  throw new Error(`rank ${rank} past the values read`);
+}
