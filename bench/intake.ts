@@ -16,7 +16,8 @@
  *
  * BENCH_SECONDS (default 10) per case; BENCH_PG_URL (default the test server); BENCH_DB=sqlite or
  * postgres for one database only; BENCH_SERVE_NODE_OPTIONS adds Node options to the product's
- * server process (e.g. "--max-semi-space-size=32", to try a heap setting).
+ * server process (e.g. "--max-semi-space-size=32", to try a heap setting). The product's process
+ * inherits this one's environment: HANDOFF_SWEEP_SECONDS moves its sweeps (every 60 s by default).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -471,5 +472,5 @@ all on the same cores as the database. CPU ms/req is the server process's CPU ti
 PostgreSQL backends' serving that server (from /proc; not the WAL writer's or checkpointer's); statements/req the queries the
 server sent per request; loop delay how late the server's event loop ran a timer (monitorEventLoopDelay); GC the pauses its
 collector reported (PerformanceObserver "gc"); "from s after start" when the load began, counted from the server's start
-(\`handoff serve\` sweeps a minute after it starts, then every minute).\n`,
+(\`handoff serve\` sweeps every ${process.env.HANDOFF_SWEEP_SECONDS ?? 60} s from its start, HANDOFF_SWEEP_SECONDS).\n`,
 );

@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   HANDOFF_MAIL_FROM: z.string().min(3).optional(),
   HANDOFF_PUBLIC_URL: z.url().optional(),
   HANDOFF_OUTBOX_SECONDS: z.coerce.number().positive().optional(),
+  HANDOFF_SWEEP_SECONDS: z.coerce.number().positive().optional(),
   HANDOFF_WEBHOOK_ALLOW: z
     .string()
     .transform((text, ctx) => {
@@ -61,6 +62,8 @@ export interface Config {
   publicUrl: string;
   /** How often the outbox looks for messages to deliver. */
   outboxSeconds: number;
+  /** How often the sweeper acts on what is due (deadlines, digests, batch dispatch, report rollups). */
+  sweepSeconds: number;
   /** Private addresses and CIDR ranges webhooks may reach; every other private address is refused. */
   webhookAllow: readonly string[];
   /** Seals users' TOTP secrets (src/secret-box.ts); null: a key file beside a SQLite file, none on PostgreSQL. */
@@ -107,6 +110,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     mailFrom: e.HANDOFF_MAIL_FROM ?? "Handoff <handoff@localhost>",
     publicUrl: (e.HANDOFF_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, ""),
     outboxSeconds: e.HANDOFF_OUTBOX_SECONDS ?? 5,
+    sweepSeconds: e.HANDOFF_SWEEP_SECONDS ?? 60,
     webhookAllow: Object.freeze(e.HANDOFF_WEBHOOK_ALLOW ?? []),
     secretKey: e.HANDOFF_SECRET_KEY ?? null,
     passwordCost: "owasp",

@@ -24,7 +24,7 @@ export function serveCommand(program: Command): void {
       const ctx = await createContext(config, { open: { backgroundCheckpoints: true } });
       const logins = options.demo ? await loadDemoIfEmpty(ctx) : null;
       const app = await buildApp(ctx);
-      const stopSweeper = startSweeper(ctx);
+      const stopSweeper = startSweeper(ctx, config.sweepSeconds * 1000);
       const stopOutbox = startOutbox(ctx, config.outboxSeconds * 1000);
       // The first intake with a place name should not wait for the gazetteer to decode.
       warmGazetteer();
