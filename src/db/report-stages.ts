@@ -236,6 +236,9 @@ async function rollupCounts(
       ? scope.db.transaction().setIsolationLevel("repeatable read")
       : scope.db.transaction();
   return snapshot.execute(async (trx) => {
+    // The rows are wide (168 sums): grouping tens of thousands of them (a month per H3 cell) sorted them on
+    // disk in the default 4 MB, 1.2 s at 10^6 contacts; hashed in memory, 0.4 s. For this transaction only.
+    if (scope.dialect === "postgres") await sql`set local work_mem = '64MB'`.execute(trx);
     const { rows } = await sql<Record<string, unknown>>`
     select ${sql.ref(key)} as k, ${sql.ref(qualifier)} as c, stage, r.stays_at as at,
       sum(now_contacts) as now_n, ${sql.join(sums)}
