@@ -107,8 +107,28 @@ async function copiedDatabase(url: string): Promise<string> {
   return name;
 }
 
-const dropDatabase = (url: string, name: string) =>
-  onServer(url, `drop database if exists "${name}" with (force)`);
+/**
+ * Drops a used database once its sessions are gone: a closed pool resolves before its sockets have
+ * closed, and a session PostgreSQL terminates (`with (force)`) while its client is still closing raises
+ * an error in this process. Force is the last resort, for a session that outlives a test.
+ */
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let wait = 0; wait < 50; wait++) {
+      const { rows } = await client.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where datname = $1",
+        [name],
+      );
+      if (rows[0]?.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await client.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}
 
 /** A fresh migrated database, once no database work is running. */
 async function takeDatabase(url: string): Promise<string> {
