@@ -480,12 +480,9 @@ export interface DemandAlertsTable {
   cleared_at: Iso | null;
 }
 
-/** One contact as the reports count it (migration 0010), kept by the sweeper from report_changes. */
-export interface ReportFactsTable {
-  contact_id: string;
-  organisation_id: string;
+/** A contact's keys the reports group and filter by, copied onto each row that counts it. */
+export interface ReportContactKeys {
   created_at: Iso;
-  created_ms: number;
   /** The ISO week (`2026-W09`) and month (`2026-03`) the contact arrived in. */
   week: string;
   month: string;
@@ -494,6 +491,18 @@ export interface ReportFactsTable {
   place_name: string | null;
   source: string | null;
   campaign: string | null;
+  /** The contact's H3 cells (migration 0013), for the hexagonal map. */
+  h3_r4: string | null;
+  h3_r5: string | null;
+  h3_r6: string | null;
+  h3_r7: string | null;
+}
+
+/** One contact as the reports count it (migration 0010), kept by the sweeper from report_changes. */
+export interface ReportFactsTable extends ReportContactKeys {
+  contact_id: string;
+  organisation_id: string;
+  created_ms: number;
   unassignable: number;
   /** The reason given, for an unassignable contact only. */
   reason: string | null;
@@ -505,11 +514,6 @@ export interface ReportFactsTable {
   offers_accepted: number;
   to_assignment_ms: number | null;
   to_first_contact_ms: number | null;
-  /** The contact's H3 cells (migration 0013), for the hexagonal map. */
-  h3_r4: string | null;
-  h3_r5: string | null;
-  h3_r6: string | null;
-  h3_r7: string | null;
 }
 
 /** Report facts summed per week or month of arrival and per place, source, campaign and reason. */
@@ -560,7 +564,7 @@ export interface ReportRefreshesTable {
 }
 
 /** A stay (a stage change, until the next one or now) or a contact's status now, with its contact's keys. */
-export interface ReportStaysTable {
+export interface ReportStaysTable extends ReportContactKeys {
   id: string;
   organisation_id: string;
   contact_id: string;
@@ -569,18 +573,6 @@ export interface ReportStaysTable {
   entered_ms: number | null;
   left_ms: number | null;
   duration_ms: number | null;
-  created_at: string;
-  week: string;
-  month: string;
-  country: string | null;
-  region: string | null;
-  place_name: string | null;
-  source: string | null;
-  campaign: string | null;
-  h3_r4: string | null;
-  h3_r5: string | null;
-  h3_r6: string | null;
-  h3_r7: string | null;
 }
 
 /** A column of the stage rollups: stays finished (done) or under way (open) in one duration bucket. */
