@@ -145,16 +145,27 @@ function prepareNext(url: string): void {
   next.catch(() => undefined);
 }
 
+/** Databases dropped at once: each drop waits for a checkpoint, and drops waiting together share one. */
+const DROPS_AT_ONCE = 8;
+
 async function dropLeftovers(url: string): Promise<void> {
   const left = next;
   next = undefined;
   await queue;
   if (left) used.push(await left);
-  for (const name of used.splice(0)) await dropDatabase(url, name);
   const made = template;
   template = undefined;
-  if (made) await dropDatabase(url, await made);
+  const names = [...used.splice(0), ...(made ? [await made] : [])];
+  for (let i = 0; i < names.length; i += DROPS_AT_ONCE) {
+    await Promise.all(names.slice(i, i + DROPS_AT_ONCE).map((name) => dropDatabase(url, name)));
+  }
 }
+
+/**
+ * How long the drops after a file's last test may take: a checkpoint while other files write (or
+ * anything else on the machine does) can take many seconds.
+ */
+const DROP_LEFTOVERS_MS = 300_000;
 
 async function openEnv(dialect: DialectName): Promise<{ env: TestEnv; cleanup: () => Promise<void> }> {
   const clock = testClock();
@@ -226,7 +237,8 @@ export function describeEachDatabase(name: string, suite: (env: () => TestEnv) =
         await current?.cleanup();
         current = undefined;
       });
-      if (dialect === "postgres") afterAll(() => dropLeftovers(loadTestConfig().postgresUrl));
+      if (dialect === "postgres")
+        afterAll(() => dropLeftovers(loadTestConfig().postgresUrl), DROP_LEFTOVERS_MS);
       suite(() => {
         if (!current) throw new Error("the test database is not open");
         return current.env;
