@@ -70,6 +70,24 @@ interface Measured extends Figures {
   probed: Probed;
   /** Seconds from the server's start to the load's start. */
   since: number;
+  /** What PostgreSQL did meanwhile besides serving (null on SQLite). */
+  cluster: ClusterActivity | null;
+}
+
+/** The cluster's own work during a load: checkpoints (and their write and sync time), autovacuum and autoanalyze runs. */
+interface ClusterActivity {
+  checkpoints: number;
+  checkpointMs: number;
+  autovacuums: number;
+}
+
+/** Reads the cluster's counters (null on SQLite). */
+let clusterCounters: (() => Promise<ClusterActivity>) | null = null;
+
+/** The sweeps `handoff serve` starts in a load: every HANDOFF_SWEEP_SECONDS from its start. */
+const SWEEP_SECONDS = Number(process.env.HANDOFF_SWEEP_SECONDS ?? 60);
+function sweepsIn(m: Measured, seconds: number): number {
+  return Math.floor((m.since + seconds) / SWEEP_SECONDS) - Math.floor(m.since / SWEEP_SECONDS);
 }
 
 /** Asks a server's probe (bench/intake-probe.ts) and waits for its answer. */
@@ -130,6 +148,7 @@ async function load(
   // The generator's start-up (tsx, autocannon) falls outside the measurement.
   await new Promise<void>((resolve) => generator.once("spawn", () => resolve()));
   const before = backendsOf ? cpuOf(await backendsOf(server.application)) : new Map<number, number>();
+  const clusterBefore = await clusterCounters?.();
   await ask(server.child, { probe: "reset" });
   const since = (performance.now() - server.startedAt) / 1000;
   const figures = await new Promise<Figures>((resolve, reject) => {
@@ -144,8 +163,18 @@ async function load(
   if (backendsOf) {
     for (const [pid, ms] of cpuOf(await backendsOf(server.application))) dbCpu += ms - (before.get(pid) ?? 0);
   }
+  const clusterAfter = await clusterCounters?.();
+  const cluster =
+    clusterBefore && clusterAfter
+      ? {
+          checkpoints: clusterAfter.checkpoints - clusterBefore.checkpoints,
+          checkpointMs: clusterAfter.checkpointMs - clusterBefore.checkpointMs,
+          autovacuums: clusterAfter.autovacuums - clusterBefore.autovacuums,
+        }
+      : null;
   const requests = Math.max(1, figures.rps * seconds);
   return {
+    cluster,
     ...figures,
     cpuMsPerRequest: probed.cpuMs / requests,
     dbCpuMsPerRequest: dbCpu / requests,
@@ -172,6 +201,7 @@ function together(parts: Measured[]): Measured {
     statementsPerRequest: mean((p) => p.statementsPerRequest),
     probed: parts[0]!.probed,
     since: parts[0]!.since,
+    cluster: parts[0]!.cluster,
   };
 }
 
@@ -309,6 +339,19 @@ async function measure(label: string, databaseUrl: string) {
           application,
         ])
       ).rows.map((row) => row.pid);
+    clusterCounters = async () => {
+      const { rows } = await lister.query<{ checkpoints: string; ms: string; autovacuums: string }>(
+        `select (select checkpoints_timed + checkpoints_req from pg_stat_bgwriter) as checkpoints,
+           (select checkpoint_write_time + checkpoint_sync_time from pg_stat_bgwriter) as ms,
+           (select coalesce(sum(autovacuum_count + autoanalyze_count), 0) from pg_stat_user_tables) as autovacuums`,
+      );
+      const row = rows[0]!;
+      return {
+        checkpoints: Number(row.checkpoints),
+        checkpointMs: Number(row.ms),
+        autovacuums: Number(row.autovacuums),
+      };
+    };
   }
   const product = await startProduct(databaseUrl, `bench_intake_product_${process.pid}`);
   const { bare, bareFour } = await startBare(databaseUrl, `bench_intake_bare_${process.pid}`, organisationId);
@@ -348,6 +391,7 @@ async function measure(label: string, databaseUrl: string) {
     await stop(bare.child);
     await lister?.end();
     backendsOf = null;
+    clusterCounters = null;
   }
 }
 
@@ -439,6 +483,9 @@ process.stdout.write(
       "CPU ms/req",
       "DB CPU ms/req",
       "from s after start",
+      "sweeps",
+      "checkpoints (ms)",
+      "autovacuums",
     ],
     results.flatMap(({ label, productAtRate, baselineAtRate }) =>
       (
@@ -463,6 +510,9 @@ process.stdout.write(
         m.cpuMsPerRequest.toFixed(2),
         m.dbCpuMsPerRequest.toFixed(2),
         m.since.toFixed(0),
+        route === "bare" ? "—" : String(sweepsIn(m, SECONDS)),
+        m.cluster ? `${m.cluster.checkpoints} (${Math.round(m.cluster.checkpointMs)})` : "—",
+        m.cluster ? String(m.cluster.autovacuums) : "—",
       ]),
     ),
   )}\n\nThroughput: ${CONNECTIONS} connections as fast as the server answers, ${SECONDS} s per route in ${SLICES} slices taken in turn;
@@ -472,5 +522,7 @@ all on the same cores as the database. CPU ms/req is the server process's CPU ti
 PostgreSQL backends' serving that server (from /proc; not the WAL writer's or checkpointer's); statements/req the queries the
 server sent per request; loop delay how late the server's event loop ran a timer (monitorEventLoopDelay); GC the pauses its
 collector reported (PerformanceObserver "gc"); "from s after start" when the load began, counted from the server's start
-(\`handoff serve\` sweeps every ${process.env.HANDOFF_SWEEP_SECONDS ?? 60} s from its start, HANDOFF_SWEEP_SECONDS).\n`,
+(\`handoff serve\` sweeps every ${SWEEP_SECONDS} s from its start, HANDOFF_SWEEP_SECONDS; "sweeps" those begun in the load, the bare
+route never sweeps); checkpoints and autovacuums are PostgreSQL's own (pg_stat_bgwriter, autovacuum and autoanalyze runs on the
+bench database's tables) during the load.\n`,
 );
