@@ -18,6 +18,7 @@ import * as m0014 from "./migrations/0014-contacts-accepted.js";
 import * as m0015 from "./migrations/0015-accept-deadlines-by-time.js";
 import * as m0016 from "./migrations/0016-report-stays.js";
 import * as m0017 from "./migrations/0017-report-stays-by-group.js";
+import * as m0018 from "./migrations/0018-stage-rollups-all-periods.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0015-accept-deadlines-by-time": m0015,
   "0016-report-stays": m0016,
   "0017-report-stays-by-group": m0017,
+  "0018-stage-rollups-all-periods": m0018,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

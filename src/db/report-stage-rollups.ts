@@ -12,8 +12,20 @@ import { type DialectName, epochMilliseconds, periodKey } from "./dialect.js";
 import { cellOf, cellSql } from "./rollup-cells.js";
 import type { Database, StayBucketColumn } from "./schema.js";
 
-export type StageGrain = "month-by-place" | "week-by-place" | "month-by-cell";
-export const STAGE_GRAINS: readonly StageGrain[] = ["month-by-place", "week-by-place", "month-by-cell"];
+/**
+ * The grains: per month or week of arrival and place, per month and H3 cell, and per H3 cell over every
+ * period (migration 0018): a map with no period filter reads 283 × 9 rows at 10^6 contacts there, instead
+ * of 57,334 rows of months per cell (0.46 s of the two years' grid).
+ */
+export type StageGrain = "month-by-place" | "week-by-place" | "month-by-cell" | "all-by-cell";
+export const STAGE_GRAINS: readonly StageGrain[] = [
+  "month-by-place",
+  "week-by-place",
+  "month-by-cell",
+  "all-by-cell",
+];
+/** The `period` of the rows of a grain over every period of arrival. */
+export const ALL_PERIODS = "all";
 /** The key columns of the stage rollups; a grain sets some, the others stay null. */
 const KEY_COLUMNS = ["country", "region", "place_name", "h3_r5"] as const;
 type KeyColumn = (typeof KEY_COLUMNS)[number];
@@ -24,8 +36,9 @@ export function grainKeys(grain: StageGrain): readonly KeyColumn[] {
     : ["country", "place_name", "h3_r5"];
 }
 
-export function grainPeriod(grain: StageGrain): "week" | "month" {
-  return grain.startsWith("week") ? "week" : "month";
+/** The period of arrival a grain's rows are per; null: every period in one row. */
+export function grainPeriod(grain: StageGrain): "week" | "month" | null {
+  return grain.startsWith("all") ? null : grain.startsWith("week") ? "week" : "month";
 }
 
 export function stayBucketColumn(kind: "done" | "open", bucket: number): StayBucketColumn {
@@ -115,6 +128,7 @@ export async function buildStages(trx: Db, dialect: DialectName, organisationId:
   const bucket = bucketSql(dialect, sql`coalesce(duration_ms, ${sql.lit(nowMs)} - entered_ms)`);
   for (const grain of STAGE_GRAINS) {
     const period = grainPeriod(grain);
+    if (period === null) continue;
     const keys = grainKeys(grain);
     const nulls = KEY_COLUMNS.filter((k) => !keys.includes(k));
     const groupCols = sql.join([sql.ref(period), ...keys.map((k) => sql.ref(k)), sql.ref("stage")]);
@@ -141,11 +155,31 @@ export async function buildStages(trx: Db, dialect: DialectName, organisationId:
       from (${counted}) k
       group by period, ${sql.join(keys.map((k) => sql.ref(k)))}, stage`.execute(trx);
   }
+  // The cells over every period from their months: the same stays, the open ones as of the same instant.
+  await sumOverPeriods(trx, organisationId, "month-by-cell", "all-by-cell");
   await trx
     .updateTable("report_refreshes")
     .set({ stays_at: now })
     .where("organisation_id", "=", organisationId)
     .execute();
+}
+
+/** The rows of a grain over every period (`to`), summed from those of a grain of the same keys per period. */
+async function sumOverPeriods(trx: Db, organisationId: string, from: StageGrain, to: StageGrain) {
+  const keys = grainKeys(to);
+  const nulls = KEY_COLUMNS.filter((k) => !keys.includes(k));
+  const refs = (columns: readonly string[]) => sql.join(columns.map((c) => sql.ref(c)));
+  await sql`insert into report_stage_rollups (organisation_id, grain, period, cell, stage, ${refs(keys)},
+      ${refs(nulls)}, ${refs(SUMMED)})
+    select organisation_id, cast(${to} as text), period, ${cellSql(["period", ...keys, "stage"])}, stage,
+      ${refs(keys)}, ${sql.join(nulls.map(() => sql`null`))}, ${refs(SUMMED)}
+    from (
+      select organisation_id, cast(${ALL_PERIODS} as text) as period, ${refs(keys)}, stage,
+        ${sql.join(SUMMED.map((c) => sql`sum(${sql.ref(c)}) as ${sql.ref(c)}`))}
+      from report_stage_rollups
+      where organisation_id = ${organisationId} and grain = ${from}
+      group by organisation_id, ${refs(keys)}, stage
+    ) t`.execute(trx);
 }
 
 /** A stage rollup row's change: its key and what to add to each sum. */
@@ -154,7 +188,8 @@ type Deltas = Map<string, Delta>;
 
 function deltaOf(deltas: Deltas, organisationId: string, grain: StageGrain, row: Record<string, unknown>) {
   const keys = grainKeys(grain);
-  const period = String(row[grainPeriod(grain)]);
+  const of = grainPeriod(grain);
+  const period = of === null ? ALL_PERIODS : String(row[of]);
   const values = keys.map((k) => (row[k] as string | null | undefined) ?? null);
   const stage = String(row.stage);
   const cell = cellOf([period, ...values, stage]);

@@ -149,7 +149,11 @@ function stageParts(g: Grouping, filter: ReportFilter): StagePart[] {
     (g.by !== "h3" || g.resolution === 5);
   if (!rolled) return [{ kind: "facts", from: filter.from, to: filter.to }];
   const slices = g.by === "h3" ? slicesOf("month", filter) : reportSlices(g.by, filter);
-  const grain: StageGrain = g.by === "h3" ? "month-by-cell" : `${slices.grain}-by-place`;
+  // The grid over every period (no from, no to) from the rows per cell summed over all months.
+  const everyPeriod =
+    slices.periods !== null && slices.periods.from === undefined && slices.periods.before === undefined;
+  const grain: StageGrain =
+    g.by === "h3" ? (everyPeriod ? "all-by-cell" : "month-by-cell") : `${slices.grain}-by-place`;
   return [
     ...(slices.periods ? [{ kind: "rollup" as const, grain, periods: slices.periods }] : []),
     ...slices.edges.map((e) => ({ kind: "facts" as const, ...e })),
@@ -265,10 +269,13 @@ async function rollupCounts(
     // The open stays that crossed an edge between `at` and now, in the same periods, places and stages.
     const { key: factKey, qualifier: factQualifier } = stayKeyColumns(g, "facts");
     const s = (c: string) => sql.ref(`s.${c}`);
-    const period = s(grainPeriod(part.grain));
     const where: Array<RawBuilder<SqlBool>> = [];
-    if (part.periods.from !== undefined) where.push(sql<SqlBool>`${period} >= ${part.periods.from}`);
-    if (part.periods.before !== undefined) where.push(sql<SqlBool>`${period} < ${part.periods.before}`);
+    const periodOf = grainPeriod(part.grain);
+    if (periodOf !== null) {
+      const period = s(periodOf);
+      if (part.periods.from !== undefined) where.push(sql<SqlBool>`${period} >= ${part.periods.from}`);
+      if (part.periods.before !== undefined) where.push(sql<SqlBool>`${period} < ${part.periods.before}`);
+    }
     if (filter.country !== undefined) where.push(sql<SqlBool>`s.country = ${filter.country}`);
     if (filter.place !== undefined) where.push(sql<SqlBool>`s.place_name = ${filter.place}`);
     const fromMs = Date.parse(at);

@@ -12,6 +12,7 @@ import type { Context } from "../../src/context.js";
 import type { ContactCreate, WorkerCreate } from "../../src/core/model.js";
 import { stageEntriesOf } from "../../src/core/reports/stage-history.js";
 import { updateContact } from "../../src/db/contacts.js";
+import * as stageRollupsAllPeriods from "../../src/db/migrations/0018-stage-rollups-all-periods.js";
 import { rolledStages } from "../../src/db/report-stages.js";
 import { sweep } from "../../src/jobs/sweeper.js";
 import type { Mailer } from "../../src/notify/mailer.js";
@@ -588,6 +589,36 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
       .execute();
     expect((await refreshReports(ctx, world.org.id)).built).toBe(true);
     expect(await rollupRows()).toEqual(kept);
+    // The cells over every period are among them, and migration 0018 gives the same rows from the months'.
+    const everyPeriod = () =>
+      db
+        .selectFrom("report_stage_rollups")
+        .selectAll()
+        .where("organisation_id", "=", world.org.id)
+        .where("grain", "=", "all-by-cell")
+        .execute();
+    const cells = await everyPeriod();
+    expect(cells.length).toBeGreaterThan(0);
+    await db.deleteFrom("report_stage_rollups").where("grain", "=", "all-by-cell").execute();
+    await stageRollupsAllPeriods.up(db, ctx.db.dialect);
+    expect(await rollupRows()).toEqual(kept);
+    // The grid with no period filter reads them (and with one, the months'): one more contact counted in a
+    // cell's row shows in that report only.
+    const [cell] = cells;
+    if (!cell) throw new Error("no cell");
+    await db
+      .updateTable("report_stage_rollups")
+      .set((eb) => ({ now_contacts: eb("now_contacts", "+", 1) }))
+      .where("organisation_id", "=", world.org.id)
+      .where("grain", "=", "all-by-cell")
+      .where("cell", "=", cell.cell)
+      .execute();
+    const nowIn = async (filter: Filter) =>
+      (await rolledStages(scope, { by: "h3", resolution: 5 }, filter, clock.now().toISOString())).counts.find(
+        (r) => r.k === cell.h3_r5 && r.stage === cell.stage,
+      )?.n ?? 0;
+    expect(await nowIn({})).toBe(cell.now_contacts + 1);
+    expect(await nowIn({ from: "2026-01-01T00:00:00.000Z" })).toBe(cell.now_contacts);
   }, 300_000);
 
   it("reads medians in wide buckets exactly: stays entered on the first and last instants of days, at one instant, at a bucket's very edges, beside finished stays and a point mass of them", async () => {
