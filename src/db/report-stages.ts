@@ -564,64 +564,99 @@ const orderOf = (side: Side, shortestFirst: boolean) =>
     ? sql.raw(`f.duration_ms ${shortestFirst ? "asc" : "desc"}`)
     : sql.raw(`f.entered_ms ${shortestFirst ? "desc" : "asc"}`);
 
-/** One side's stays of these stages in a range of lengths, among those the report selects, per group and stage. */
+/** One side's stays of some stages in a bucket (a range of lengths), read whole. */
+interface KnownRead {
+  bucket: number;
+  range: Lengths;
+  stages: readonly string[];
+}
+
+/** Branches per statement: SQLite allows 500 terms in a compound select. */
+const BRANCHES_PER_STATEMENT = 200;
+
+/**
+ * One side's stays of these stages in these buckets, among those the report selects, per bucket, group
+ * and stage: every bucket of a report in one statement (one round trip and plan instead of one a bucket).
+ */
 async function staysOf(
   scope: ReportScope,
   g: Grouping,
   filter: ReportFilter,
   side: Side,
-  range: Lengths,
-  stages: readonly string[],
+  reads: readonly KnownRead[],
   nowMs: number,
-): Promise<KnownStays> {
+): Promise<Map<number, KnownStays>> {
   const { key, qualifier } = stayKeyColumns(g, "facts");
-  const where = [
-    sql<SqlBool>`f.organisation_id = ${scope.organisationId}`,
-    sql<SqlBool>`f.stage in (${sql.join(stages.map((x) => sql`${x}`))})`,
-    ...sideConditions(side, range, nowMs),
-    ...factConditions(filter, "f"),
-  ];
-  const { rows } = await sql<Record<string, unknown>>`
-    select f.stage as s, ${sql.ref(`f.${key}`)} as k, ${sql.ref(`f.${qualifier}`)} as c,
-      ${lengthOf(side, nowMs)} as v
-    from report_stays f where ${and(where)} order by ${orderOf(side, true)}`.execute(scope.db);
-  const out: KnownStays = new Map();
-  for (const r of rows) {
-    const stage = String(r.s);
-    const v = n(r.v);
-    for (const id of [
-      stageId((r.k as string | null) ?? null, (r.c as string | null) ?? null, stage),
-      totalId(stage),
-    ]) {
-      const runs = out.get(id) ?? [];
-      out.set(id, runs);
-      const last = runs[runs.length - 1];
-      if (last?.v === v) last.n += 1;
-      else runs.push({ v, n: 1 });
+  const branch = (read: KnownRead) => {
+    const where = [
+      sql<SqlBool>`f.organisation_id = ${scope.organisationId}`,
+      sql<SqlBool>`f.stage in (${sql.join(read.stages.map((x) => sql`${x}`))})`,
+      ...sideConditions(side, read.range, nowMs),
+      ...factConditions(filter, "f"),
+    ];
+    return sql`select ${sql.lit(read.bucket)} as b, f.stage as s, ${sql.ref(`f.${key}`)} as k,
+      ${sql.ref(`f.${qualifier}`)} as c, ${lengthOf(side, nowMs)} as v
+    from report_stays f where ${and(where)}`;
+  };
+  const statements: Array<RawBuilder<Record<string, unknown>>> = [];
+  for (let i = 0; i < reads.length; i += BRANCHES_PER_STATEMENT) {
+    const part = reads.slice(i, i + BRANCHES_PER_STATEMENT).map(branch);
+    statements.push(sql`select b, s, k, c, v from (${sql.join(part, sql` union all `)}) u order by b, v`);
+  }
+  const out = new Map<number, KnownStays>();
+  for (const { rows } of await Promise.all(statements.map((q) => q.execute(scope.db)))) {
+    for (const r of rows) {
+      const bucket = n(r.b);
+      const known = out.get(bucket) ?? (new Map() as KnownStays);
+      out.set(bucket, known);
+      const stage = String(r.s);
+      const v = n(r.v);
+      for (const id of [
+        stageId((r.k as string | null) ?? null, (r.c as string | null) ?? null, stage),
+        totalId(stage),
+      ]) {
+        const runs = known.get(id) ?? [];
+        known.set(id, runs);
+        const last = runs[runs.length - 1];
+        if (last?.v === v) last.n += 1;
+        else runs.push({ v, n: 1 });
+      }
     }
   }
   return out;
 }
 
-/** The least and greatest length of a stage's finished stays in a range (all the organisation's). */
-async function finishedSpan(
+/**
+ * The least and greatest length of a stage's finished stays in a range (all the organisation's), for each
+ * of these stages and ranges, in one statement (two index probes each).
+ */
+async function finishedSpans(
   scope: ReportScope,
-  range: Lengths,
-  stage: string,
-): Promise<{ min: number; max: number } | undefined> {
-  const where = [
-    sql<SqlBool>`organisation_id = ${scope.organisationId}`,
-    sql<SqlBool>`kind = 'stay' and left_ms is not null`,
-    sql<SqlBool>`stage = ${stage}`,
-  ];
-  if (range.from !== undefined) where.push(sql<SqlBool>`duration_ms >= ${sql.lit(range.from)}`);
-  if (range.to !== undefined) where.push(sql<SqlBool>`duration_ms < ${sql.lit(range.to)}`);
-  const { rows } = await sql<{ lo: unknown; hi: unknown }>`
-    select min(duration_ms) as lo, max(duration_ms) as hi from report_stays where ${and(where)}`.execute(
-    scope.db,
-  );
-  const row = rows[0];
-  return row?.lo === null || row?.lo === undefined ? undefined : { min: n(row.lo), max: n(row.hi) };
+  probes: ReadonlyArray<{ range: Lengths; stage: string }>,
+): Promise<Array<{ min: number; max: number } | undefined>> {
+  const branch = ({ range, stage }: { range: Lengths; stage: string }, i: number) => {
+    const where = [
+      sql<SqlBool>`organisation_id = ${scope.organisationId}`,
+      sql<SqlBool>`kind = 'stay' and left_ms is not null`,
+      sql<SqlBool>`stage = ${stage}`,
+    ];
+    if (range.from !== undefined) where.push(sql<SqlBool>`duration_ms >= ${sql.lit(range.from)}`);
+    if (range.to !== undefined) where.push(sql<SqlBool>`duration_ms < ${sql.lit(range.to)}`);
+    return sql`select ${sql.lit(i)} as i, min(duration_ms) as lo, max(duration_ms) as hi
+      from report_stays where ${and(where)}`;
+  };
+  const statements: Array<RawBuilder<{ i: unknown; lo: unknown; hi: unknown }>> = [];
+  for (let i = 0; i < probes.length; i += BRANCHES_PER_STATEMENT) {
+    const part = probes.slice(i, i + BRANCHES_PER_STATEMENT).map((p, j) => branch(p, i + j));
+    statements.push(sql`${sql.join(part, sql` union all `)}`);
+  }
+  const out: Array<{ min: number; max: number } | undefined> = probes.map(() => undefined);
+  for (const { rows } of await Promise.all(statements.map((q) => q.execute(scope.db)))) {
+    for (const r of rows) {
+      if (r.lo !== null && r.lo !== undefined) out[n(r.i)] = { min: n(r.lo), max: n(r.hi) };
+    }
+  }
+  return out;
 }
 
 /** Stays of one side and stage (in one group, or all) in a range of lengths: `take` of them from the `skip`-th shortest. */
@@ -849,82 +884,106 @@ export async function rolledStages(
   /** Ranks read from a window of one side's stays, merged with the other side known whole. */
   const windows: Array<StayWindow & { w: Wanted; t: RankTarget; known: Run[] }> = [];
   /**
-   * The targets of stages with one side of the bucket known whole (the finished stays all of one length,
+   * The targets of stages with one side of a bucket known whole (the finished stays all of one length,
    * or the smaller side few enough to read in one read for the bucket): the other side is then read from
-   * a window per target, one index range from an offset. Gives the targets left.
+   * a window per target, one index range from an offset. Every bucket at once: the finished stays' spans
+   * in one statement, then each side's known stays in one. Gives the targets left, per bucket.
    */
   const windowTargets = async (
-    bucket: number,
-    range: Lengths,
-    targets: Array<{ w: Wanted; t: RankTarget }>,
-  ): Promise<Array<{ w: Wanted; t: RankTarget }>> => {
-    const stages = [...new Set(targets.map(({ w }) => w.stage))];
-    const doneOf = (stage: string) => totalsDone.get(stage)?.[bucket] ?? 0;
-    const openOf = (stage: string) => (totals.get(stage)?.[bucket] ?? 0) - doneOf(stage);
+    buckets: ReadonlyArray<{ bucket: number; targets: Array<{ w: Wanted; t: RankTarget }> }>,
+  ): Promise<Map<number, Array<{ w: Wanted; t: RankTarget }>>> => {
+    const doneOf = (stage: string, bucket: number) => totalsDone.get(stage)?.[bucket] ?? 0;
+    const openOf = (stage: string, bucket: number) =>
+      (totals.get(stage)?.[bucket] ?? 0) - doneOf(stage, bucket);
+    const at = (bucket: number, stage: string) => `${bucket}:${stage}`;
+    const stagesOf = buckets.map(({ bucket, targets }) => ({
+      bucket,
+      stages: [...new Set(targets.map(({ w }) => w.stage))],
+    }));
     // The finished stays known as one length when all of them are (a point mass, such as the stays that
     // end exactly 2 hours in: stepping over them in an index would cost as much as counting them); else
     // the smaller side read whole, when few enough.
-    const masses = new Map<string, number>();
-    await Promise.all(
+    const probes = stagesOf.flatMap(({ bucket, stages }) =>
       stages
-        .filter((stage) => doneOf(stage) > knownAt)
-        .map(async (stage) => {
-          const span = await finishedSpan(scope, range, stage);
-          if (span && span.min === span.max) masses.set(stage, span.min);
-        }),
+        .filter((stage) => doneOf(stage, bucket) > knownAt)
+        .map((stage) => ({ bucket, stage, range: bucketRange(bucket) })),
     );
+    const masses = new Map<string, number>();
+    for (const [i, span] of (await finishedSpans(scope, probes)).entries()) {
+      const probe = probes[i];
+      if (probe && span && span.min === span.max) masses.set(at(probe.bucket, probe.stage), span.min);
+    }
     const whole = new Map<string, Side>();
-    for (const stage of stages) {
-      if (!masses.has(stage) && Math.min(doneOf(stage), openOf(stage)) <= knownAt)
-        whole.set(stage, doneOf(stage) <= openOf(stage) ? "done" : "open");
+    for (const { bucket, stages } of stagesOf) {
+      for (const stage of stages) {
+        const done = doneOf(stage, bucket);
+        const open = openOf(stage, bucket);
+        if (!masses.has(at(bucket, stage)) && Math.min(done, open) <= knownAt)
+          whole.set(at(bucket, stage), done <= open ? "done" : "open");
+      }
     }
     const [doneKnown, openKnown] = await Promise.all(
       (["done", "open"] as const).map((side) => {
-        const of = stages.filter((stage) => whole.get(stage) === side);
-        return of.length > 0
-          ? staysOf(scope, g, filter, side, range, of, nowMs)
-          : Promise.resolve(new Map() as KnownStays);
+        const reads = stagesOf.flatMap(({ bucket, stages }) => {
+          const of = stages.filter((stage) => whole.get(at(bucket, stage)) === side);
+          return of.length > 0 ? [{ bucket, range: bucketRange(bucket), stages: of }] : [];
+        });
+        return reads.length > 0
+          ? staysOf(scope, g, filter, side, reads, nowMs)
+          : Promise.resolve(new Map<number, KnownStays>());
       }),
     );
-    const left: Array<{ w: Wanted; t: RankTarget }> = [];
-    for (const { w, t } of targets) {
-      const id = w.total ? totalId(w.stage) : stageId(w.k, w.c, w.stage);
-      const all = (w.total ? totals.get(w.stage)?.[bucket] : merged.get(id)?.buckets[bucket]) ?? 0;
-      const done = (w.total ? totalsDone.get(w.stage)?.[bucket] : merged.get(id)?.done[bucket]) ?? 0;
-      const mass = masses.get(w.stage);
-      const side = whole.get(w.stage) ?? (mass !== undefined ? "done" : undefined);
-      if (side === undefined) {
-        left.push({ w, t });
-        continue;
+    const left = new Map<number, Array<{ w: Wanted; t: RankTarget }>>();
+    for (const { bucket, targets } of buckets) {
+      const range = bucketRange(bucket);
+      const rest: Array<{ w: Wanted; t: RankTarget }> = [];
+      left.set(bucket, rest);
+      for (const { w, t } of targets) {
+        const id = w.total ? totalId(w.stage) : stageId(w.k, w.c, w.stage);
+        const all = (w.total ? totals.get(w.stage)?.[bucket] : merged.get(id)?.buckets[bucket]) ?? 0;
+        const done = (w.total ? totalsDone.get(w.stage)?.[bucket] : merged.get(id)?.done[bucket]) ?? 0;
+        const mass = masses.get(at(bucket, w.stage));
+        const known = whole.get(at(bucket, w.stage));
+        const side = known ?? (mass !== undefined ? "done" : undefined);
+        if (side === undefined) {
+          rest.push({ w, t });
+          continue;
+        }
+        const runs: Run[] =
+          known !== undefined
+            ? ((side === "done" ? doneKnown : openKnown)?.get(bucket)?.get(id) ?? [])
+            : done > 0
+              ? [{ v: mass as number, n: done }]
+              : [];
+        const { skip, take } = windowOf(
+          runs.reduce((sum, r) => sum + r.n, 0),
+          t.rank,
+        );
+        windows.push({
+          side: side === "done" ? "open" : "done",
+          stage: w.stage,
+          group: w.total ? undefined : { k: w.k, c: w.c },
+          range,
+          skip,
+          take,
+          count: side === "done" ? all - done : done,
+          w,
+          t,
+          known: runs,
+        });
       }
-      const runs: Run[] = whole.has(w.stage)
-        ? (((side === "done" ? doneKnown : openKnown) as KnownStays | undefined)?.get(id) ?? [])
-        : done > 0
-          ? [{ v: mass as number, n: done }]
-          : [];
-      const { skip, take } = windowOf(
-        runs.reduce((sum, r) => sum + r.n, 0),
-        t.rank,
-      );
-      windows.push({
-        side: side === "done" ? "open" : "done",
-        stage: w.stage,
-        group: w.total ? undefined : { k: w.k, c: w.c },
-        range,
-        skip,
-        take,
-        count: side === "done" ? all - done : done,
-        w,
-        t,
-        known: runs,
-      });
     }
     return left;
   };
+  const unwindowed = windowed
+    ? await windowTargets(
+        [...byBucket].filter(([bucket]) => bucket > 0).map(([bucket, targets]) => ({ bucket, targets })),
+      )
+    : new Map<number, Array<{ w: Wanted; t: RankTarget }>>();
   await Promise.all(
     [...byBucket].map(async ([bucket, all]) => {
       const range = bucketRange(bucket);
-      const targets = windowed && bucket > 0 ? await windowTargets(bucket, range, all) : all;
+      const targets = unwindowed.get(bucket) ?? all;
       if (targets.length === 0) return;
       const stages = [...new Set(targets.map(({ w }) => w.stage))];
       const size = stages.reduce((sum, stage) => sum + (totals.get(stage)?.[bucket] ?? 0), 0);
