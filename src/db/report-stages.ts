@@ -227,11 +227,14 @@ async function rollupCounts(
   if (part.periods.before !== undefined) conditions.push(sql<SqlBool>`period < ${part.periods.before}`);
   if (filter.country !== undefined) conditions.push(sql<SqlBool>`country = ${filter.country}`);
   if (filter.place !== undefined) conditions.push(sql<SqlBool>`place_name = ${filter.place}`);
-  const sums = Array.from(
-    { length: DURATION_BUCKETS },
-    (_, i) =>
-      sql`sum(${sql.ref(stayBucketColumn("done", i))}) as ${sql.ref(`d${i}`)},
-        sum(${sql.ref(stayBucketColumn("open", i))}) as ${sql.ref(`o${i}`)}`,
+  // Each side's 84 sums as one text (comma-separated): 168 columns a row cost the driver most of the read
+  // (2,155 rows by H3 cell: 90 ms as columns, 30 ms as two texts, same statement).
+  const sums = (["done", "open"] as const).map(
+    (kind) =>
+      sql`${sql.join(
+        Array.from({ length: DURATION_BUCKETS }, (_, i) => sql`sum(${sql.ref(stayBucketColumn(kind, i))})`),
+        sql` || ',' || `,
+      )} as ${sql.ref(kind)}`,
   );
   // One snapshot for the counts and the stays that crossed an edge since they were counted (PostgreSQL
   // reads each statement as of its start otherwise: a sweep in between would move some stays twice).
@@ -255,13 +258,15 @@ async function rollupCounts(
       const k = (r.k as string | null) ?? null;
       const c = (r.c as string | null) ?? null;
       const stage = String(r.stage);
+      const done = String(r.done).split(",").map(Number);
+      const open = String(r.open).split(",").map(Number);
       out.set(stageId(k, c, stage), {
         k,
         c,
         stage,
         now: n(r.now_n),
-        buckets: Array.from({ length: DURATION_BUCKETS }, (_, i) => n(r[`d${i}`]) + n(r[`o${i}`])),
-        done: Array.from({ length: DURATION_BUCKETS }, (_, i) => n(r[`d${i}`])),
+        buckets: done.map((x, i) => x + (open[i] ?? 0)),
+        done,
       });
     }
     const at = rows[0]?.at;
