@@ -108,16 +108,18 @@ function factsQuery(db: Db, dialect: DialectName, organisationId: string, contac
       eb.fn.countAll().as("answered"),
       eb.fn.sum(eb.case().when("deadlines.outcome", "=", "met").then(1).else(0).end()).as("accepted"),
     ])
-    .where("deadlines.organisation_id", "=", organisationId)
     .where("deadlines.kind", "=", "accept")
     .where("deadlines.outcome", "in", ["met", "declined", "expired"])
     .groupBy("deadlines.contact_id");
-  if (contactIds) offers = offers.where("deadlines.contact_id", "in", [...contactIds]);
-  let q = db
-    .selectFrom("contacts")
-    .leftJoin(offers.as("o"), "o.contact_id", "contacts.id")
-    .where("contacts.organisation_id", "=", organisationId);
-  if (contactIds) q = q.where("contacts.id", "in", [...contactIds]);
+  // Given contacts (this organisation's) are read by id alone: with the organisation too, SQLite read
+  // every contact and deadline of the organisation through their indexes instead.
+  offers = contactIds
+    ? offers.where("deadlines.contact_id", "in", [...contactIds])
+    : offers.where("deadlines.organisation_id", "=", organisationId);
+  let q = db.selectFrom("contacts").leftJoin(offers.as("o"), "o.contact_id", "contacts.id");
+  q = contactIds
+    ? q.where("contacts.id", "in", [...contactIds])
+    : q.where("contacts.organisation_id", "=", organisationId);
   const ref = (name: string) => sql.ref(`contacts.${name}`);
   const unassignable = sql`${ref("status")} = 'unassignable'`;
   return q.select([
@@ -450,6 +452,17 @@ export function contactsUpTo(db: Db, organisationId: string, atMost: number): Pr
   return rowsUpTo(db, "contacts", organisationId, atMost);
 }
 
+/**
+ * A new organisation's report tables, built as they are while it has no contact: every contact it gets
+ * is then counted from its change notes in the sweeper's small steps, never in one build.
+ */
+export async function startRollups(trx: Db, organisationId: string, now: string): Promise<void> {
+  await trx
+    .insertInto("report_refreshes")
+    .values({ organisation_id: organisationId, built_at: now, refreshed_at: now, stays_at: now })
+    .execute();
+}
+
 export interface RefreshResult {
   built: boolean;
   /** Changed contacts counted (notes worked off). */
@@ -466,9 +479,16 @@ export interface RefreshResult {
 export async function refreshRollups(
   db: Db,
   dialect: DialectName,
-  options: { organisationId: string; now: string; batch: number; budgetMs: number },
+  options: {
+    organisationId: string;
+    now: string;
+    batch: number;
+    budgetMs: number;
+    /** Awaited between two transactions, to let other work run (on SQLite each one blocks the process). */
+    pause?: () => Promise<void>;
+  },
 ): Promise<RefreshResult> {
-  const { organisationId, now, batch, budgetMs } = options;
+  const { organisationId, now, batch, budgetMs, pause } = options;
   const started = Date.now();
   await db
     .insertInto("report_refreshes")
@@ -528,6 +548,7 @@ export async function refreshRollups(
     applied += done;
     if (done < batch) return { built, applied, pending: false };
     if (Date.now() - started > budgetMs) return { built, applied, pending: true };
+    await pause?.();
   }
 }
 

@@ -101,6 +101,8 @@ function staysQuery(
       contact,
     ),
   ]);
+  // Given contacts (this organisation's) are read by id alone: with the organisation too, SQLite read
+  // every contact of the organisation through its index instead.
   const ids = contactIds ? sql.join(contactIds.map((id) => sql`${id}`)) : null;
   const entered = epochMilliseconds(dialect, sql.ref("s.entered_at"));
   const left = epochMilliseconds(dialect, sql.ref("s.left_at"));
@@ -114,7 +116,7 @@ function staysQuery(
     union all
     select 'status:' || c.id, c.organisation_id, c.id, 'status', c.status, null, null, null, ${keys}
     from contacts c
-    where c.organisation_id = ${organisationId} ${ids ? sql`and c.id in (${ids})` : sql``}`;
+    where ${ids ? sql`c.id in (${ids})` : sql`c.organisation_id = ${organisationId}`}`;
 }
 
 /** Rebuilds an organisation's stay facts and stage rollups, the open stays' lengths as of `now`. */
@@ -304,12 +306,9 @@ export async function applyStayChanges(
   const asOfMs = Date.parse(at);
   const deltas: Deltas = new Map();
   for (const part of chunks(contactIds, 500)) {
-    const before = await trx
-      .selectFrom("report_stays")
-      .selectAll()
-      .where("organisation_id", "=", organisationId)
-      .where("contact_id", "in", part)
-      .execute();
+    // By contact alone (the ids are this organisation's): with the organisation too, SQLite read every
+    // stay of the organisation through report_stays_by_arrival instead of these contacts' few.
+    const before = await trx.selectFrom("report_stays").selectAll().where("contact_id", "in", part).execute();
     const after = (await staysQuery(dialect, organisationId, part).execute(trx)).rows.map((r) => ({
       ...Object.fromEntries(STAY_COLUMNS.map((c) => [c, r[c] ?? null])),
       entered_ms: r.entered_ms === null ? null : num(r.entered_ms),

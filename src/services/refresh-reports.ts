@@ -22,8 +22,13 @@ export const REFRESH_ON_READ_LIMIT = 5_000;
 const REFRESH_ON_READ_MS = 5_000;
 /** An organisation this small is built on its first report; a larger one by the sweeper. */
 const BUILD_ON_READ_LIMIT = 10_000;
-/** Changes counted per transaction. */
-const BATCH = 2_000;
+/**
+ * Changes counted per transaction, with a turn of the event loop between two: on SQLite a transaction
+ * blocks the whole process (synchronous calls), so a refresh must come in steps a request can wait for
+ * (a few milliseconds each at 10^5 contacts; BENCHMARKS.md, "intake").
+ */
+const BATCH = 50;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * How far behind the clock the open stays' buckets may fall before the sweeper moves them on without any
  * change noted: a stages report moves those that crossed a bucket's edge since, so this only bounds that
@@ -41,6 +46,7 @@ export function refreshReports(
     now: ctx.clock.now().toISOString(),
     batch: BATCH,
     budgetMs,
+    pause: nextTurn,
   });
 }
 

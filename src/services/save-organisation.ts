@@ -13,6 +13,7 @@ import {
 import { fail, ok, type Result } from "../core/result.js";
 import { isUniqueViolation } from "../db/dialect.js";
 import { findOrganisation, forgetOrganisation, toOrganisation } from "../db/organisations.js";
+import { startRollups } from "../db/report-rollups.js";
 import { audit, type Caller, diff, systemCaller } from "./record.js";
 
 export interface NewOrganisation {
@@ -50,6 +51,7 @@ export async function createOrganisation(
   try {
     await ctx.db.kysely.transaction().execute(async (trx) => {
       await trx.insertInto("organisations").values(row).execute();
+      await startRollups(trx, row.id, now);
       await audit(trx, ctx, systemCaller(row.id), {
         action: "organisation.create",
         entity: "organisation",

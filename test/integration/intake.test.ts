@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import type { ApiKeyIssued } from "../../src/core/model.js";
+import { sweep } from "../../src/jobs/sweeper.js";
 import { describeEachDatabase, type TestEnv } from "../support/databases.js";
 import { expectProblem, send } from "../support/http.js";
 import { type SeededOrganisation, seedOrganisation } from "../support/seed.js";
@@ -322,4 +323,47 @@ describeEachDatabase("intake", (env) => {
       401,
     );
   });
+  it("counts a new organisation's arrivals into the reports in small steps, letting other work run between them", async () => {
+    const e = env();
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const db = e.ctx.db.kysely;
+    // A new organisation's report tables start built (empty): its arrivals are changes to count, never a build.
+    const refresh = await db
+      .selectFrom("report_refreshes")
+      .select(["built_at", "stays_at"])
+      .where("organisation_id", "=", org.id)
+      .executeTakeFirstOrThrow();
+    expect(refresh.built_at).not.toBeNull();
+    expect(refresh.stays_at).not.toBeNull();
+    await sweep(e.ctx);
+    const key = await intakeKey(e, org);
+    for (let i = 0; i < 300; i++) {
+      const response = await e.app.inject({
+        method: "POST",
+        url: "/api/v1/intake",
+        headers: { authorization: `Bearer ${key}` },
+        payload: { name: `Person ${i}`, phone: `+39 333 ${String(1_000_000 + i).slice(-7)}`, city: "Milan" },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+    }
+    // Turns of the event loop while the sweep counts them: on SQLite every statement is a synchronous call,
+    // so only the pauses between its transactions let a request in.
+    let turns = 0;
+    let counting = true;
+    const spin = () => {
+      turns += 1;
+      if (counting) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const swept = await sweep(e.ctx);
+    counting = false;
+    expect(swept.reportRollups.built).toBe(0);
+    expect(swept.reportRollups.applied).toBeGreaterThanOrEqual(300);
+    expect(turns).toBeGreaterThanOrEqual(5);
+    const count = async (table: "report_facts" | "contacts") =>
+      (await db.selectFrom(table).select("organisation_id").where("organisation_id", "=", org.id).execute())
+        .length;
+    expect(await count("report_facts")).toBe(await count("contacts"));
+    expect(await db.selectFrom("report_changes").selectAll().execute()).toEqual([]);
+  }, 60_000);
 });

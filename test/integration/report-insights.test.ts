@@ -517,8 +517,11 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
         }
       }
     };
-    // The first sweep builds the rollups, the open stays counted as of now.
-    expect((await sweep(ctx)).reportRollups.built).toBe(1);
+    // The first sweep counts every contact into the rollups (a new organisation's start built, empty),
+    // the open stays counted as of now.
+    const first = (await sweep(ctx)).reportRollups;
+    expect(first.built).toBe(0);
+    expect(first.applied).toBeGreaterThan(0);
     expect(await staysAtNow()).toBe(NOW);
     await expectExact("at the sweep");
     // Later, without a sweep: the open stays that crossed a bucket's edge since are moved by the report
