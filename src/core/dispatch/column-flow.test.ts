@@ -4,9 +4,8 @@ import { generateDispatchInstance } from "../../../bench/dispatch-data.js";
 import { bruteForceObjective } from "./brute.js";
 import { solveByColumns } from "./column-flow.js";
 import { DEFAULT_DISPATCH_CONFIG, eligibility, planObjective } from "./model.js";
-import { solvePlaceFlow } from "./place-flow.js";
-import { smallInstance, unlocatedInstance } from "./testing.js";
-import { reachIndex, workerGraph } from "./worker-graph.js";
+import { smallInstance, solvedBothWays, unlocatedInstance } from "./testing.js";
+import { reachIndex } from "./worker-graph.js";
 
 const NO_ARCS = { perContact: 0, perWorker: 0, hubPerMember: 0, hubMin: 0 };
 const ONE_ARC = { perContact: 1, perWorker: 1, hubPerMember: 0, hubMin: 1 };
@@ -50,20 +49,7 @@ describe("solveByColumns", () => {
   ] as const) {
     it(`matches successive shortest paths on ${contactCount} contacts × ${workerCount} workers (seed ${seed})`, () => {
       const { contacts, workers } = generateDispatchInstance(contactCount, workerCount, seed);
-      const config = DEFAULT_DISPATCH_CONFIG;
-      const graph = workerGraph(contacts, workers, config);
-      const columns = planObjective(
-        contacts,
-        workers,
-        config,
-        solveByColumns(contacts, workers, config, reachIndex(contacts, workers, config)).workerOf,
-      );
-      const paths = planObjective(
-        contacts,
-        workers,
-        config,
-        solvePlaceFlow(contacts, workers, config, graph),
-      );
+      const { columns, paths } = solvedBothWays(contacts, workers, DEFAULT_DISPATCH_CONFIG);
       expect(Math.abs(columns - paths)).toBeLessThanOrEqual(1e-6 * contactCount);
     });
   }
@@ -74,20 +60,7 @@ describe("solveByColumns", () => {
     // steps of ε for more than ten minutes on this instance.
     const generated = generateDispatchInstance(20000, 2000, 1);
     const contacts = generated.contacts.filter((contact) => contact.lat !== null);
-    const { workers } = generated;
-    const config = DEFAULT_DISPATCH_CONFIG;
-    const columns = planObjective(
-      contacts,
-      workers,
-      config,
-      solveByColumns(contacts, workers, config, reachIndex(contacts, workers, config)).workerOf,
-    );
-    const paths = planObjective(
-      contacts,
-      workers,
-      config,
-      solvePlaceFlow(contacts, workers, config, workerGraph(contacts, workers, config)),
-    );
+    const { columns, paths } = solvedBothWays(contacts, generated.workers, DEFAULT_DISPATCH_CONFIG);
     expect(Math.abs(columns - paths)).toBeLessThanOrEqual(1e-6 * contacts.length);
   });
 });

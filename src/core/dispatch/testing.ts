@@ -1,6 +1,7 @@
 /** Test support: random dispatch instances for property tests, and the checks every plan must pass. */
 import fc from "fast-check";
 import { expect } from "vitest";
+import { solveByColumns } from "./column-flow.js";
 import {
   DEFAULT_DISPATCH_CONFIG,
   type DispatchConfig,
@@ -9,7 +10,9 @@ import {
   eligibility,
   planObjective,
 } from "./model.js";
+import { solvePlaceFlow } from "./place-flow.js";
 import type { DispatchPlan } from "./plan.js";
+import { reachIndex, workerGraph } from "./worker-graph.js";
 
 const LANGUAGES = ["it", "en", "el", "ar"];
 
@@ -227,4 +230,23 @@ export function expectValidPlan({ contacts, workers, config }: Instance, plan: D
   expect(plan.counts.no_capacity + plan.counts.no_eligible_worker).toBe(unassigned);
   const workerOf = plan.assignments.map((a) => a.workerIndex);
   expect(plan.objective).toBeCloseTo(planObjective(contacts, workers, config, workerOf), 6);
+}
+
+/**
+ * One instance solved by both exact solvers, for tests that compare them: the objective by cost scaling
+ * with pricing (column-flow.ts) and by successive shortest paths (place-flow.ts), and which contacts
+ * the former found an eligible worker for.
+ */
+export function solvedBothWays(
+  contacts: DispatchContact[],
+  workers: DispatchWorker[],
+  config: DispatchConfig,
+): { columns: number; paths: number; hasWorker: Uint8Array } {
+  const byColumns = solveByColumns(contacts, workers, config, reachIndex(contacts, workers, config));
+  const byPaths = solvePlaceFlow(contacts, workers, config, workerGraph(contacts, workers, config));
+  return {
+    columns: planObjective(contacts, workers, config, byColumns.workerOf),
+    paths: planObjective(contacts, workers, config, byPaths),
+    hasWorker: byColumns.hasWorker,
+  };
 }

@@ -1,17 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateDispatchInstance } from "../../../bench/dispatch-data.js";
-import { solveByColumns } from "./column-flow.js";
 import {
   DEFAULT_DISPATCH_CONFIG,
   type DispatchConfig,
   type DispatchContact,
   type DispatchWorker,
   eligibility,
-  planObjective,
 } from "./model.js";
-import { solvePlaceFlow } from "./place-flow.js";
-import { globalInstance } from "./testing.js";
+import { globalInstance, solvedBothWays } from "./testing.js";
 import { pairScratch, reachIndex, workerGraph, workerPairs } from "./worker-graph.js";
 
 const worker = (over: Partial<DispatchWorker> = {}): DispatchWorker => ({
@@ -109,15 +106,7 @@ describe("solveByColumns on medium instances", () => {
     for (const seed of [21, 22]) {
       it(`matches successive shortest paths under ${name} (seed ${seed})`, () => {
         const { contacts, workers } = generateDispatchInstance(1500, 120, seed);
-        const index = reachIndex(contacts, workers, config);
-        const { workerOf, hasWorker } = solveByColumns(contacts, workers, config, index);
-        const columns = planObjective(contacts, workers, config, workerOf);
-        const paths = planObjective(
-          contacts,
-          workers,
-          config,
-          solvePlaceFlow(contacts, workers, config, workerGraph(contacts, workers, config)),
-        );
+        const { columns, paths, hasWorker } = solvedBothWays(contacts, workers, config);
         expect(Math.abs(columns - paths)).toBeLessThanOrEqual(1e-6 * contacts.length);
         contacts.forEach((c, i) => {
           const any = workers.some((w) => eligibility(c, w, config).ok);
