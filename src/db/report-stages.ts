@@ -580,6 +580,25 @@ interface KnownRead {
 const BRANCHES_PER_STATEMENT = 200;
 
 /**
+ * The rows of these selects joined by `union all`, at most BRANCHES_PER_STATEMENT a statement, the
+ * statements side by side; `wrap` reads each statement's union (to order it, say), and each statement's
+ * rows stay in its order.
+ */
+async function unionRows(
+  scope: ReportScope,
+  branches: ReadonlyArray<RawBuilder<unknown>>,
+  wrap: (union: RawBuilder<unknown>) => RawBuilder<unknown> = (union) => union,
+): Promise<Array<Record<string, unknown>>> {
+  const statements: Array<RawBuilder<Record<string, unknown>>> = [];
+  for (let i = 0; i < branches.length; i += BRANCHES_PER_STATEMENT) {
+    const union = sql.join(branches.slice(i, i + BRANCHES_PER_STATEMENT), sql` union all `);
+    statements.push(sql<Record<string, unknown>>`${wrap(sql`${union}`)}`);
+  }
+  const results = await Promise.all(statements.map((q) => q.execute(scope.db)));
+  return results.flatMap(({ rows }) => rows);
+}
+
+/**
  * One side's stays of these stages in these buckets, among those the report selects, per bucket, group
  * and stage: every bucket of a report in one statement (one round trip and plan instead of one a bucket).
  */
@@ -603,29 +622,28 @@ async function staysOf(
       ${sql.ref(`f.${qualifier}`)} as c, ${lengthOf(side, nowMs)} as v
     from report_stays f where ${and(where)}`;
   };
-  const statements: Array<RawBuilder<Record<string, unknown>>> = [];
-  for (let i = 0; i < reads.length; i += BRANCHES_PER_STATEMENT) {
-    const part = reads.slice(i, i + BRANCHES_PER_STATEMENT).map(branch);
-    statements.push(sql`select b, s, k, c, v from (${sql.join(part, sql` union all `)}) u order by b, v`);
-  }
+  // Each bucket is one branch, so ordering each statement by bucket and length orders every bucket's stays.
+  const rows = await unionRows(
+    scope,
+    reads.map(branch),
+    (union) => sql`select b, s, k, c, v from (${union}) u order by b, v`,
+  );
   const out = new Map<number, KnownStays>();
-  for (const { rows } of await Promise.all(statements.map((q) => q.execute(scope.db)))) {
-    for (const r of rows) {
-      const bucket = n(r.b);
-      const known = out.get(bucket) ?? (new Map() as KnownStays);
-      out.set(bucket, known);
-      const stage = String(r.s);
-      const v = n(r.v);
-      for (const id of [
-        stageId((r.k as string | null) ?? null, (r.c as string | null) ?? null, stage),
-        totalId(stage),
-      ]) {
-        const runs = known.get(id) ?? [];
-        known.set(id, runs);
-        const last = runs[runs.length - 1];
-        if (last?.v === v) last.n += 1;
-        else runs.push({ v, n: 1 });
-      }
+  for (const r of rows) {
+    const bucket = n(r.b);
+    const known = out.get(bucket) ?? (new Map() as KnownStays);
+    out.set(bucket, known);
+    const stage = String(r.s);
+    const v = n(r.v);
+    for (const id of [
+      stageId((r.k as string | null) ?? null, (r.c as string | null) ?? null, stage),
+      totalId(stage),
+    ]) {
+      const runs = known.get(id) ?? [];
+      known.set(id, runs);
+      const last = runs[runs.length - 1];
+      if (last?.v === v) last.n += 1;
+      else runs.push({ v, n: 1 });
     }
   }
   return out;
@@ -650,16 +668,9 @@ async function finishedSpans(
     return sql`select ${sql.lit(i)} as i, min(duration_ms) as lo, max(duration_ms) as hi
       from report_stays where ${and(where)}`;
   };
-  const statements: Array<RawBuilder<{ i: unknown; lo: unknown; hi: unknown }>> = [];
-  for (let i = 0; i < probes.length; i += BRANCHES_PER_STATEMENT) {
-    const part = probes.slice(i, i + BRANCHES_PER_STATEMENT).map((p, j) => branch(p, i + j));
-    statements.push(sql`${sql.join(part, sql` union all `)}`);
-  }
   const out: Array<{ min: number; max: number } | undefined> = probes.map(() => undefined);
-  for (const { rows } of await Promise.all(statements.map((q) => q.execute(scope.db)))) {
-    for (const r of rows) {
-      if (r.lo !== null && r.lo !== undefined) out[n(r.i)] = { min: n(r.lo), max: n(r.hi) };
-    }
+  for (const r of await unionRows(scope, probes.map(branch))) {
+    if (r.lo !== null && r.lo !== undefined) out[n(r.i)] = { min: n(r.lo), max: n(r.hi) };
   }
   return out;
 }
