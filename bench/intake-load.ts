@@ -13,6 +13,7 @@
  * answer slower than 1 ms, both of which measure the load generator, not the server.
  */
 import { Agent, request as httpRequest } from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import autocannon from "autocannon";
 
 export interface Load {
@@ -33,6 +34,12 @@ export interface Figures {
   /** The slowest answer. */
   max: number;
   errors: number;
+  /**
+   * The generator's own event loop: how late it ran a timer (p99 and max ms, at 1 ms resolution)
+   * and its CPU time. A late loop sends requests late and reads answers late, and both delays are
+   * counted in the latencies above: this says how much of a tail is the generator's.
+   */
+  generator: { loopDelayP99Ms: number; loopDelayMaxMs: number; cpuMs: number };
 }
 
 /** The load's n-th person, with a unique Idempotency-Key, name, phone and e-mail. */
@@ -74,7 +81,7 @@ function post(url: URL, agent: Agent, headers: Record<string, string>, body: str
 }
 
 /** `rate` requests a second, evenly spaced, for `seconds`; latency of each from when it was due. */
-async function paced(load: Load, rate: number): Promise<Figures> {
+async function paced(load: Load, rate: number): Promise<Omit<Figures, "generator">> {
   const url = new URL(load.url);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const headers = { "content-type": "application/json", ...load.headers };
@@ -109,7 +116,27 @@ async function paced(load: Load, rate: number): Promise<Figures> {
   };
 }
 
+const LOOP_RESOLUTION_MS = 1;
+
 async function run(load: Load): Promise<Figures> {
+  const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  loop.enable();
+  const cpu = process.cpuUsage();
+  const figures = await measured(load);
+  loop.disable();
+  const used = process.cpuUsage(cpu);
+  return {
+    ...figures,
+    generator: {
+      // The histogram counts from when the timer was due, in nanoseconds; the resolution is not a delay.
+      loopDelayP99Ms: Math.max(0, loop.percentile(99) / 1e6 - LOOP_RESOLUTION_MS),
+      loopDelayMaxMs: Math.max(0, loop.max / 1e6 - LOOP_RESOLUTION_MS),
+      cpuMs: (used.user + used.system) / 1000,
+    },
+  };
+}
+
+async function measured(load: Load): Promise<Omit<Figures, "generator">> {
   if (load.rate) return paced(load, load.rate);
   let sent = load.first;
   const result = await autocannon({

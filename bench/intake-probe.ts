@@ -5,6 +5,8 @@
  * be put down to the process (a stalled loop, a GC pause) or to what it waits on. Answers the
  * bench over IPC: `{ probe: "reset" }` starts a measurement, `{ probe: "read" }` ends it.
  */
+import { subscribe } from "node:diagnostics_channel";
+import type { IncomingMessage } from "node:http";
 import { type IntervalHistogram, monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import pg from "pg";
 
@@ -25,6 +27,23 @@ export interface Probed {
   gcMaxMs: number;
   /** The V8 heap in use when read. */
   heapUsedMb: number;
+  /**
+   * Answers as the server saw them: from the request's headers read to the response's last byte
+   * handed to the socket (p50, p99, max ms). The load generator times the same answers from when
+   * each was due; what lies between (its own delays, the time a request waits to be read) is
+   * not in these.
+   */
+  served: { count: number; p50Ms: number; p99Ms: number; maxMs: number };
+  /**
+   * The intake's group commit (src/db/group-commit.ts; none in the bare server): units per batch on
+   * average, each unit's wait for its batch to start, and each batch's time to commit (p50, p99, max ms).
+   */
+  batches: {
+    count: number;
+    meanSize: number;
+    waited: { p50Ms: number; p99Ms: number; maxMs: number };
+    ran: { p50Ms: number; p99Ms: number; maxMs: number };
+  };
 }
 
 export type ProbeRequest = { probe: "reset" } | { probe: "read" };
@@ -64,6 +83,32 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ["gc"] });
 
+// Node's HTTP server publishes each request's start and its response's end (node:diagnostics_channel).
+const started = new WeakMap<IncomingMessage, number>();
+let served: number[] = [];
+subscribe("http.server.request.start", (message) => {
+  started.set((message as { request: IncomingMessage }).request, performance.now());
+});
+subscribe("http.server.response.finish", (message) => {
+  const start = started.get((message as { request: IncomingMessage }).request);
+  if (start !== undefined) served.push(performance.now() - start);
+});
+
+// The group commit publishes each batch it settles (only while someone listens).
+let waited: number[] = [];
+let ran: number[] = [];
+subscribe("handoff:group-commit", (message) => {
+  const batch = message as { waitedMs: number[]; ranMs: number };
+  waited.push(...batch.waitedMs);
+  ran.push(batch.ranMs);
+});
+
+/** The value at quantile q (0–1) of ascending values, by the nearest-rank method. */
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
 let loop: IntervalHistogram = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
 let since = process.cpuUsage();
 
@@ -71,6 +116,9 @@ process.on("message", (message: ProbeRequest) => {
   if (!message || typeof message !== "object" || !("probe" in message)) return;
   if (message.probe === "reset") {
     statements = 0;
+    served = [];
+    waited = [];
+    ran = [];
     gc = noGc();
     loop.disable();
     loop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
@@ -81,6 +129,15 @@ process.on("message", (message: ProbeRequest) => {
   }
   const cpu = process.cpuUsage(since);
   loop.disable();
+  const answers = served.sort((a, b) => a - b);
+  const spread = (values: number[]) => {
+    const sorted = values.sort((a, b) => a - b);
+    return {
+      p50Ms: quantile(sorted, 0.5),
+      p99Ms: quantile(sorted, 0.99),
+      maxMs: sorted.at(-1) ?? Number.NaN,
+    };
+  };
   process.send?.({
     probe: "figures",
     figures: {
@@ -96,6 +153,18 @@ process.on("message", (message: ProbeRequest) => {
       markCompactMs: gc.markCompactMs,
       gcMaxMs: gc.maxMs,
       heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
+      served: {
+        count: answers.length,
+        p50Ms: quantile(answers, 0.5),
+        p99Ms: quantile(answers, 0.99),
+        maxMs: answers.at(-1) ?? Number.NaN,
+      },
+      batches: {
+        count: ran.length,
+        meanSize: ran.length ? waited.length / ran.length : 0,
+        waited: spread(waited),
+        ran: spread(ran),
+      },
     },
   } satisfies ProbeAnswer);
 });

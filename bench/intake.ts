@@ -18,10 +18,14 @@
  * postgres for one database only; BENCH_SERVE_NODE_OPTIONS adds Node options to the product's
  * server process (e.g. "--max-semi-space-size=32", to try a heap setting). The product's process
  * inherits this one's environment: HANDOFF_SWEEP_SECONDS moves its sweeps (every 60 s by default).
+ *
+ * Placement on the cores (the bench, the servers and PostgreSQL share them): BENCH_LOAD_CPUS pins
+ * the load generator to those CPUs (a taskset list, e.g. "1"), BENCH_SERVER_CPUS pins both server
+ * processes, BENCH_LOAD_NICE runs the generator at that nice value.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { loadavg, setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import pg from "pg";
@@ -48,6 +52,17 @@ let loads = 0;
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PROBE = pathToFileURL(join(ROOT, "bench/intake-probe.ts")).href;
 const SERVE_NODE_OPTIONS = (process.env.BENCH_SERVE_NODE_OPTIONS ?? "").split(" ").filter(Boolean);
+const LOAD_CPUS = process.env.BENCH_LOAD_CPUS;
+const SERVER_CPUS = process.env.BENCH_SERVER_CPUS;
+const LOAD_NICE = process.env.BENCH_LOAD_NICE ? Number(process.env.BENCH_LOAD_NICE) : undefined;
+
+/** Pins a process, every thread it has and (by inheritance) every one it starts, to these CPUs. */
+function pin(child: ChildProcess, cpus: string | undefined): void {
+  if (cpus === undefined || child.pid === undefined) return;
+  execFileSync("taskset", ["--all-tasks", "--cpu-list", "--pid", cpus, String(child.pid)], {
+    stdio: "ignore",
+  });
+}
 
 /** A server process under test, and the PostgreSQL backends serving it (by application_name). */
 interface Server {
@@ -72,6 +87,21 @@ interface Measured extends Figures {
   since: number;
   /** What PostgreSQL did meanwhile besides serving (null on SQLite). */
   cluster: ClusterActivity | null;
+  /**
+   * Share of the load's time in which some runnable task of the machine waited for a CPU (Linux
+   * pressure stall information, /proc/pressure/cpu "some"; null where the kernel has none).
+   */
+  cpuPressure: number | null;
+}
+
+/** Microseconds in which some runnable task waited for a CPU, since boot (null without PSI). */
+function cpuWaited(): number | null {
+  try {
+    const some = /^some .*total=(\d+)/m.exec(readFileSync("/proc/pressure/cpu", "utf8"));
+    return some ? Number(some[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The cluster's own work during a load: checkpoints (and their write and sync time), autovacuum and autoanalyze runs. */
@@ -147,15 +177,24 @@ async function load(
   const generator = fork(join(ROOT, "bench/intake-load.ts"), [], { execArgv: ["--import", "tsx"] });
   // The generator's start-up (tsx, autocannon) falls outside the measurement.
   await new Promise<void>((resolve) => generator.once("spawn", () => resolve()));
+  pin(generator, LOAD_CPUS);
+  if (LOAD_NICE !== undefined && generator.pid !== undefined) setPriority(generator.pid, LOAD_NICE);
   const before = backendsOf ? cpuOf(await backendsOf(server.application)) : new Map<number, number>();
   const clusterBefore = await clusterCounters?.();
   await ask(server.child, { probe: "reset" });
   const since = (performance.now() - server.startedAt) / 1000;
+  const waitedBefore = cpuWaited();
+  const loadStarted = performance.now();
   const figures = await new Promise<Figures>((resolve, reject) => {
     generator.once("message", (message) => resolve(message as Figures));
     generator.once("exit", (code) => reject(new Error(`the load generator exited with ${code}`)));
     generator.send(request);
   });
+  const waitedAfter = cpuWaited();
+  const cpuPressure =
+    waitedBefore === null || waitedAfter === null
+      ? null
+      : (waitedAfter - waitedBefore) / 1000 / (performance.now() - loadStarted);
   const answer = await ask(server.child, { probe: "read" });
   if (answer.probe !== "figures") throw new Error("the probe answered out of turn");
   const probed = answer.figures;
@@ -175,6 +214,7 @@ async function load(
   const requests = Math.max(1, figures.rps * seconds);
   return {
     cluster,
+    cpuPressure,
     ...figures,
     cpuMsPerRequest: probed.cpuMs / requests,
     dbCpuMsPerRequest: dbCpu / requests,
@@ -196,12 +236,14 @@ function together(parts: Measured[]): Measured {
     p99: Math.max(...parts.map((p) => p.p99)),
     max: Math.max(...parts.map((p) => p.max)),
     errors: parts.reduce((sum, p) => sum + p.errors, 0),
+    generator: parts[0]!.generator,
     cpuMsPerRequest: mean((p) => p.cpuMsPerRequest),
     dbCpuMsPerRequest: mean((p) => p.dbCpuMsPerRequest),
     statementsPerRequest: mean((p) => p.statementsPerRequest),
     probed: parts[0]!.probed,
     since: parts[0]!.since,
     cluster: parts[0]!.cluster,
+    cpuPressure: parts[0]!.cpuPressure,
   };
 }
 
@@ -237,6 +279,7 @@ function startProduct(databaseUrl: string, application: string): Promise<Server>
       stdio: ["ignore", "pipe", "inherit", "ipc"],
     },
   );
+  pin(child, SERVER_CPUS);
   return listening(
     child,
     application,
@@ -260,6 +303,7 @@ async function startBare(databaseUrl: string, application: string, organisationI
     [withApplication(databaseUrl, application), organisationId],
     { execArgv: ["--import", "tsx"] },
   );
+  pin(child, SERVER_CPUS);
   const urls = await new Promise<BareListening>((resolve, reject) => {
     child.once("message", (message) => resolve(message as BareListening));
     child.once("exit", (code) => reject(new Error(`the bare server exited (${code}) while starting`)));
@@ -423,6 +467,12 @@ try {
 
 const f = (n: number) => n.toFixed(n < 10 ? 2 : 0);
 const g = (n: number) => n.toFixed(1);
+/** The group commit's batches (none in the bare server): mean size, units' wait, batches' time. */
+function batchColumns(batches: Probed["batches"]): string[] {
+  if (batches.count === 0) return ["—", "—", "—"];
+  const spread = (s: Probed["batches"]["ran"]) => `${g(s.p50Ms)} / ${g(s.p99Ms)} / ${g(s.maxMs)}`;
+  return [batches.meanSize.toFixed(2), spread(batches.waited), spread(batches.ran)];
+}
 process.stdout.write(
   `${table(
     [
@@ -472,6 +522,14 @@ process.stdout.write(
       "p50 ms",
       "p99 ms",
       "max ms",
+      "served p50 ms",
+      "served p99 ms",
+      "served max ms",
+      "generator loop p99 / max ms",
+      "CPU waited %",
+      "batch size",
+      "batch wait p50 / p99 / max ms",
+      "batch ran p50 / p99 / max ms",
       "loop delay p99 ms",
       "loop delay max ms",
       "scavenges",
@@ -499,6 +557,12 @@ process.stdout.write(
         f(m.p50),
         f(m.p99),
         f(m.max),
+        f(m.probed.served.p50Ms),
+        f(m.probed.served.p99Ms),
+        f(m.probed.served.maxMs),
+        `${g(m.generator.loopDelayP99Ms)} / ${g(m.generator.loopDelayMaxMs)}`,
+        m.cpuPressure === null ? "—" : (100 * m.cpuPressure).toFixed(0),
+        ...batchColumns(m.probed.batches),
         g(m.probed.loopDelayP99Ms),
         g(m.probed.loopDelayMaxMs),
         String(m.probed.scavenges),
@@ -520,7 +584,11 @@ latency: ${RATE} requests/s evenly spaced (open loop) for ${SECONDS} s, each tim
 process of its own (the intake in \`handoff serve\`, LOG_LEVEL=warn${SERVE_NODE_OPTIONS.length ? `, node ${SERVE_NODE_OPTIONS.join(" ")}` : ""}), the load generator in a third,
 all on the same cores as the database. CPU ms/req is the server process's CPU time per request answered; DB CPU ms/req the
 PostgreSQL backends' serving that server (from /proc; not the WAL writer's or checkpointer's); statements/req the queries the
-server sent per request; loop delay how late the server's event loop ran a timer (monitorEventLoopDelay); GC the pauses its
+server sent per request; "served" the answers as the server's HTTP layer timed them (headers read to last byte
+written), "generator loop" how late the load generator's own event loop ran (its delays count in p50/p99/max); "CPU waited"
+the share of the load's time in which some task of the machine was runnable but waited for a CPU (/proc/pressure/cpu); "batch" the
+intake's group commit: units a transaction, each unit's wait for its transaction to start, each transaction's time to commit;
+loop delay how late the server's event loop ran a timer (monitorEventLoopDelay); GC the pauses its
 collector reported (PerformanceObserver "gc"); "from s after start" when the load began, counted from the server's start
 (\`handoff serve\` sweeps every ${SWEEP_SECONDS} s from its start, HANDOFF_SWEEP_SECONDS; "sweeps" those begun in the load, the bare
 route never sweeps); checkpoints and autovacuums are PostgreSQL's own (pg_stat_bgwriter, autovacuum and autoanalyze runs on the

@@ -4,6 +4,7 @@
  * each shared page once, instead of once a unit. Each unit's promise settles only after the
  * transaction holding it has committed: resolved means stored.
  */
+import { channel } from "node:diagnostics_channel";
 import type { Kysely } from "kysely";
 import { type DeferredInserts, withDeferredInserts } from "./deferred-inserts.js";
 import { CommitFailed, type Db, lockedTransaction } from "./dialect.js";
@@ -51,8 +52,25 @@ export interface GroupCommitOptions {
   concurrency: number;
 }
 
+/**
+ * Each batch, once settled, is published here (a GroupCommitBatch) when anyone subscribes, so that a
+ * server's probe can tell the time a request waited for a transaction from the transaction's own.
+ */
+export const groupCommitBatches = channel("handoff:group-commit");
+
+export interface GroupCommitBatch {
+  /** Units in the batch. */
+  size: number;
+  /** Each unit's wait, from its run() to its batch's start (ms). */
+  waitedMs: number[];
+  /** The batch from its start to its settling, commit included (ms). */
+  ranMs: number;
+}
+
 interface Unit {
   work: Work<unknown>;
+  /** When run() queued it (performance.now()). */
+  queuedAt: number;
   locks: readonly string[];
   blocks: readonly BlockLookup[];
   key: KeyLookup | undefined;
@@ -83,9 +101,17 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
   function pump(): void {
     while (open < options.concurrency && queue.length > 0) {
       const batch = queue.splice(0, options.maxBatch);
+      const startedAt = performance.now();
       open += 1;
       void runBatch(batch).finally(() => {
         open -= 1;
+        if (groupCommitBatches.hasSubscribers) {
+          groupCommitBatches.publish({
+            size: batch.length,
+            waitedMs: batch.map((unit) => startedAt - unit.queuedAt),
+            ranMs: performance.now() - startedAt,
+          } satisfies GroupCommitBatch);
+        }
         schedule();
       });
     }
@@ -149,6 +175,7 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
       return new Promise<T>((resolve, reject) => {
         queue.push({
           work,
+          queuedAt: performance.now(),
           locks: options.locks ?? [],
           blocks: options.blocks ?? [],
           key: options.key,

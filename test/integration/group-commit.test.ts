@@ -2,7 +2,7 @@
 import { sql } from "kysely";
 import { expect, it } from "vitest";
 import { lockNames } from "../../src/db/dialect.js";
-import { groupCommit } from "../../src/db/group-commit.js";
+import { type GroupCommitBatch, groupCommit, groupCommitBatches } from "../../src/db/group-commit.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { send } from "../support/http.js";
 import { seedOrganisation } from "../support/seed.js";
@@ -52,6 +52,25 @@ describeEachDatabase("group commit", (env) => {
       ),
     );
     expect(seenByOther.map((row) => row?.id)).toEqual(ids);
+  });
+
+  it("publishes each settled batch with its size and every unit's wait, while someone listens", async () => {
+    const e = env();
+    const commits = groupCommit(e.ctx.db, { maxBatch: 8, concurrency: 1 });
+    const published: GroupCommitBatch[] = [];
+    const listen = (message: unknown) => published.push(message as GroupCommitBatch);
+    groupCommitBatches.subscribe(listen);
+    try {
+      await Promise.all(Array.from({ length: 12 }, (_, i) => commits.run(async () => i)));
+    } finally {
+      groupCommitBatches.unsubscribe(listen);
+    }
+    expect(published.map((batch) => [batch.size, batch.waitedMs.length])).toEqual([
+      [8, 8],
+      [4, 4],
+    ]);
+    await commits.run(async () => 0);
+    expect(published).toHaveLength(2);
   });
 
   it("runs the units of a batch one after another: each sees what those before it wrote", async () => {
