@@ -277,6 +277,17 @@ describeEachDatabase("dispatch modes", (env) => {
     expect(decisions.json()[0]).toMatchObject({ mode: "auto", outcome: "offered" });
   });
 
+  it("refreshes each organisation's trust in the first sweep of a day, not in the sweeps after", async () => {
+    const { app, ctx, clock } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    const { sweep } = await import("../../src/jobs/sweeper.js");
+    expect((await sweep(ctx)).trustRefreshed).toEqual([org.id]);
+    clock.advance(60_000);
+    expect((await sweep(ctx)).trustRefreshed).toEqual([]);
+    clock.advance(24 * 3_600_000);
+    expect((await sweep(ctx)).trustRefreshed).toEqual([org.id]);
+  });
+
   it("runs the batch every N minutes in batch mode, by the clock", async () => {
     const { app, ctx, clock } = env();
     const org = await seedOrganisation(ctx, app, "alpha");
