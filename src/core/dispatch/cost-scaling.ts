@@ -74,7 +74,9 @@ export function scalingFlow(net: FlowNetwork): ScalingFlow {
   const { room, loadActive, loadStep, value, hubStart, memberValue } = net;
 
   // Arcs, in one block per worker (see addArcs).
+  /** Slots in the arc arrays, and how many of them blocks have taken (see addArcs). */
   let arcSlots = 0;
+  let arcTop = 0;
   let arcTail = new Int32Array(0);
   let arcHead = new Int32Array(0);
   let arcCost = new Float64Array(0);
@@ -84,8 +86,9 @@ export function scalingFlow(net: FlowNetwork): ScalingFlow {
   let inNext = new Int32Array(0);
   let inPrev = new Int32Array(0);
   const inHead = new Int32Array(N).fill(-1);
-  const workerStart = new Int32Array(W + 1);
+  const workerStart = new Int32Array(W);
   const workerEnd = new Int32Array(W);
+  const workerLimit = new Int32Array(W);
   const current = new Int32Array(W);
 
   const price = new Float64Array(N);
@@ -254,67 +257,85 @@ export function scalingFlow(net: FlowNetwork): ScalingFlow {
 
   /**
    * Each worker's arcs sit in its own block, `workerStart[w] … workerEnd[w] − 1`, with spare
-   * slots up to `workerStart[w + 1]`: new arcs go into the spare slots, and only when some
-   * worker's block is full are all blocks laid out again (arc numbers change, links follow).
+   * slots up to `workerLimit[w]`: new arcs go into the spare slots, and a worker whose block is
+   * full moves it, alone, to fresh slots past `arcTop` with room to grow (its old slots are left
+   * unused; the links of its arcs follow). Laying every block out again instead, whenever any one
+   * was full, wrote all 2.3 M arcs into new arrays after nearly every pricing round at
+   * 100,000 × 10,000: fresh memory costs far more than the copy (3–5 ms a MB on this machine),
+   * 0.09–0.5 s a round. The arrays grow (doubling, copied as they are, arc numbers unchanged)
+   * only when the slots past `arcTop` run out; pages never written cost nothing.
    */
   function addArcs(tail: Int32Array, head: Int32Array, cost: Float64Array, count: number): void {
     const wanted = new Int32Array(W);
     for (let i = 0; i < count; i++) wanted[tail[i]!]!++;
-    let fits = true;
-    for (let w = 0; w < W && fits; w++) {
-      if (workerEnd[w]! + wanted[w]! > workerStart[w + 1]!) fits = false;
+    let needed = arcTop;
+    for (let w = 0; w < W; w++) {
+      if (wanted[w]! > 0 && workerEnd[w]! + wanted[w]! > workerLimit[w]!) needed += blockSize(w, wanted[w]!);
     }
-    if (!fits) {
-      const start = new Int32Array(W + 1);
-      for (let w = 0; w < W; w++) {
-        const used = workerEnd[w]! - workerStart[w]! + wanted[w]!;
-        start[w + 1] = start[w]! + used + (used >> 1) + 4;
-      }
-      const total = start[W]!;
-      const order = new Int32Array(arcSlots);
-      const nTail = new Int32Array(total);
-      const nHead = new Int32Array(total);
-      const nCost = new Float64Array(total);
-      const nCap = new Int32Array(total);
-      const nFlow = new Int32Array(total);
-      const nNext = new Int32Array(total);
-      const nPrev = new Int32Array(total);
-      for (let w = 0; w < W; w++) {
-        for (let e = workerStart[w]!; e < workerEnd[w]!; e++) order[e] = start[w]! + (e - workerStart[w]!);
-      }
-      const moved = (e: number) => (e < 0 ? e : order[e]!);
-      for (let w = 0; w < W; w++) {
-        for (let e = workerStart[w]!; e < workerEnd[w]!; e++) {
-          const to = order[e]!;
-          nTail[to] = arcTail[e]!;
-          nHead[to] = arcHead[e]!;
-          nCost[to] = arcCost[e]!;
-          nCap[to] = arcCap[e]!;
-          nFlow[to] = arcFlow[e]!;
-          nNext[to] = moved(inNext[e]!);
-          nPrev[to] = moved(inPrev[e]!);
-        }
-      }
-      for (let v = W; v < T; v++) inHead[v] = moved(inHead[v]!);
-      for (let w = 0; w < W; w++) {
-        const used = workerEnd[w]! - workerStart[w]!;
-        workerEnd[w] = start[w]! + used;
-      }
-      workerStart.set(start);
-      arcTail = nTail;
-      arcHead = nHead;
-      arcCost = nCost;
-      arcCap = nCap;
-      arcFlow = nFlow;
-      inNext = nNext;
-      inPrev = nPrev;
-      arcSlots = total;
+    if (needed > arcSlots) growArcs(2 * needed);
+    for (let w = 0; w < W; w++) {
+      if (wanted[w]! > 0 && workerEnd[w]! + wanted[w]! > workerLimit[w]!)
+        moveBlock(w, blockSize(w, wanted[w]!));
     }
     for (let i = 0; i < count; i++) {
       const w = tail[i]!;
       placeArc(workerEnd[w]!, w, head[i]!, cost[i]!);
       workerEnd[w]!++;
     }
+  }
+
+  /** The slots of worker w's block once it takes `more` arcs: half as many spare again, and four. */
+  function blockSize(w: number, more: number): number {
+    const used = workerEnd[w]! - workerStart[w]! + more;
+    return used + (used >> 1) + 4;
+  }
+
+  function growArcs(total: number): void {
+    const grow = <A extends Int32Array | Float64Array>(array: A, make: (n: number) => A): A => {
+      const next = make(total);
+      next.set(array.subarray(0, arcTop));
+      return next;
+    };
+    arcTail = grow(arcTail, (n) => new Int32Array(n));
+    arcHead = grow(arcHead, (n) => new Int32Array(n));
+    arcCost = grow(arcCost, (n) => new Float64Array(n));
+    arcCap = grow(arcCap, (n) => new Int32Array(n));
+    arcFlow = grow(arcFlow, (n) => new Int32Array(n));
+    inNext = grow(inNext, (n) => new Int32Array(n));
+    inPrev = grow(inPrev, (n) => new Int32Array(n));
+    arcSlots = total;
+  }
+
+  /** Moves worker w's arcs to `size` fresh slots at arcTop; an arc carrying flow keeps its place in its head's list. */
+  function moveBlock(w: number, size: number): void {
+    const from = workerStart[w]!;
+    const to = arcTop;
+    for (let e = from; e < workerEnd[w]!; e++) {
+      const f = to + (e - from);
+      arcTail[f] = arcTail[e]!;
+      arcHead[f] = arcHead[e]!;
+      arcCost[f] = arcCost[e]!;
+      arcCap[f] = arcCap[e]!;
+      arcFlow[f] = arcFlow[e]!;
+      if (arcFlow[e]! > 0) {
+        const next = inNext[e]!;
+        const prev = inPrev[e]!;
+        inNext[f] = next;
+        inPrev[f] = prev;
+        if (prev >= 0) inNext[prev] = f;
+        else inHead[arcHead[e]!] = f;
+        if (next >= 0) inPrev[next] = f;
+      } else {
+        inNext[f] = -1;
+        inPrev[f] = -1;
+      }
+      // The old slot is no one's now: no flow, so nothing counts a unit there.
+      arcFlow[e] = 0;
+    }
+    workerEnd[w] = to + (workerEnd[w]! - from);
+    workerStart[w] = to;
+    workerLimit[w] = to + size;
+    arcTop = to + size;
   }
 
   /**
@@ -521,7 +542,7 @@ export function scalingFlow(net: FlowNetwork): ScalingFlow {
 
   function refine(epsilon: number): void {
     saturate(epsilon);
-    current.set(workerStart.subarray(0, W));
+    current.set(workerStart);
     for (let v = 0; v < N; v++) activate(v);
     while (queueLength > 0) {
       const v = queue[queueHead]!;
@@ -571,7 +592,7 @@ export function scalingFlow(net: FlowNetwork): ScalingFlow {
     const list = new Int32Array(N);
     let head = 0;
     let size = 0;
-    const budget = 4 * (arcSlots + N) + 100_000;
+    const budget = 4 * (arcTop + N) + 100_000;
     let work = 0;
     const offer = (v: number, d: number): void => {
       if (!(d < dist[v]!)) return;
@@ -643,7 +664,8 @@ export function scalingFlow(net: FlowNetwork): ScalingFlow {
     for (let c = 0; c < L; c++) {
       if (held[c] === 1) {
         const e = inHead[W + c]!;
-        if (e < 0 || inNext[e]! >= 0) throw new Error("dispatch: a held contact without exactly one worker");
+        if (e < 0 || inNext[e]! >= 0 || arcFlow[e] !== 1)
+          throw new Error("dispatch: a held contact without exactly one worker");
         result[c] = arcTail[e]!;
       }
     }
