@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateDispatchInstance } from "../../../bench/dispatch-data.js";
 import { bruteForceObjective } from "./brute.js";
-import { solveByColumns } from "./column-flow.js";
+import { float32LowerBound, solveByColumns } from "./column-flow.js";
 import { DEFAULT_DISPATCH_CONFIG, eligibility, planObjective } from "./model.js";
 import { smallInstance, solvedBothWays, unlocatedInstance } from "./testing.js";
 import { reachIndex } from "./worker-graph.js";
@@ -39,6 +39,18 @@ describe("solveByColumns", () => {
     // The brute force behind each of the 400 runs takes 7–22 s in all on an idle machine, depending on
     // the instances drawn, and past 30 s beside the other unit files on two busy cores.
   }, 120_000);
+
+  it("bounds from below every double that a kept float32 cost stands for", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e6, noNaN: true }), (cost) => {
+        expect(float32LowerBound(Math.fround(cost))).toBeLessThanOrEqual(cost);
+      }),
+      { numRuns: 2000 },
+    );
+    // Values just below a power of two round up to it.
+    for (const cost of [1 - 2 ** -26, 128 - 2 ** -19, 2 ** -130, 1e-46])
+      expect(float32LowerBound(Math.fround(cost))).toBeLessThanOrEqual(cost);
+  });
 
   // 10,000 × 1,000: pairs still join at fine ε, so a pricing that skips a worker it should read
   // (its bound on the pairs left out raised by 5) ends 1.6 below the optimum here.

@@ -5,7 +5,7 @@
  */
 import { scalingFlow } from "./cost-scaling.js";
 import type { DispatchConfig, DispatchContact, DispatchWorker } from "./model.js";
-import { pairScratch, type ReachIndex, workerPairs } from "./worker-graph.js";
+import { pairCostOf, pairScratch, type ReachIndex, workerPairs } from "./worker-graph.js";
 
 /**
  * Which pairs start in the flow: each worker's `perWorker` cheapest contacts, each contact's
@@ -34,6 +34,14 @@ export interface ColumnOptions {
 
 /** ε is divided by ALPHA between refines. */
 const ALPHA = 8;
+/**
+ * A lower bound on any double that rounds to the float32 `stored`: float32 rounds to nearest, so
+ * the double is at least the stored value less 2⁻²⁴ of it (2⁻²³ here, for margin), and less the
+ * subnormal step (2⁻¹⁴⁹) for values that round to 0 or below 2⁻¹²⁶.
+ */
+export function float32LowerBound(stored: number): number {
+  return stored - Math.abs(stored) * 2 ** -23 - 1e-40;
+}
 /** Relative to the largest cost: certificates are tried below CERTIFY_BELOW. */
 const CERTIFY_BELOW = 1e-8;
 
@@ -96,16 +104,23 @@ export function solveByColumns(
   // touched, so it costs the memory of the pairs, not of the bound), and the starting arcs: per
   // worker its cheapest (all those up to the perWorker-th cost), per contact its cheapest among
   // the rest (a small max-heap per contact, with the worker).
+  // The costs are kept as float32 (pricing reads a lower bound from them and computes the exact
+  // cost again for the few pairs that pass it): 57 MB less fresh memory at 100,000 × 10,000.
   const pairTarget = new Int32Array(index.candidateCount);
-  const pairCost = new Float64Array(index.candidateCount);
-  const pairStart = new Int32Array(W + 1);
+  const pairCost = new Float32Array(index.candidateCount);
+  const pairStart = new Int32Array(W);
+  const pairEnd = new Int32Array(W);
   const kept = new Float64Array(L * CONTACT_ARCS);
   const keptWorker = new Int32Array(L * CONTACT_ARCS);
   const keptCount = new Int32Array(L);
   const select = new Float64Array(index.maxPairs);
   const arcs = arcBuffer(L * starting.perContact + W * starting.perWorker);
   let pairs = 0;
-  for (let w = 0; w < W; w++) {
+  // Workers in the contacts' order (the reach index's), so that one after another reads the same
+  // contacts: 0.41 s against 0.54 s for the listing alone in input order at 100,000 × 10,000, and
+  // the pricing scans read the prices of one city after another. Workers without room have no pairs.
+  const listed = index.withRoom;
+  for (const w of listed) {
     pairStart[w] = pairs;
     const n = workerPairs(index, w, scratch);
     const list = scratch.targets;
@@ -128,8 +143,8 @@ export function solveByColumns(
         offerCheapest(kept, keptWorker, keptCount, CONTACT_ARCS, i, cost, w);
     }
     pairs += n;
+    pairEnd[w] = pairs;
   }
-  pairStart[W] = pairs;
   for (let i = 0; i < L; i++) {
     for (let j = 0; j < keptCount[i]!; j++)
       arcs.add(keptWorker[i * CONTACT_ARCS + j]!, i, kept[i * CONTACT_ARCS + j]!);
@@ -169,17 +184,23 @@ export function solveByColumns(
     const price = flow.price;
     let added = 0;
     let worst = 0;
-    for (let w = 0; w < W; w++) {
+    for (const w of listed) {
       // cost + p(w) − p(c) < −tolerance, with p(w) moved to the right-hand side.
       const floor = -tolerance - price[w]!;
       if (leastLeftOut[w]! >= floor) continue;
       flow.markHeads(w, stamp, w + 1);
       let least = Number.POSITIVE_INFINITY;
-      const end = pairStart[w + 1]!;
+      const end = pairEnd[w]!;
       for (let e = pairStart[w]!; e < end; e++) {
         const i = pairTarget[e]!;
         if (stamp[i] === w + 1) continue;
-        const reduced = pairCost[e]! - price[W + i]!;
+        const low = float32LowerBound(pairCost[e]!) - price[W + i]!;
+        if (!(low < floor)) {
+          if (low < least) least = low;
+          continue;
+        }
+        const cost = pairCostOf(index, w, i);
+        const reduced = cost - price[W + i]!;
         if (!(reduced < floor)) {
           if (reduced < least) least = reduced;
           continue;
@@ -187,7 +208,7 @@ export function solveByColumns(
         stamp[i] = w + 1;
         const violation = floor + tolerance - reduced;
         if (violation > worst) worst = violation;
-        arcs.add(w, i, pairCost[e]!);
+        arcs.add(w, i, cost);
         added++;
       }
       leastLeftOut[w] = least;

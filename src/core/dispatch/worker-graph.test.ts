@@ -7,9 +7,10 @@ import {
   type DispatchContact,
   type DispatchWorker,
   eligibility,
+  haversineKm,
 } from "./model.js";
 import { globalInstance, solvedBothWays } from "./testing.js";
-import { pairScratch, reachIndex, workerGraph, workerPairs } from "./worker-graph.js";
+import { pairCostOf, pairScratch, reachIndex, workerGraph, workerPairs } from "./worker-graph.js";
 
 const worker = (over: Partial<DispatchWorker> = {}): DispatchWorker => ({
   id: "w",
@@ -64,6 +65,39 @@ describe("workerPairs", () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it("costs each listed pair again, alone, to the same double (pairCostOf)", () => {
+    // Near pairs (the series), far ones (Math.asin) and pairs at a worker's reach (haversineKm).
+    const expectSameCosts = (
+      contacts: DispatchContact[],
+      workers: DispatchWorker[],
+      config: DispatchConfig,
+    ) => {
+      const index = reachIndex(contacts, workers, config);
+      const scratch = pairScratch(index);
+      for (let w = 0; w < workers.length; w++) {
+        const n = workerPairs(index, w, scratch);
+        for (let k = 0; k < n; k++) expect(pairCostOf(index, w, scratch.targets[k]!)).toBe(scratch.costs[k]!);
+      }
+    };
+    fc.assert(
+      fc.property(globalInstance, ({ contacts, workers, config }) =>
+        expectSameCosts(contacts, workers, config),
+      ),
+      { numRuns: 200 },
+    );
+    const { contacts, workers } = generateDispatchInstance(3000, 300, 2);
+    expectSameCosts(contacts, workers, DEFAULT_DISPATCH_CONFIG);
+    // A worker whose reach is exactly the distance to its contact: h at the threshold, so haversineKm decides.
+    const atReach = haversineKm(41.9537, 12.5261, 41.9, 12.5);
+    const edge = [worker({ maxKm: atReach }), worker({ maxKm: 500, lat: 45, trust: 0.9 })];
+    const edgeContacts = [
+      contact({ lat: 41.9537, lon: 12.5261 }),
+      contact({ lat: 41.9, lon: 12.5 }),
+      contact({ lat: 48 }),
+    ];
+    expectSameCosts(edgeContacts, edge, DEFAULT_DISPATCH_CONFIG);
   });
 
   it("checks languages over more than 32 codes and declined workers outside the fast loop", () => {

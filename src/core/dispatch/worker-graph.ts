@@ -432,6 +432,25 @@ function scanStretch(
   return at;
 }
 
+/**
+ * What the pair of worker w and located contact i (graph index) costs, for a pair `workerPairs`
+ * lists: the same arithmetic as scanStretch, operation for operation, so the result is the same
+ * double (a test compares every listed pair). For callers that keep the costs in less precision.
+ */
+export function pairCostOf(index: ReachIndex, w: number, i: number): number {
+  const { sinHalfPhi, cosHalfPhi, sinHalfLambda, cosHalfLambda, cosPhi, workerTerms, distancePerKm } = index;
+  const base = w * TERMS;
+  const threshold = workerTerms[base + 7]!;
+  const sinDPhi = workerTerms[base]! * cosHalfPhi[i]! - workerTerms[base + 1]! * sinHalfPhi[i]!;
+  const sinDLambda = workerTerms[base + 2]! * cosHalfLambda[i]! - workerTerms[base + 3]! * sinHalfLambda[i]!;
+  const h = sinDPhi * sinDPhi + cosPhi[i]! * workerTerms[base + 4]! * sinDLambda * sinDLambda;
+  const d =
+    h < threshold - EXACT_MARGIN && h < SERIES_LIMIT
+      ? TWO_R * Math.sqrt(h) * (1 + h * (1 / 6 + h * (3 / 40 + h * (5 / 112))))
+      : distanceSlowly(index, w, i, h, threshold);
+  return distancePerKm * d + workerTerms[base + 6]!;
+}
+
 /** √h at or past 0.01 (about 127 km), or h within EXACT_MARGIN of the threshold: d, or −1 when out of reach. */
 function distanceSlowly(index: ReachIndex, w: number, i: number, h: number, threshold: number): number {
   if (h > threshold - EXACT_MARGIN) {
