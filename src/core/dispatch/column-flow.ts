@@ -40,8 +40,12 @@ const ALPHA = 8;
  * subnormal step (2⁻¹⁴⁹) for values that round to 0 or below 2⁻¹²⁶.
  */
 export function float32LowerBound(stored: number): number {
+  // Costs past float32's range (a weight of 10³⁰ is valid input) are stored as infinity: every
+  // double that rounds to it is at least float32's largest finite value.
+  if (stored === Number.POSITIVE_INFINITY) return FLOAT32_MAX;
   return stored - Math.abs(stored) * 2 ** -23 - 1e-40;
 }
+const FLOAT32_MAX = 3.4028234663852886e38;
 /** Relative to the largest cost: certificates are tried below CERTIFY_BELOW. */
 const CERTIFY_BELOW = 1e-8;
 
