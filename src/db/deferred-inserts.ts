@@ -29,6 +29,8 @@ export interface DeferredInserts {
   pending<T extends DeferredTable>(table: T): ReadonlyArray<Insertable<Database[T]>>;
   /** Writes every queued row now, contacts first; nothing is queued afterwards. */
   flush(trx: Kysely<Database>): Promise<void>;
+  /** Every queued row as inserts in their order, for the caller to write; nothing is queued afterwards. */
+  take(): PendingInsert[];
 }
 
 export function deferredInserts(dialect: DialectName): DeferredInserts {
@@ -40,12 +42,15 @@ export function deferredInserts(dialect: DialectName): DeferredInserts {
     pending(table) {
       return rows[table];
     },
-    async flush(trx) {
+    take() {
       const queued = rows;
       rows = empty();
       const inserts: PendingInsert[] = [];
       for (const table of TABLES) inserts.push(...insertsOf(table, queued[table]));
-      await insertTogether(trx, dialect, inserts);
+      return inserts;
+    },
+    async flush(trx) {
+      await insertTogether(trx, dialect, this.take());
     },
   };
 }

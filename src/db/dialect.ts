@@ -84,14 +84,21 @@ export interface OpenOptions {
   backgroundCheckpoints?: boolean;
 }
 
+/** Each PostgreSQL database's pool, for the transactions that use a connection of it directly. */
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
 export function openDatabase(url: string, options: OpenOptions = {}): Db {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
+      // A statement is sent without waiting for the answers to those before it on its connection.
+      // Kysely still waits for each statement it runs; lockedTransaction sends two at once.
+      pipeline: true,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pools.set(kysely, pool);
     const parsed = new URL(url);
     return {
       kysely,
@@ -351,22 +358,26 @@ export class CommitFailed extends Error {
 }
 
 /**
- * Runs `work` in a transaction that holds the locks on `names` (lockNames) from its start, and
- * commits it. A COMMIT that fails throws CommitFailed; any earlier failure rolls back and throws as is.
- * PostgreSQL: BEGIN and the locks go in one round trip (one simple-protocol message; the lock ids
- * are numbers made here, never text from outside), and the transaction runs on one connection of
- * the pool, so `work` must not open a transaction of its own. SQLite: BEGIN IMMEDIATE (one writer).
+ * Runs `work` in a transaction that holds the locks on `names` (lockNames) from its start, writes the
+ * rows `last` gives once `work` is done, and commits. A COMMIT that fails throws CommitFailed; any
+ * earlier failure rolls back and throws as is. SQLite: BEGIN IMMEDIATE (one writer).
+ * PostgreSQL, on one connection of the pool, in two round trips besides `work`'s own after its first
+ * statement: BEGIN and the locks (one simple-protocol message; the lock ids are numbers made here,
+ * never text from outside) go with `work`'s first statement, and the last rows with the COMMIT
+ * (pipelined: each sent without waiting for the one before). `work` must not open a transaction.
  */
 export async function lockedTransaction<T>(
   db: Db,
   names: readonly string[],
   work: (trx: Kysely<Database>) => Promise<T>,
+  last: () => readonly PendingInsert[] = () => [],
 ): Promise<T> {
   if (db.dialect !== "postgres") {
     const trx = await db.kysely.startTransaction().execute();
     let result: T;
     try {
       result = await work(trx);
+      await insertTogether(trx, db.dialect, last());
     } catch (error) {
       await trx
         .rollback()
@@ -390,35 +401,73 @@ export async function lockedTransaction<T>(
     ids.length === 0
       ? ""
       : `; select pg_advisory_xact_lock(id) from unnest('{${ids.join(",")}}'::bigint[]) with ordinality as l(id, i) order by i`;
-  return db.kysely.connection().execute(async (connection) => {
-    let result: T;
+  const pool = pools.get(db.kysely);
+  if (!pool) throw new Error(`${db.label} was not opened by openDatabase`);
+  const client = await pool.connect();
+  let lost = false;
+  try {
+    // Sent before `work` runs, so its statements follow on the connection. If a lock fails, the
+    // transaction is aborted and they fail with it (nothing runs outside it); `work` is let finish
+    // before the ROLLBACK, so none of its statements can come after it.
+    const begun = client.query(`begin${locks}`);
+    const [began, worked] = await Promise.allSettled([begun, work(onClient(client))]);
+    let rows: readonly PendingInsert[] = [];
     try {
-      // No parameters: sent as a simple query, which may hold several statements.
-      await sql.raw(`begin${locks}`).execute(connection);
-      result = await work(connection);
+      if (began.status === "rejected") throw began.reason;
+      if (worked.status === "rejected") throw worked.reason;
+      rows = last();
     } catch (error) {
-      await sql
-        .raw("rollback")
-        .execute(connection)
-        .catch(() => undefined);
+      await client.query("rollback").catch(() => {
+        lost = true;
+      });
       throw error;
     }
-    let ended: { rows: unknown[] };
-    try {
-      ended = await sql.raw("commit").execute(connection);
-    } catch (error) {
-      await sql
-        .raw("rollback")
-        .execute(connection)
-        .catch(() => undefined);
-      throw new CommitFailed(error);
+    const parts = rows.filter((insert) => insert.rows.length > 0);
+    // Every parameter is a JSON text, which pg sends as it is: the INSERT cannot fail in the process
+    // before it is sent, leaving the COMMIT behind it to store the transaction without its rows.
+    const wrote =
+      parts.length === 0
+        ? Promise.resolve()
+        : client.query(
+            insertText("postgres", parts),
+            parts.map((part) => JSON.stringify(part.rows)),
+          );
+    const [written, ended] = await Promise.allSettled([wrote, client.query("commit")]);
+    if (ended.status === "rejected") {
+      lost = true;
+      throw new CommitFailed(ended.reason);
     }
-    // PostgreSQL ends an aborted transaction's COMMIT with ROLLBACK (Kysely's driver reports the command).
-    if ((ended.rows[0] as { command?: string } | undefined)?.command === "ROLLBACK") {
+    // PostgreSQL ends an aborted transaction's COMMIT with ROLLBACK: nothing was stored.
+    if (written.status === "rejected" && ended.value.command === "ROLLBACK") throw written.reason;
+    if (ended.value.command === "ROLLBACK") {
       throw new CommitFailed(new Error("the transaction was aborted and rolled back"));
     }
-    return result;
-  });
+    if (written.status === "rejected") throw new CommitFailed(written.reason);
+    return (worked as PromiseFulfilledResult<T>).value;
+  } finally {
+    // A connection whose COMMIT got no answer is in an unknown state: closed, not reused.
+    client.release(lost);
+  }
+}
+
+/** A Kysely that runs every statement on this one connection (a transaction's). */
+const onClients = new WeakMap<pg.PoolClient, Kysely<Database>>();
+function onClient(client: pg.PoolClient): Kysely<Database> {
+  let kysely = onClients.get(client);
+  if (!kysely) {
+    const connection = {
+      query: (text: string, parameters: readonly unknown[]) => client.query(text, [...parameters]),
+      release: () => undefined,
+    };
+    kysely = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        // Kysely's pool type also allows cursors, which nothing here uses.
+        pool: { connect: async () => connection as never, end: async () => undefined },
+      }),
+    });
+    onClients.set(client, kysely);
+  }
+  return kysely;
 }
 
 /** A name's advisory lock key: the first 64 bits of its SHA-256, signed as PostgreSQL's bigint. */

@@ -6,7 +6,7 @@
  */
 import { channel } from "node:diagnostics_channel";
 import type { Kysely } from "kysely";
-import { type DeferredInserts, withDeferredInserts } from "./deferred-inserts.js";
+import { type DeferredInserts, deferredInserts } from "./deferred-inserts.js";
 import { CommitFailed, type Db, lockedTransaction } from "./dialect.js";
 import { type BlockLookup, type FiledBlocks, type KeyLookup, readFiledBlocks } from "./filed-blocks.js";
 import type { Database } from "./schema.js";
@@ -119,6 +119,7 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
 
   /** Runs the units in one transaction: their locks, then their first reads in one query, then each unit. */
   function inTransaction(units: readonly Unit[]): Promise<unknown[]> {
+    const deferred = deferredInserts(db.dialect);
     return lockedTransaction(
       db,
       units.flatMap((unit) => unit.locks),
@@ -133,11 +134,11 @@ export function groupCommit(db: Db, options: GroupCommitOptions): GroupCommit {
           },
         );
         const results: unknown[] = [];
-        await withDeferredInserts(trx, db.dialect, async (deferred) => {
-          for (const unit of units) results.push(await unit.work(trx, deferred, blocks));
-        });
+        for (const unit of units) results.push(await unit.work(trx, deferred, blocks));
         return results;
       },
+      // The rows the units left queued are written with the COMMIT.
+      () => deferred.take(),
     );
   }
 
