@@ -19,6 +19,7 @@ import * as m0015 from "./migrations/0015-accept-deadlines-by-time.js";
 import * as m0016 from "./migrations/0016-report-stays.js";
 import * as m0017 from "./migrations/0017-report-stays-by-group.js";
 import * as m0018 from "./migrations/0018-stage-rollups-all-periods.js";
+import * as m0019 from "./migrations/0019-open-held-stays.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0016-report-stays": m0016,
   "0017-report-stays-by-group": m0017,
   "0018-stage-rollups-all-periods": m0018,
+  "0019-open-held-stays": m0019,
 };
 
 function provider(dialect: DialectName): MigrationProvider {
