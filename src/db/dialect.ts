@@ -692,17 +692,8 @@ export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/**
- * Per group of `source` (a subquery with columns `k`, `c`, a stage `s` and a non-null number `v`), and per
- * stage over all groups (the rows with `total` 1): how many values, their median and 90th percentile,
- * interpolated between the two nearest values as PostgreSQL's percentile_cont does (position
- * p·(n − 1)), so both databases agree exactly. PostgreSQL: percentile_cont over grouping sets; SQLite:
- * each group's values numbered in order (a window), once per group and once per stage.
- */
-export function groupPercentiles(
-  dialect: DialectName,
-  source: RawBuilder<unknown>,
-): RawBuilder<{
+/** One row of groupPercentiles: a group's (or with `total` 1, a stage's) count, median and 90th percentile. */
+export interface PercentileRow {
   k: string | null;
   c: string | null;
   s: string;
@@ -710,12 +701,28 @@ export function groupPercentiles(
   n: number;
   median: number;
   p90: number;
-}> {
+}
+
+/**
+ * Per group of `source` (a subquery with columns `k`, `c`, a stage `s` and a non-null number `v`), and per
+ * stage over all groups (the rows with `total` 1): how many values, their median and 90th percentile,
+ * interpolated between the two nearest values as PostgreSQL's percentile_cont does (position
+ * p·(n − 1)), so both databases agree exactly. PostgreSQL: percentile_cont over grouping sets; SQLite:
+ * each group's values numbered in order (a window), once per group and once per stage. With `totals`
+ * false, only the groups (the per-stage rows sort every value once more).
+ */
+export function groupPercentiles(
+  dialect: DialectName,
+  source: RawBuilder<unknown>,
+  options: { totals?: boolean } = {},
+): RawBuilder<PercentileRow> {
+  const totals = options.totals ?? true;
   if (dialect === "postgres") {
-    return sql`select k, c, s, case when grouping(k, c) = 0 then 0 else 1 end as total, count(*) as n,
+    return sql`select k, c, s, ${totals ? sql`case when grouping(k, c) = 0 then 0 else 1 end` : sql`0`} as total,
+      count(*) as n,
       percentile_cont(0.5) within group (order by v::double precision) as median,
       percentile_cont(0.9) within group (order by v::double precision) as p90
-      from (${source}) src group by grouping sets ((k, c, s), (s))`;
+      from (${source}) src group by ${totals ? sql`grouping sets ((k, c, s), (s))` : sql`k, c, s`}`;
   }
   const at = (p: string) => {
     const lo = `cast(${p} * (cnt - 1) as integer)`;
@@ -732,6 +739,8 @@ export function groupPercentiles(
         count(*) over (${partition}) as cnt
       from (${source}) src
     ) o`;
-  return sql`${ranked(sql`k, c`, sql`partition by k, c, s`, 0)} group by k, c, s
-    union all ${ranked(sql`null as k, null as c`, sql`partition by s`, 1)} group by s`;
+  const groups = sql<PercentileRow>`${ranked(sql`k, c`, sql`partition by k, c, s`, 0)} group by k, c, s`;
+  return totals
+    ? sql<PercentileRow>`${groups} union all ${ranked(sql`null as k, null as c`, sql`partition by s`, 1)} group by s`
+    : groups;
 }

@@ -175,9 +175,9 @@ export async function firstContactByWindow(scope: ReportScope, w: Windows) {
         "v",
       ),
     ]);
-  const { rows } = await groupPercentiles(dialect, sql`${source}`).execute(db);
+  const { rows } = await groupPercentiles(dialect, sql`${source}`, { totals: false }).execute(db);
   return rows
-    .filter((r) => n(r.total) === 0 && n(r.n) > 0)
+    .filter((r) => n(r.n) > 0)
     .map((r) => ({
       workerId: r.k ?? "",
       window: r.c ?? "",
