@@ -246,6 +246,33 @@ async function fillInsights(organisationId: string): Promise<void> {
   await sql`vacuum analyze contacts, contact_stage_changes, workers`.execute(db);
 }
 
+/**
+ * The dispatch decisions behind the filled offers (added to a kept schema too): one `offered` decision per
+ * contact ever assigned, at its assignment, and one `unassignable` per contact no one could serve, each with
+ * a trace the size of a real one (the rules passed, the score terms, the runner-up).
+ */
+async function fillDecisions(organisationId: string): Promise<void> {
+  const present = await db.selectFrom("dispatch_decisions").select("id").limit(1).executeTakeFirst();
+  if (present) return;
+  const trace = (worker: string) =>
+    `'{"rules":["status","capacity","language","gender","distance","declined"],"terms":{"distanceKm":' ||
+     round((random() * 40)::numeric, 3) || ',"distance":' || round((random() * 40)::numeric, 3) ||
+     ',"trust":25,"load":' || round((random() * 100)::numeric, 3) || ',"priority":10000},"score":' ||
+     round((9800 + random() * 150)::numeric, 3) || ',"runnerUp":{"workerId":"' || ${worker} ||
+     '","score":' || round((9700 + random() * 150)::numeric, 3) || '}}'`;
+  await sql`
+    insert into dispatch_decisions (id, organisation_id, contact_id, worker_id, mode, outcome, trace, run_id,
+                                    actor_user_id, created_at)
+    select 'd-' || id, organisation_id, id, assigned_worker_id, 'auto', 'offered',
+           ${sql.raw(trace("assigned_worker_id"))}, null, null, assigned_at
+    from contacts where organisation_id = ${organisationId} and assigned_at is not null
+    union all
+    select 'd-' || id, organisation_id, id, null, 'auto', 'unassignable', '{"reason":"no_eligible_worker"}', null,
+           null, created_at
+    from contacts where organisation_id = ${organisationId} and status = 'unassignable'`.execute(db);
+  await sql`vacuum analyze dispatch_decisions`.execute(db);
+}
+
 /** The least a report grouped this way can cost: one count per group over the same raw rows. */
 function floorQuery(organisationId: string, report: string, params: Record<string, string>) {
   const { by = "", resolution = "5", ...filter } = params;
@@ -300,8 +327,17 @@ try {
     });
     if (!dispatcher.ok) throw new Error(dispatcher.error.message);
     await fill(organisationId);
+    // A new organisation starts with its report tables built and empty, and counts each new contact from
+    // its change note in the sweeper's small steps; the million contacts filled above by SQL are counted
+    // as an organisation that had them before the rollups is: in one build.
+    await db
+      .updateTable("report_refreshes")
+      .set({ built_at: null })
+      .where("organisation_id", "=", organisationId)
+      .execute();
   }
   await fillInsights(organisationId);
+  await fillDecisions(organisationId);
   const setupMs = performance.now() - setupStarted;
   // The rollups: built once (what the first sweep after migration 0010 does), then kept by the sweeper.
   const buildStarted = performance.now();

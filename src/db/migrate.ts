@@ -20,6 +20,7 @@ import * as m0016 from "./migrations/0016-report-stays.js";
 import * as m0017 from "./migrations/0017-report-stays-by-group.js";
 import * as m0018 from "./migrations/0018-stage-rollups-all-periods.js";
 import * as m0019 from "./migrations/0019-open-held-stays.js";
+import * as m0020 from "./migrations/0020-offers-by-worker.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0017-report-stays-by-group": m0017,
   "0018-stage-rollups-all-periods": m0018,
   "0019-open-held-stays": m0019,
+  "0020-offers-by-worker": m0020,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

@@ -48,13 +48,22 @@ export async function healthOfWorkers(
       .where(sql<SqlBool>`kind = 'accept'`)
       .where("created_at", ">=", since)
       .execute(),
+    // Each worker's last offer, one descent of dispatch_decisions_offered_by_worker per worker (a group
+    // over the decisions would read all of them: one per offer, each with its trace).
     db
-      .selectFrom("dispatch_decisions")
-      .select("worker_id")
-      .select((eb) => eb.fn.max("created_at").as("last"))
-      .where("organisation_id", "=", organisationId)
-      .where("outcome", "=", "offered")
-      .groupBy("worker_id")
+      .selectFrom("workers")
+      .select("workers.id as worker_id")
+      .select((eb) =>
+        eb
+          .selectFrom("dispatch_decisions")
+          .select((d) => d.fn.max("dispatch_decisions.created_at").as("last"))
+          .where("dispatch_decisions.organisation_id", "=", organisationId)
+          .whereRef("dispatch_decisions.worker_id", "=", "workers.id")
+          // A literal, as the partial index says it (migration 0020).
+          .where(sql<SqlBool>`outcome = 'offered'`)
+          .as("last"),
+      )
+      .where("workers.organisation_id", "=", organisationId)
       .execute(),
     db
       .selectFrom("deadlines")

@@ -463,4 +463,34 @@ describeEachDatabase("accountability", (env) => {
     expect(byId.get(org.workers.worker.id)?.signals).toContain("over_capacity");
     expect(byId.get(org.workers.worker2.id)).toMatchObject({ overloaded: false, starved: true });
   });
+
+  it("counts a worker's last offer, not an offer of another organisation, before calling them starved", async () => {
+    const { app, ctx, clock } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    const other = await seedOrganisation(ctx, app, "beta");
+    const offer = async (o: typeof org) => {
+      const id = await addContact(app, o.cookies.dispatcher, { displayName: "Offered" });
+      const offered = await send(app, o.cookies.dispatcher, {
+        method: "POST",
+        url: `/api/v1/contacts/${id}/assign`,
+        payload: { workerId: o.workers.worker2.id },
+      });
+      expect(offered.statusCode, offered.body).toBe(200);
+    };
+    const starved = async () => {
+      await signInAgain(app, org, ["dispatcher"]);
+      const health = (
+        await send(app, org.cookies.dispatcher, { method: "GET", url: "/api/v1/workers/health" })
+      ).json() as { items: Array<{ workerId: string; starved: boolean }> };
+      return health.items.find((h) => h.workerId === org.workers.worker2.id)?.starved;
+    };
+    await offer(org);
+    clock.advance(10 * DAY);
+    // Offered 10 days ago (the default is 14 days without an offer), the other organisation's offer newer.
+    await signInAgain(app, other, ["dispatcher"]);
+    await offer(other);
+    expect(await starved()).toBe(false);
+    clock.advance(5 * DAY);
+    expect(await starved()).toBe(true);
+  });
 });
