@@ -4,7 +4,7 @@
  * in two windows (the last 30 days and the 30 before), all grouped in SQL.
  */
 import { type RawBuilder, type SqlBool, sql } from "kysely";
-import { bytewise, groupPercentiles, millisecondsBetween } from "./dialect.js";
+import { bytewise, groupPercentiles, millisecondsBetween, type PercentileRow } from "./dialect.js";
 import type { ReportScope } from "./reports.js";
 import { HOLDING_STATUSES } from "./workers.js";
 
@@ -175,7 +175,12 @@ export async function firstContactByWindow(scope: ReportScope, w: Windows) {
         "v",
       ),
     ]);
-  const { rows } = await groupPercentiles(dialect, sql`${source}`, { totals: false }).execute(db);
+  // The four columns used, of the seven (17,500 rows at 10^4 workers).
+  const { rows } = await sql<
+    Pick<PercentileRow, "k" | "c" | "n" | "median">
+  >`select k, c, n, median from (${groupPercentiles(dialect, sql`${source}`, { totals: false })}) p`.execute(
+    db,
+  );
   return rows
     .filter((r) => n(r.n) > 0)
     .map((r) => ({

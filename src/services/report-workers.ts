@@ -21,7 +21,7 @@ import {
 import { ok, type Result } from "../core/result.js";
 import { answersByWindow, firstContactByWindow, heldAt, meetingsByWindow } from "../db/report-workers.js";
 import type { ReportFilter } from "../db/reports.js";
-import { listWorkers } from "../db/workers.js";
+import { workerRoster } from "../db/workers.js";
 import type { Caller } from "./record.js";
 import { mayReadReports, reportScopeOf } from "./reports.js";
 import { healthOfWorkers } from "./worker-health.js";
@@ -51,7 +51,7 @@ export async function workersReport(
   // Independent reads, side by side (on PostgreSQL each takes its own connection); a marketer sees no
   // worker's window figures, so those are not read for one.
   // The workers are read once, for the report and for their health (whose flags a marketer's totals count).
-  const roster = listWorkers(db, caller.organisationId, {}, { limit: 100_000 });
+  const roster = workerRoster(db, caller.organisationId);
   const [everyone, health, held, answers, meetings, firsts] = await Promise.all([
     roster,
     healthOfWorkers(ctx, caller.organisationId, roster),

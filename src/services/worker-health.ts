@@ -4,7 +4,7 @@ import type { Context } from "../context.js";
 import { type WorkerHealth, workerHealth } from "../core/accountability/health.js";
 import { fail, ok, type Result } from "../core/result.js";
 import { loadSettings } from "../db/organisations.js";
-import { listWorkers } from "../db/workers.js";
+import { workerRoster } from "../db/workers.js";
 import { canDispatch } from "./offer-contact.js";
 import type { Caller } from "./record.js";
 
@@ -14,17 +14,17 @@ const ANSWERED: ReadonlySet<string> = new Set(["met", "declined", "expired"]);
 /** Answers to offers older than this no longer say how a worker is doing. */
 const ANSWER_WINDOW_DAYS = 30;
 
-type WorkerRow = Awaited<ReturnType<typeof listWorkers>>[number];
+type WorkerRow = Awaited<ReturnType<typeof workerRoster>>[number];
 export type WorkerHealthRow = WorkerHealth & { name: string; load: number; capacity: number };
 
 export async function workersHealth(ctx: Context, caller: Caller): Promise<Result<WorkerHealthRow[]>> {
   if (!canDispatch(caller)) return fail("forbidden", `a ${caller.role} does not see worker health`);
-  const workers = listWorkers(ctx.db.kysely, caller.organisationId, {}, { limit: 100_000 });
+  const workers = workerRoster(ctx.db.kysely, caller.organisationId);
   return ok(await healthOfWorkers(ctx, caller.organisationId, workers));
 }
 
 /**
- * The health of these workers (an organisation's, as listWorkers reads them with their load), for a
+ * The health of these workers (an organisation's, as workerRoster reads them with their load), for a
  * caller already allowed to see it. The list may still be being read: the other reads start beside it
  * (the workers report passes the read of its own list instead of reading it twice).
  */
