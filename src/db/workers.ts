@@ -1,5 +1,5 @@
 /** Query functions for workers, with the load each holds now. */
-import { type ExpressionBuilder, type Kysely, sql } from "kysely";
+import { type ExpressionBuilder, type Kysely, type SqlBool, sql } from "kysely";
 import type { Worker } from "../core/model.js";
 import { escapeLike, like } from "./dialect.js";
 import type { Database, WorkerRow } from "./schema.js";
@@ -42,6 +42,23 @@ export function loadOf(eb: ExpressionBuilder<Database, "workers">, organisationI
     .as("load");
 }
 
+/**
+ * The worker's last offer: one backward descent of dispatch_decisions_offered_by_worker (migration 0020);
+ * a group over the decisions would read all of them, one per offer, each with its trace.
+ */
+function lastOfferOf(eb: ExpressionBuilder<Database, "workers">, organisationId: string) {
+  return (
+    eb
+      .selectFrom("dispatch_decisions")
+      .select((d) => d.fn.max("dispatch_decisions.created_at").as("last"))
+      .where("dispatch_decisions.organisation_id", "=", organisationId)
+      .whereRef("dispatch_decisions.worker_id", "=", "workers.id")
+      // A literal, as the partial index says it.
+      .where(sql<SqlBool>`outcome = 'offered'`)
+      .as("last_offer_at")
+  );
+}
+
 function withLoad(db: Kysely<Database>, organisationId: string) {
   return db
     .selectFrom("workers")
@@ -51,8 +68,9 @@ function withLoad(db: Kysely<Database>, organisationId: string) {
 }
 
 /**
- * Every worker of the organisation with only what worker health and the workers report use, and their
- * load: at 10^4 workers their whole rows (availability JSON and all) were most of what those read.
+ * Every worker of the organisation with only what worker health and the workers report use, their load
+ * and their last offer: at 10^4 workers their whole rows (availability JSON and all) were most of what
+ * those read.
  */
 export function workerRoster(db: Kysely<Database>, organisationId: string) {
   return db
@@ -68,7 +86,7 @@ export function workerRoster(db: Kysely<Database>, organisationId: string) {
       "workers.away_until",
       "workers.created_at",
     ])
-    .select((eb) => loadOf(eb, organisationId))
+    .select((eb) => [loadOf(eb, organisationId), lastOfferOf(eb, organisationId)])
     .where("workers.organisation_id", "=", organisationId)
     .orderBy("workers.name")
     .orderBy("workers.id")

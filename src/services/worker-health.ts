@@ -37,7 +37,7 @@ export async function healthOfWorkers(
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - ANSWER_WINDOW_DAYS * 86_400_000).toISOString();
   // Independent reads, side by side (on PostgreSQL each takes its own connection).
-  const [workers, organisation, offers, lastOffers, overdue] = await Promise.all([
+  const [workers, organisation, offers, overdue] = await Promise.all([
     list,
     loadSettings(db, organisationId),
     db
@@ -47,23 +47,6 @@ export async function healthOfWorkers(
       // A literal, as the partial index deadlines_accept_created says it (migration 0015).
       .where(sql<SqlBool>`kind = 'accept'`)
       .where("created_at", ">=", since)
-      .execute(),
-    // Each worker's last offer, one descent of dispatch_decisions_offered_by_worker per worker (a group
-    // over the decisions would read all of them: one per offer, each with its trace).
-    db
-      .selectFrom("workers")
-      .select("workers.id as worker_id")
-      .select((eb) =>
-        eb
-          .selectFrom("dispatch_decisions")
-          .select((d) => d.fn.max("dispatch_decisions.created_at").as("last"))
-          .where("dispatch_decisions.organisation_id", "=", organisationId)
-          .whereRef("dispatch_decisions.worker_id", "=", "workers.id")
-          // A literal, as the partial index says it (migration 0020).
-          .where(sql<SqlBool>`outcome = 'offered'`)
-          .as("last"),
-      )
-      .where("workers.organisation_id", "=", organisationId)
       .execute(),
     db
       .selectFrom("deadlines")
@@ -83,7 +66,6 @@ export async function healthOfWorkers(
     answers.set(offer.worker_id, times);
     times.push(hours);
   }
-  const last = new Map(lastOffers.map((r) => [r.worker_id, r.last ? String(r.last) : null]));
   const late = new Map(overdue.map((r) => [r.worker_id, Number(r.n)]));
   const nowIso = now.toISOString();
   return workers.map((row) => {
@@ -95,7 +77,7 @@ export async function healthOfWorkers(
           (row.status === "away" && row.away_until !== null && row.away_until <= nowIso),
         capacity: row.capacity,
         load: Number(row.load ?? 0),
-        lastOfferAt: last.get(row.id) ?? null,
+        lastOfferAt: row.last_offer_at ? String(row.last_offer_at) : null,
         joinedAt: row.created_at,
         answerHours: answers.get(row.id) ?? [],
         overdue: late.get(row.id) ?? 0,
