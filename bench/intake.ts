@@ -16,7 +16,8 @@
  *
  * BENCH_SECONDS (default 10) per case; BENCH_PG_URL (default the test server); BENCH_DB=sqlite or
  * postgres for one database only; BENCH_SERVE_NODE_OPTIONS adds Node options to the product's
- * server process (e.g. "--max-semi-space-size=32", to try a heap setting). The product's process
+ * server process (e.g. "--max-semi-space-size=32", to try a heap setting; "--trace-gc-nvp" with
+ * BENCH_SERVE_STDOUT=file, which keeps what the product's process prints). The product's process
  * inherits this one's environment: HANDOFF_SWEEP_SECONDS moves its sweeps (every 60 s by default).
  *
  * Placement on the cores (the bench, the servers and PostgreSQL share them): BENCH_LOAD_CPUS pins
@@ -24,7 +25,7 @@
  * processes, BENCH_LOAD_NICE runs the generator at that nice value.
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -287,6 +288,7 @@ function startProduct(databaseUrl: string, application: string): Promise<Server>
       new Promise((resolve) => {
         let out = "";
         c.stdout?.on("data", (chunk: Buffer) => {
+          if (process.env.BENCH_SERVE_STDOUT) appendFileSync(process.env.BENCH_SERVE_STDOUT, chunk);
           out += chunk.toString();
           // serve prints localhost, which Node may resolve to ::1 where it does not listen.
           const url = /running at (http:\/\/\S+)/.exec(out)?.[1];
