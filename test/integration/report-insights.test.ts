@@ -11,6 +11,7 @@ import { expect, it } from "vitest";
 import type { Context } from "../../src/context.js";
 import type { ContactCreate, WorkerCreate } from "../../src/core/model.js";
 import { stageEntriesOf } from "../../src/core/reports/stage-history.js";
+import { WorkersReportSchema } from "../../src/core/reports/workers.js";
 import { updateContact } from "../../src/db/contacts.js";
 import * as stageRollupsAllPeriods from "../../src/db/migrations/0018-stage-rollups-all-periods.js";
 import { rolledStages } from "../../src/db/report-stages.js";
@@ -313,7 +314,11 @@ function queryString(params: Record<string, string | number | undefined>): strin
 async function getJson<T = Record<string, unknown>>(app: FastifyInstance, cookie: string, url: string) {
   const response = await send(app, cookie, { method: "GET", url });
   expect(response.statusCode, `${url}: ${response.body}`).toBe(200);
-  return response.json() as T;
+  const body = response.json();
+  // The workers report is sent as the service built it, not encoded through its schema (report-insights.ts):
+  // every answer must be exactly its schema, no field missing, extra or of another type.
+  if (url.startsWith("/api/v1/reports/workers")) expect(WorkersReportSchema.parse(body)).toEqual(body);
+  return body as T;
 }
 
 type StageRow = { key: string | null; country: string | null; stage: string } & Record<string, unknown>;

@@ -31,6 +31,14 @@ const resolution = z.coerce
   .describe("H3 resolution for by=h3: 4 (about 1,770 km² a cell) to 7 (about 5 km²)")
   .transform((n) => n as (typeof H3_RESOLUTIONS)[number]);
 
+/**
+ * The workers report's answer as JSON straight from the service, not encoded through its zod schema first:
+ * the service builds it field by field to that schema (the tests parse every answer and find it unchanged),
+ * and encoding 10,000 workers again took about 200 ms of CPU per answer at 10^4 workers (2.5 MB of JSON)
+ * against 30-50 ms for the JSON itself. The schema still describes the answer in the OpenAPI document.
+ */
+const builtToSchema = () => (data: unknown) => JSON.stringify(data);
+
 /** Nested values become dotted columns (`before.acceptanceRate`); lists are joined with `;`. */
 function flatten(value: Record<string, unknown>, prefix = ""): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -113,6 +121,7 @@ export function reportInsightRoutes(app: FastifyInstance, ctx: Context): void {
         produces: ["application/json", "text/csv"],
         response: { 200: WorkersReportSchema, ...problemResponses },
       },
+      serializerCompiler: builtToSchema,
     },
     async (request, reply) => {
       const { format, ...query } = request.query;
