@@ -1,7 +1,7 @@
 /**
  * The dispatch min-cost flow on few of its arcs: cost scaling (cost-scaling.ts) over each worker's
- * and each contact's cheapest pairs, then every other eligible pair is priced at the certified
- * optimal prices and those that would lower the cost join, until none does (column generation).
+ * and each contact's cheapest pairs, then every other eligible pair is priced at the final
+ * prices and those that would lower the cost join, until none does (column generation).
  */
 import { scalingFlow } from "./cost-scaling.js";
 import type { DispatchConfig, DispatchContact, DispatchWorker } from "./model.js";
@@ -30,6 +30,8 @@ export const STARTING_ARCS: StartingArcs = Object.freeze({
 export interface ColumnOptions {
   onProgress?: (done: number, total: number) => void;
   startingArcs?: StartingArcs;
+  /** Overrides FINISH_BELOW (for tests and measurements). */
+  finishBelow?: number;
 }
 
 /** ε is divided by ALPHA between refines. */
@@ -46,8 +48,11 @@ export function float32LowerBound(stored: number): number {
   return stored - Math.abs(stored) * 2 ** -23 - 1e-40;
 }
 const FLOAT32_MAX = 3.4028234663852886e38;
-/** Relative to the largest cost: certificates are tried below CERTIFY_BELOW. */
-const CERTIFY_BELOW = 1e-8;
+/**
+ * Relative to the largest cost: the ε at which scaling stops and the finish (successive shortest
+ * paths, cost-scaling.ts) takes over.
+ */
+export const FINISH_BELOW = 7e-8;
 
 export interface ColumnSolution {
   /** Per input contact: its worker index, or −1. */
@@ -179,7 +184,7 @@ export function solveByColumns(
   }
 
   // Per worker, a lower bound on cost − p(c) over its pairs left out: the least met when it was
-  // last priced. Prices only fall (refines relabel down, certificates add distances ≤ 0), so
+  // last priced. Prices only fall (refines relabel down, the finish moves them by d − D ≤ 0), so
   // cost − p(c) only rises and the bound holds; a worker whose bound is at or above its floor has
   // no pair to price in, and its pairs are not read (most workers, once ε is fine).
   const leastLeftOut = new Float64Array(W).fill(Number.NEGATIVE_INFINITY);
@@ -238,38 +243,31 @@ export function solveByColumns(
 
   flow.addArcs(arcs.tail, arcs.head, arcs.cost, arcs.size);
   arcs.size = 0;
-  // ε-scaling. Each refine, from the first, is followed by pricing at ε (pairs that break
-  // ε-optimality join, and the next refine absorbs them). A pair left out while ε is coarse joins
-  // later with a violation of tens or hundreds of the finer ε, which the next refine pays for in
-  // as many rounds of relabels across the network: with pricing only from ε = 7.3 on, the 100 k
-  // refines took 7.4–7.8 s of CPU (5.2–5.4 s now), and a contact worth 10,000 that had no starting
-  // arc joined at ε = 7.3 with a violation of 9,846 and held the next refine for more than ten
-  // minutes (20,000 × 2,000 with every contact located). Below CERTIFY_BELOW, a certificate is
-  // tried: prices under which every residual arc's reduced cost is ≥ 0, so the flow is exactly
-  // optimal on its arcs; then pricing at (almost) zero decides: nothing left out, or resume.
+  // ε-scaling down to FINISH_BELOW, then the finish. Each refine, from the first, is followed by
+  // pricing at ε (pairs that break ε-optimality join, and the next refine absorbs them). A pair
+  // left out while ε is coarse joins later with a violation of tens or hundreds of the finer ε,
+  // which the next refine pays for in as many rounds of relabels across the network: with pricing
+  // only from ε = 7.3 on, the 100 k refines took 7.4–7.8 s of CPU (5.2–5.4 s with it), and a
+  // contact worth 10,000 that had no starting arc joined at ε = 7.3 with a violation of 9,846
+  // and held the next refine for more than ten minutes (20,000 × 2,000 with every contact
+  // located). The finish (shortest paths from the ε-optimal flow, cost-scaling.ts) leaves every
+  // residual arc's reduced cost ≥ −finalEpsilon / 8: no plan on the flow's arcs is cheaper by
+  // more than that times the number of nodes (10⁻⁵ at 100,000 contacts, below the objective's own
+  // rounding). Then pricing at finalEpsilon decides: nothing left out, or the pairs that join are
+  // absorbed by another finish.
   const final = flow.finalEpsilon;
-  const certifyBelow = Math.max(1, flow.maxCost()) * CERTIFY_BELOW;
+  const finishAt = Math.max(final, Math.max(1, flow.maxCost()) * (options.finishBelow ?? FINISH_BELOW));
   let epsilon = flow.maxCost();
   let refines = 0;
-  const expected = Math.ceil(Math.log(Math.max(2, epsilon / final)) / Math.log(ALPHA));
-  for (;;) {
-    epsilon = Math.max(final, epsilon / ALPHA);
+  const expected = Math.ceil(Math.log(Math.max(2, epsilon / finishAt)) / Math.log(ALPHA)) + 1;
+  do {
+    epsilon = Math.max(finishAt, epsilon / ALPHA);
     flow.refine(epsilon);
     onProgress?.(++refines, Math.max(expected, refines + 1));
-    if (epsilon > certifyBelow) {
-      priceIn(epsilon);
-      continue;
-    }
-    const certified = flow.certify();
-    if (!certified && epsilon > final) {
-      priceIn(epsilon);
-      continue;
-    }
-    // Certified (or ε-optimal at the finest ε): price every pair left out at (almost) zero.
-    const worst = priceIn(final);
-    if (worst === 0) break;
-    epsilon = Math.max(final, certified ? worst : final) * ALPHA;
-  }
+    priceIn(epsilon);
+  } while (epsilon > finishAt);
+  do flow.finish(final / 8);
+  while (priceIn(final) > 0);
   onProgress?.(refines, refines);
 
   const workerOf = new Int32Array(C).fill(-1);
