@@ -1,7 +1,7 @@
 /** Query functions for deadlines: the open ones of a contact, the due ones for the sweeper, the board. */
-import type { Insertable, Kysely, Selectable } from "kysely";
+import { type Insertable, type Kysely, type Selectable, sql } from "kysely";
 import type { ContactFacts, DeadlineKind, OpenDeadline } from "../core/accountability/deadlines.js";
-import { type DialectName, forUpdateSkipLocked } from "./dialect.js";
+import { type DialectName, forUpdateSkipLocked, millisecondsBetween } from "./dialect.js";
 import type { Database, DeadlinesTable } from "./schema.js";
 
 export type DeadlineRow = Selectable<DeadlinesTable>;
@@ -195,4 +195,42 @@ export async function overdueCounts(db: Kysely<Database>, organisationId: string
     .where("deadlines.due_at", "<", now)
     .groupBy(["deadlines.worker_id", "workers.name"])
     .execute();
+}
+
+/**
+ * Per worker, the offers (accept deadlines) created since `since` that they answered (accepted, declined
+ * or let lapse): how many, and the one or two middle values of the milliseconds each took, in order
+ * (`low` and `high`, equal when the number is odd), so the median is computed from them exactly as from
+ * every value. Counted in SQL: at 10^4 workers the offers of 30 days were 32,000 rows of four columns
+ * for the process to read and parse.
+ */
+export async function answerMiddles(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  organisationId: string,
+  since: string,
+): Promise<Array<{ workerId: string; n: number; lowMs: number; highMs: number }>> {
+  const took = millisecondsBetween(dialect, sql.ref("created_at"), sql.ref("closed_at"));
+  const { rows } = await sql<{
+    worker_id: string;
+    n: number | string;
+    low: number | string;
+    high: number | string;
+  }>`
+    select worker_id, n, min(v) as low, max(v) as high from (
+      select worker_id, ${took} as v,
+        row_number() over (partition by worker_id order by ${took}) as i,
+        count(*) over (partition by worker_id) as n
+      from deadlines
+      where organisation_id = ${organisationId} and kind = 'accept' and created_at >= ${since}
+        and worker_id is not null and closed_at is not null and outcome in ('met', 'declined', 'expired')
+    ) ranked
+    where i in ((n + 1) / 2, (n + 2) / 2)
+    group by worker_id, n`.execute(db);
+  return rows.map((r) => ({
+    workerId: r.worker_id,
+    n: Number(r.n),
+    lowMs: Number(r.low),
+    highMs: Number(r.high),
+  }));
 }

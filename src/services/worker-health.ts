@@ -1,15 +1,12 @@
 /** Every worker's health flags for the dispatchers, from their load, their offers and their deadlines. */
-import { type SqlBool, sql } from "kysely";
 import type { Context } from "../context.js";
 import { type WorkerHealth, workerHealth } from "../core/accountability/health.js";
 import { fail, ok, type Result } from "../core/result.js";
+import { answerMiddles } from "../db/deadlines.js";
 import { loadSettings } from "../db/organisations.js";
 import { workerRoster } from "../db/workers.js";
 import { canDispatch } from "./offer-contact.js";
 import type { Caller } from "./record.js";
-
-/** Offers that ended by the worker's answer or silence: a lapsed offer counts as its full time. */
-const ANSWERED: ReadonlySet<string> = new Set(["met", "declined", "expired"]);
 
 /** Answers to offers older than this no longer say how a worker is doing. */
 const ANSWER_WINDOW_DAYS = 30;
@@ -37,17 +34,10 @@ export async function healthOfWorkers(
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - ANSWER_WINDOW_DAYS * 86_400_000).toISOString();
   // Independent reads, side by side (on PostgreSQL each takes its own connection).
-  const [workers, organisation, offers, overdue] = await Promise.all([
+  const [workers, organisation, answered, overdue] = await Promise.all([
     list,
     loadSettings(db, organisationId),
-    db
-      .selectFrom("deadlines")
-      .select(["worker_id", "created_at", "closed_at", "outcome"])
-      .where("organisation_id", "=", organisationId)
-      // A literal, as the partial index deadlines_accept_created says it (migration 0015).
-      .where(sql<SqlBool>`kind = 'accept'`)
-      .where("created_at", ">=", since)
-      .execute(),
+    answerMiddles(db, ctx.db.dialect, organisationId, since),
     db
       .selectFrom("deadlines")
       .select("worker_id")
@@ -58,14 +48,11 @@ export async function healthOfWorkers(
       .groupBy("worker_id")
       .execute(),
   ]);
-  const answers = new Map<string, number[]>();
-  for (const offer of offers) {
-    if (!offer.worker_id || !offer.closed_at || !ANSWERED.has(offer.outcome ?? "")) continue;
-    const hours = (Date.parse(offer.closed_at) - Date.parse(offer.created_at)) / 3_600_000;
-    const times = answers.get(offer.worker_id) ?? [];
-    answers.set(offer.worker_id, times);
-    times.push(hours);
-  }
+  const HOUR = 3_600_000;
+  // The median of the hours each answer took: the middle one, or the mean of the two middle ones.
+  const answers = new Map(
+    answered.map((a) => [a.workerId, { n: a.n, medianHours: (a.lowMs / HOUR + a.highMs / HOUR) / 2 }]),
+  );
   const late = new Map(overdue.map((r) => [r.worker_id, Number(r.n)]));
   const nowIso = now.toISOString();
   return workers.map((row) => {
@@ -79,7 +66,7 @@ export async function healthOfWorkers(
         load: Number(row.load ?? 0),
         lastOfferAt: row.last_offer_at ? String(row.last_offer_at) : null,
         joinedAt: row.created_at,
-        answerHours: answers.get(row.id) ?? [],
+        answers: answers.get(row.id) ?? { n: 0, medianHours: null },
         overdue: late.get(row.id) ?? 0,
       },
       organisation.settings.accountability,

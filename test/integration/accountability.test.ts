@@ -464,6 +464,91 @@ describeEachDatabase("accountability", (env) => {
     expect(byId.get(org.workers.worker2.id)).toMatchObject({ overloaded: false, starved: true });
   });
 
+  it("gives each worker the median time to answer their offers of the last 30 days, as recomputed from the deadlines", async () => {
+    const { app, ctx, clock } = env();
+    const org = await seedOrganisation(ctx, app, "alpha");
+    const other = await seedOrganisation(ctx, app, "beta");
+    const now = clock.now().getTime();
+    const at = (ms: number) => new Date(ms).toISOString();
+    type Offer = {
+      workerId: string;
+      org: SeededOrganisation;
+      daysAgo: number;
+      tookMs: number | null;
+      outcome: string;
+    };
+    const offers: Offer[] = [];
+    const w1 = org.workers.worker.id;
+    const w2 = org.workers.worker2.id;
+    // worker: an even number answered (the mean of the two middle ones), with odd milliseconds; an offer
+    // taken back, one still open and one from 31 days ago do not count.
+    for (const [tookMs, outcome] of [
+      [HOUR + 1, "met"],
+      [3 * HOUR + 7, "declined"],
+      [50 * HOUR, "expired"],
+      [7 * HOUR + 333, "met"],
+      [2 * HOUR, "taken_back"],
+      [null, "open"],
+    ] as const) {
+      offers.push({ workerId: w1, org, daysAgo: 3, tookMs, outcome });
+    }
+    offers.push({ workerId: w1, org, daysAgo: 31, tookMs: HOUR, outcome: "met" });
+    // worker2: three answers, the middle one past the organisation's 24 hours: slow.
+    for (const tookMs of [30 * HOUR, 25 * HOUR + 1, 2 * HOUR])
+      offers.push({ workerId: w2, org, daysAgo: 5, tookMs, outcome: "met" });
+    // Another organisation's worker answers quickly; it changes nothing here.
+    offers.push({ workerId: other.workers.worker2.id, org: other, daysAgo: 2, tookMs: 1, outcome: "met" });
+    for (const [i, o] of offers.entries()) {
+      const created = now - o.daysAgo * DAY - i * 1000;
+      const contactId = await addContact(app, o.org.cookies.dispatcher, { displayName: `Offer ${i}` });
+      await ctx.db.kysely
+        .insertInto("deadlines")
+        .values({
+          id: `00000000-0000-7000-8000-${String(i).padStart(12, "0")}`,
+          organisation_id: o.org.id,
+          contact_id: contactId,
+          worker_id: o.workerId,
+          kind: "accept",
+          due_at: at(created + DAY),
+          next_at: null,
+          requested_by: null,
+          note: null,
+          created_at: at(created),
+          closed_at: o.tookMs === null ? null : at(created + o.tookMs),
+          outcome: o.outcome === "open" ? null : o.outcome,
+          answer: null,
+        })
+        .execute();
+    }
+    /** The median hours from the rows: the offers of this worker created in the last 30 days and answered. */
+    const expected = (workerId: string) => {
+      const hours = offers
+        .filter(
+          (o) =>
+            o.workerId === workerId &&
+            o.daysAgo <= 30 &&
+            o.tookMs !== null &&
+            ["met", "declined", "expired"].includes(o.outcome),
+        )
+        .map((o) => (o.tookMs ?? 0) / HOUR)
+        .sort((a, b) => a - b);
+      const mid = Math.floor(hours.length / 2);
+      const median = hours.length % 2 ? (hours[mid] ?? 0) : ((hours[mid - 1] ?? 0) + (hours[mid] ?? 0)) / 2;
+      return Math.round(median * 10) / 10;
+    };
+    await signInAgain(app, org, ["dispatcher"]);
+    const health = (
+      await send(app, org.cookies.dispatcher, { method: "GET", url: "/api/v1/workers/health" })
+    ).json() as { items: Array<{ workerId: string; medianAnswerHours: number | null; signals: string[] }> };
+    const byId = new Map(health.items.map((h) => [h.workerId, h]));
+    expect(expected(w1)).toBe(5);
+    expect(byId.get(w1)?.medianAnswerHours).toBe(expected(w1));
+    expect(byId.get(w1)?.signals).not.toContain("slow_answers");
+    expect(expected(w2)).toBe(25);
+    expect(byId.get(w2)?.medianAnswerHours).toBe(expected(w2));
+    expect(byId.get(w2)?.signals).toContain("slow_answers");
+  });
+
   it("counts a worker's last offer, not an offer of another organisation, before calling them starved", async () => {
     const { app, ctx, clock } = env();
     const org = await seedOrganisation(ctx, app, "alpha");

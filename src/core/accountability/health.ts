@@ -13,8 +13,11 @@ export interface WorkerActivity {
   /** The latest offer made to them, or when they joined if never. */
   lastOfferAt: string | null;
   joinedAt: string;
-  /** Hours each recent offer took them to answer. */
-  answerHours: readonly number[];
+  /**
+   * Their recent offers answered (accepted, declined or let lapse: a lapsed offer counts as its full
+   * time), and the median of the hours each took (null when none).
+   */
+  answers: { n: number; medianHours: number | null };
   /** Their open deadlines already past due. */
   overdue: number;
 }
@@ -37,13 +40,6 @@ const MIN_ANSWERS = 3;
 /** Open overdue deadlines that make a worker count as overloaded. */
 export const OVERDUE_PILEUP = 3;
 
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? null) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
 export function workerHealth(
   worker: WorkerActivity,
   settings: Pick<AccountabilitySettings, "starvedDays" | "slowResponseHours">,
@@ -51,8 +47,8 @@ export function workerHealth(
 ): WorkerHealth {
   const signals: HealthSignal[] = [];
   if (worker.load > worker.capacity) signals.push("over_capacity");
-  const answer = median(worker.answerHours);
-  if (answer !== null && worker.answerHours.length >= MIN_ANSWERS && answer > settings.slowResponseHours) {
+  const answer = worker.answers.medianHours;
+  if (answer !== null && worker.answers.n >= MIN_ANSWERS && answer > settings.slowResponseHours) {
     signals.push("slow_answers");
   }
   if (worker.overdue >= OVERDUE_PILEUP) signals.push("overdue_pileup");
