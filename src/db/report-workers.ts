@@ -69,18 +69,22 @@ export async function heldAt(scope: ReportScope, instants: readonly string[]) {
   };
   for (const r of openRows) {
     const found = countsOf(r.worker_id ?? "");
-    for (let i = n(r.e); i < sorted.length; i++) found[i] = (found[i] ?? 0) + n(r.n);
+    const k = n(r.n);
+    for (let i = n(r.e); i < sorted.length; i++) found[i] = (found[i] ?? 0) + k;
   }
   for (const r of endedRows) {
     const found = countsOf(r.worker_id ?? "");
-    for (const [i, x] of String(r.held).split(",").entries()) found[i] = (found[i] ?? 0) + Number(x);
+    const parts = String(r.held).split(",");
+    for (let i = 0; i < parts.length; i++) found[i] = (found[i] ?? 0) + Number(parts[i]);
   }
-  const position = new Map(sorted.map((t, i) => [t, i]));
+  // Each instant's place among the sorted ones; when they came sorted and distinct, the counts are the series.
+  const position = instants.map((t) => sorted.indexOf(t));
+  if (position.every((p, i) => p === i) && position.length === sorted.length) return counts;
   const series = new Map<string, number[]>();
   for (const [workerId, sum] of counts) {
     series.set(
       workerId,
-      instants.map((t) => sum[position.get(t) ?? 0] ?? 0),
+      position.map((p) => sum[p] ?? 0),
     );
   }
   return series;

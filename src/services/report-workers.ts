@@ -77,7 +77,9 @@ export async function workersReport(
   const capacity = selected.reduce((sum, w) => sum + w.capacity, 0);
   const heldByWeek = weeks.map(() => 0);
   for (const worker of selected) {
-    for (const [i, n] of (held.get(worker.id) ?? []).entries()) heldByWeek[i] = (heldByWeek[i] ?? 0) + n;
+    const series = held.get(worker.id);
+    if (series)
+      for (let i = 0; i < series.length; i++) heldByWeek[i] = (heldByWeek[i] ?? 0) + (series[i] ?? 0);
   }
   const weekRows = weeks.map((w, i) => ({
     ...w,
@@ -104,22 +106,34 @@ export async function workersReport(
     return ok({ weeks: weekRows, workers: [], improvers: [], slippers: [], teams, totals: shownTotals });
   }
 
-  const figures = new Map<string, WindowFigures>();
+  // Each worker's figures in each window (one map a window: 10^4 workers made 4·10^4 keys of two parts).
+  const figures = { before: new Map<string, WindowFigures>(), recent: new Map<string, WindowFigures>() };
   const of = (workerId: string, window: string) => {
-    const id = `${workerId}|${window}`;
-    const f = figures.get(id) ?? { ...EMPTY_WINDOW };
-    figures.set(id, f);
+    const inWindow = window === "recent" ? figures.recent : figures.before;
+    let f = inWindow.get(workerId);
+    if (!f) {
+      f = { ...EMPTY_WINDOW };
+      inWindow.set(workerId, f);
+    }
     return f;
   };
-  for (const r of answers)
-    Object.assign(of(r.workerId, r.window), { answered: r.answered, acceptedOffers: r.accepted });
-  for (const r of meetings)
-    Object.assign(of(r.workerId, r.window), { acceptedContacts: r.accepted, met: r.met });
+  for (const r of answers) {
+    const f = of(r.workerId, r.window);
+    f.answered = r.answered;
+    f.acceptedOffers = r.accepted;
+  }
+  for (const r of meetings) {
+    const f = of(r.workerId, r.window);
+    f.acceptedContacts = r.accepted;
+    f.met = r.met;
+  }
   for (const r of firsts) of(r.workerId, r.window).firstContact = { n: r.n, medianHours: r.medianHours };
+  const figuresOf = (workerId: string, window: "before" | "recent") =>
+    figures[window].get(workerId) ?? EMPTY_WINDOW;
 
   const byId = new Map(selected.map((w) => [w.id, w]));
   const changes = selected.flatMap((w) => {
-    const score = changeScore(of(w.id, "before"), of(w.id, "recent"));
+    const score = changeScore(figuresOf(w.id, "before"), figuresOf(w.id, "recent"));
     return score === null ? [] : [{ workerId: w.id, score }];
   });
   const listed = improversAndSlippers(changes);
@@ -130,8 +144,8 @@ export async function workersReport(
       name: w?.name ?? "",
       team: w?.team ?? null,
       score: c.score,
-      before: windowMeasures(of(c.workerId, "before")),
-      recent: windowMeasures(of(c.workerId, "recent")),
+      before: windowMeasures(figuresOf(c.workerId, "before")),
+      recent: windowMeasures(figuresOf(c.workerId, "recent")),
     };
   };
   const workers = selected.map((w) => {
