@@ -758,6 +758,25 @@ export function scalingFlow(net: FlowNetwork): ScalingFlow {
   }
 
   /**
+   * Lowers contact v's price by delta when every residual arc out of it has room for the drop
+   * (reduced cost ≥ delta), and says whether it did: what a search from v would end with, when the
+   * violation to mend is on an arc into v, without the search or the unit sent and sent back. At
+   * 100,000 × 10,000, 79 % of the finish's violations (36,578 of 46,490).
+   */
+  function lowerContact(v: number, delta: number): boolean {
+    const pv = price[v]!;
+    for (let e = inHead[v]!; e >= 0; e = inNext[e]!) {
+      if (-arcCost[e]! + pv - price[arcTail[e]!]! < delta) return false;
+    }
+    if (held[v - W] === 0 && -value[v - W]! + pv - price[T]! < delta) return false;
+    const next = pv - delta;
+    // (A drop below the price's rounding moves nothing: the search then decides.)
+    if (!(next < pv)) return false;
+    price[v] = next;
+    return true;
+  }
+
+  /**
    * From an ε-optimal flow with no excess to one where every residual arc has a reduced cost of at
    * least −tolerance, without refines: each residual arc below −tolerance takes one unit, and that
    * unit goes at once to a deficit along a shortest path (at worst straight back along the same
@@ -777,6 +796,7 @@ export function scalingFlow(net: FlowNetwork): ScalingFlow {
             const head = arcHead[e]!;
             const rc = arcCost[e]! + price[w]! - price[head]!;
             if (rc < -tolerance && arcFlow[e]! < arcCap[e]!) {
+              if (head < FIRST_HUB && lowerContact(head, -rc)) continue;
               push(e, 1);
               settle(head);
             } else if (rc > tolerance && arcFlow[e]! > 0) {
