@@ -8,6 +8,8 @@
  * its whole life, and 135,000 cities as objects (with the package's own array of them) were 67 MB of heap
  * and more than a million objects for every full garbage collection to mark.
  */
+// The console's type check reaches this file through the services it imports; pbf ships no types.
+/// <reference path="./pbf.d.ts" />
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import Pbf from "pbf";

