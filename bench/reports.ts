@@ -14,6 +14,7 @@ import { type Config, loadConfig, loadTestConfig } from "../src/config.js";
 import { type Clock, createContext } from "../src/context.js";
 import { h3CellsOf } from "../src/core/reports/hexagons.js";
 import { createSchema, dropSchema } from "../src/db/dialect.js";
+import { fillLastOffers } from "../src/db/migrations/0021-worker-last-offer.js";
 import { systemCaller } from "../src/services/record.js";
 import { refreshReports } from "../src/services/refresh-reports.js";
 import { createOrganisation } from "../src/services/save-organisation.js";
@@ -270,6 +271,8 @@ async function fillDecisions(organisationId: string): Promise<void> {
     select 'd-' || id, organisation_id, id, null, 'auto', 'unassignable', '{"reason":"no_eligible_worker"}', null,
            null, created_at
     from contacts where organisation_id = ${organisationId} and status = 'unassignable'`.execute(db);
+  // What recording each offer keeps on its worker's row (src/db/dispatch.ts), as migration 0021 fills it.
+  await fillLastOffers(db);
   await sql`vacuum analyze dispatch_decisions`.execute(db);
 }
 

@@ -65,8 +65,18 @@ export async function recordDecline(trx: Kysely<Database>, row: DeclinesTable): 
     .execute();
 }
 
+/** Records a decision; an offer also becomes its worker's last offer (unless a later one is there already). */
 export async function insertDecision(trx: Kysely<Database>, row: DispatchDecisionsTable): Promise<void> {
   await trx.insertInto("dispatch_decisions").values(row).execute();
+  const workerId = row.worker_id;
+  if (row.outcome !== "offered" || !workerId) return;
+  await trx
+    .updateTable("workers")
+    .set({ last_offer_at: row.created_at })
+    .where("organisation_id", "=", row.organisation_id)
+    .where("id", "=", workerId)
+    .where((eb) => eb.or([eb("last_offer_at", "is", null), eb("last_offer_at", "<", row.created_at)]))
+    .execute();
 }
 
 export async function listDecisions(db: Kysely<Database>, organisationId: string, contactId: string) {

@@ -21,6 +21,7 @@ import * as m0017 from "./migrations/0017-report-stays-by-group.js";
 import * as m0018 from "./migrations/0018-stage-rollups-all-periods.js";
 import * as m0019 from "./migrations/0019-open-held-stays.js";
 import * as m0020 from "./migrations/0020-offers-by-worker.js";
+import * as m0021 from "./migrations/0021-worker-last-offer.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0018-stage-rollups-all-periods": m0018,
   "0019-open-held-stays": m0019,
   "0020-offers-by-worker": m0020,
+  "0021-worker-last-offer": m0021,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

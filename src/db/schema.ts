@@ -126,6 +126,8 @@ export interface WorkersTable {
   trust: number;
   status: string;
   away_until: Iso | null;
+  /** When they were last offered a contact (their latest `offered` dispatch decision); null if never. */
+  last_offer_at: Iso | null;
   time_zone: string;
   created_at: Iso;
   updated_at: Iso;

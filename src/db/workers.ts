@@ -42,23 +42,6 @@ export function loadOf(eb: ExpressionBuilder<Database, "workers">, organisationI
     .as("load");
 }
 
-/**
- * The worker's last offer: one backward descent of dispatch_decisions_offered_by_worker (migration 0020);
- * a group over the decisions would read all of them, one per offer, each with its trace.
- */
-function lastOfferOf(eb: ExpressionBuilder<Database, "workers">, organisationId: string) {
-  return (
-    eb
-      .selectFrom("dispatch_decisions")
-      .select((d) => d.fn.max("dispatch_decisions.created_at").as("last"))
-      .where("dispatch_decisions.organisation_id", "=", organisationId)
-      .whereRef("dispatch_decisions.worker_id", "=", "workers.id")
-      // A literal, as the partial index says it.
-      .where(sql<SqlBool>`outcome = 'offered'`)
-      .as("last_offer_at")
-  );
-}
-
 function withLoad(db: Kysely<Database>, organisationId: string) {
   return db
     .selectFrom("workers")
@@ -85,8 +68,9 @@ export function workerRoster(db: Kysely<Database>, organisationId: string) {
       "workers.capacity",
       "workers.away_until",
       "workers.created_at",
+      "workers.last_offer_at",
     ])
-    .select((eb) => [loadOf(eb, organisationId), lastOfferOf(eb, organisationId)])
+    .select((eb) => loadOf(eb, organisationId))
     .where("workers.organisation_id", "=", organisationId)
     .orderBy("workers.name")
     .orderBy("workers.id")

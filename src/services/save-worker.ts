@@ -67,6 +67,7 @@ export async function createWorker(
     trust: input.trust,
     status: input.status,
     away_until: input.awayUntil ?? null,
+    last_offer_at: null,
     time_zone: input.timeZone,
     team: input.team ?? null,
     created_at: now,

@@ -9,6 +9,7 @@ import { expect, it } from "vitest";
 import type { Context } from "../../src/context.js";
 import { DEFAULT_ACCOUNTABILITY } from "../../src/core/accountability/deadlines.js";
 import { DEFAULT_DISPATCH } from "../../src/core/model.js";
+import { fillLastOffers } from "../../src/db/migrations/0021-worker-last-offer.js";
 import { deliverDue } from "../../src/jobs/outbox.js";
 import { sweep } from "../../src/jobs/sweeper.js";
 import { systemCaller } from "../../src/services/record.js";
@@ -577,5 +578,30 @@ describeEachDatabase("accountability", (env) => {
     expect(await starved()).toBe(false);
     clock.advance(5 * DAY);
     expect(await starved()).toBe(true);
+    // Each worker's last offer on their row is their latest offered decision, and migration 0021 fills
+    // the same from the decisions alone.
+    const lastOffers = async () =>
+      ctx.db.kysely.selectFrom("workers").select(["id", "last_offer_at"]).orderBy("id").execute();
+    const fromDecisions = async () => {
+      const decisions = await ctx.db.kysely
+        .selectFrom("dispatch_decisions")
+        .select(["organisation_id", "worker_id", "outcome", "created_at"])
+        .execute();
+      return (await lastOffers()).map((w) => ({
+        id: w.id,
+        last_offer_at:
+          decisions
+            .filter((d) => d.worker_id === w.id && d.outcome === "offered")
+            .map((d) => d.created_at)
+            .sort()
+            .at(-1) ?? null,
+      }));
+    };
+    const kept = await lastOffers();
+    expect(kept.filter((w) => w.last_offer_at !== null)).toHaveLength(2);
+    expect(kept).toEqual(await fromDecisions());
+    await ctx.db.kysely.updateTable("workers").set({ last_offer_at: null }).execute();
+    await fillLastOffers(ctx.db.kysely);
+    expect(await lastOffers()).toEqual(kept);
   });
 });

@@ -318,6 +318,7 @@ class Generator {
       trust: round(this.random.float(0.3, 0.95), 2),
       status,
       away_until: awayUntil === null ? null : iso(awayUntil),
+      last_offer_at: null,
       time_zone: COUNTRIES[w.city.country].timeZone,
       created_at: iso(createdAt),
       updated_at: iso(updatedAt),
