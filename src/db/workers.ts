@@ -1,5 +1,5 @@
 /** Query functions for workers, with the load each holds now. */
-import { type ExpressionBuilder, type Kysely, type SqlBool, sql } from "kysely";
+import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Worker } from "../core/model.js";
 import { escapeLike, like } from "./dialect.js";
 import type { Database, WorkerRow } from "./schema.js";
