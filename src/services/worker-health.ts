@@ -64,7 +64,7 @@ export async function healthOfWorkers(
           (row.status === "away" && row.away_until !== null && row.away_until <= nowIso),
         capacity: row.capacity,
         load: Number(row.load ?? 0),
-        lastOfferAt: row.last_offer_at ? String(row.last_offer_at) : null,
+        lastOfferAt: row.last_offer_at,
         joinedAt: row.created_at,
         answers: answers.get(row.id) ?? { n: 0, medianHours: null },
         overdue: late.get(row.id) ?? 0,
