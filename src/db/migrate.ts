@@ -22,6 +22,7 @@ import * as m0018 from "./migrations/0018-stage-rollups-all-periods.js";
 import * as m0019 from "./migrations/0019-open-held-stays.js";
 import * as m0020 from "./migrations/0020-offers-by-worker.js";
 import * as m0021 from "./migrations/0021-worker-last-offer.js";
+import * as m0022 from "./migrations/0022-drop-offers-by-worker.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0019-open-held-stays": m0019,
   "0020-offers-by-worker": m0020,
   "0021-worker-last-offer": m0021,
+  "0022-drop-offers-by-worker": m0022,
 };
 
 function provider(dialect: DialectName): MigrationProvider {
