@@ -23,6 +23,7 @@ import * as m0019 from "./migrations/0019-open-held-stays.js";
 import * as m0020 from "./migrations/0020-offers-by-worker.js";
 import * as m0021 from "./migrations/0021-worker-last-offer.js";
 import * as m0022 from "./migrations/0022-drop-offers-by-worker.js";
+import * as m0023 from "./migrations/0023-held-weeks.js";
 
 type DialectMigration = { up: (db: Parameters<Migration["up"]>[0], dialect: DialectName) => Promise<void> };
 
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0020-offers-by-worker": m0020,
   "0021-worker-last-offer": m0021,
   "0022-drop-offers-by-worker": m0022,
+  "0023-held-weeks": m0023,
 };
 
 function provider(dialect: DialectName): MigrationProvider {

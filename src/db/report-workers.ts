@@ -10,14 +10,101 @@ import { HOLDING_STATUSES } from "./workers.js";
 
 const n = (value: unknown) => Number(value ?? 0);
 
+/** How long after an instant its held counts may be kept: no transaction writing a stay before it is still open. */
+const KEEP_AFTER_MS = 3_600_000;
+
+/** A week's edge as weeksOf gives it (Monday 00:00 UTC, ISO text): the only instants kept. */
+function isWeekEdge(t: string): boolean {
+  const ms = Date.parse(t);
+  return ms % 86_400_000 === 0 && new Date(ms).getUTCDay() === 1 && new Date(ms).toISOString() === t;
+}
+
 /**
  * How many contacts each worker held (offered, active or paused) at each instant, as one series per
- * worker in the instants' order (workers who held none may be left out): the holding stays open then
+ * worker in the instants' order (workers who held none may be left out). A week's edge an hour or more
+ * before `now` is read from report_held_weeks when counted before, and kept there once counted
+ * (migration 0023's triggers drop what a later write to the stays may change); the rest are counted.
+ */
+export async function heldAt(scope: ReportScope, instants: readonly string[], now: string) {
+  const { db, organisationId } = scope;
+  const horizon = new Date(Date.parse(now) - KEEP_AFTER_MS).toISOString();
+  const keepable = [...new Set(instants.filter((t) => t <= horizon && isWeekEdge(t)))];
+  const kept =
+    keepable.length === 0
+      ? []
+      : await db
+          .selectFrom("report_held_weeks")
+          .select(["at", "counts"])
+          .where("organisation_id", "=", organisationId)
+          .where("at", "in", keepable)
+          .execute();
+  const known = new Map(kept.map((k) => [k.at, k.counts]));
+  const missing = [...new Set(instants)].filter((t) => !known.has(t)).sort();
+  const counted = await countHeldAt(scope, missing);
+  const fresh = missing.flatMap((t, i) => {
+    if (!keepable.includes(t)) return [];
+    const parts: string[] = [];
+    for (const [workerId, series] of counted) if (series[i]) parts.push(`${workerId}:${series[i]}`);
+    const counts = parts.join(",");
+    known.set(t, counts);
+    return [{ organisation_id: organisationId, at: t, counts }];
+  });
+  if (fresh.length > 0) {
+    await db
+      .insertInto("report_held_weeks")
+      .values(fresh)
+      .onConflict((oc) => oc.columns(["organisation_id", "at"]).doNothing())
+      .execute();
+  }
+  const series = new Map<string, number[]>();
+  const seriesOf = (id: string) => {
+    const found = series.get(id) ?? new Array<number>(instants.length).fill(0);
+    series.set(id, found);
+    return found;
+  };
+  const countedAt = new Map(missing.map((t, i) => [t, i]));
+  instants.forEach((t, i) => {
+    const j = countedAt.get(t);
+    if (j !== undefined && !keepable.includes(t)) {
+      for (const [workerId, counts] of counted) if (counts[j]) seriesOf(workerId)[i] = counts[j];
+      return;
+    }
+    const text = known.get(t);
+    if (!text) return;
+    for (const pair of text.split(",")) {
+      const colon = pair.lastIndexOf(":");
+      seriesOf(pair.slice(0, colon))[i] = Number(pair.slice(colon + 1));
+    }
+  });
+  return series;
+}
+
+/**
+ * Counts and keeps the held counts at those of `edges` an hour or more before `now` not kept yet (the
+ * sweeper's step, so that a week's first report reads them); the number newly kept.
+ */
+export async function keepHeldWeeks(scope: ReportScope, edges: readonly string[], now: string) {
+  const horizon = new Date(Date.parse(now) - KEEP_AFTER_MS).toISOString();
+  const keepable = edges.filter((t) => t <= horizon && isWeekEdge(t));
+  if (keepable.length === 0) return 0;
+  const kept = await scope.db
+    .selectFrom("report_held_weeks")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .where("organisation_id", "=", scope.organisationId)
+    .where("at", "in", keepable)
+    .executeTakeFirst();
+  const missing = keepable.length - n(kept?.n);
+  if (missing > 0) await heldAt(scope, keepable, now);
+  return missing;
+}
+
+/**
+ * The counts of heldAt, all counted: the holding stays open then
  * (entered at or before it, not left by it). Read from one index: the stays still open (counted per
  * worker and the first instant they are held at) and those that ended after the first instant, entered
  * by the last (counted per worker at each instant, one row a worker).
  */
-export async function heldAt(scope: ReportScope, instants: readonly string[]) {
+async function countHeldAt(scope: ReportScope, instants: readonly string[]) {
   const { db, dialect, organisationId } = scope;
   const sorted = [...new Set(instants)].sort();
   const first = sorted[0];

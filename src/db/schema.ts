@@ -565,6 +565,14 @@ export interface ReportRefreshesTable {
   stays_at: Iso | null;
 }
 
+/** Each worker's held contacts at a past week's edge, kept once counted (migration 0023). */
+export interface ReportHeldWeeksTable {
+  organisation_id: string;
+  at: Iso;
+  /** `worker id:count` per worker who held any then, joined by commas. */
+  counts: string;
+}
+
 /** A stay (a stage change, until the next one or now) or a contact's status now, with its contact's keys. */
 export interface ReportStaysTable extends ReportContactKeys {
   id: string;
@@ -632,6 +640,7 @@ export interface Database {
   report_refreshes: ReportRefreshesTable;
   report_stays: ReportStaysTable;
   report_stage_rollups: ReportStageRollupsTable;
+  report_held_weeks: ReportHeldWeeksTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -8,7 +8,9 @@
  * contacts changed since the last sweep, one refresh of an organisation at a time.
  */
 import type { Context } from "../context.js";
+import { weeksOf } from "../core/reports/workers.js";
 import { toOrganisation } from "../db/organisations.js";
+import { keepHeldWeeks } from "../db/report-workers.js";
 import { dispatcherSystem } from "../services/auto-dispatch.js";
 import { remindAppointments } from "../services/calendar.js";
 import { remindCallbacks } from "../services/callbacks.js";
@@ -35,6 +37,8 @@ export interface SweepReport {
   callbacks: number;
   /** The report rollups: organisations built for the first time, changed contacts counted. */
   reportRollups: RollupSweep;
+  /** Past weeks' held counts newly kept for the workers report (src/db/report-workers.ts). */
+  heldWeeks: number;
 }
 
 const DAY = 24 * 3_600_000;
@@ -50,6 +54,7 @@ export async function sweep(ctx: Context): Promise<SweepReport> {
     appointmentReminders: 0,
     callbacks: 0,
     reportRollups: { built: 0, applied: 0 },
+    heldWeeks: 0,
   };
   // Deadlines first: a lapsed offer returns its contact in time for this sweep's batch.
   for (let round = 0; round < 50; round++) {
@@ -114,6 +119,7 @@ export async function sweep(ctx: Context): Promise<SweepReport> {
   report.digests = await sendDigests(ctx);
   // Last: it counts this sweep's own changes (offers lapsed, contacts taken back or erased) too.
   report.reportRollups = await refreshReportRollups(ctx);
+  report.heldWeeks = await keepHeldWeeksOfAll(ctx);
   return report;
 }
 
@@ -127,6 +133,21 @@ export function refreshReportRollups(ctx: Context): Promise<RollupSweep> {
 }
 
 const ROLLUP_BUDGET_MS = 20_000;
+
+/** Each organisation's past weeks of the workers report's default range, counted once they are over. */
+async function keepHeldWeeksOfAll(ctx: Context): Promise<number> {
+  const now = ctx.clock.now().toISOString();
+  const edges = weeksOf(now).map((w) => w.at);
+  let kept = 0;
+  for (const { id } of await ctx.db.kysely.selectFrom("organisations").select("id").execute()) {
+    kept += await keepHeldWeeks(
+      { db: ctx.db.kysely, dialect: ctx.db.dialect, organisationId: id },
+      edges,
+      now,
+    );
+  }
+  return kept;
+}
 
 /** Runs the sweeper every `everyMs` until stopped; one sweep at a time. */
 export function startSweeper(ctx: Context, everyMs = 60_000): () => void {

@@ -58,6 +58,7 @@ export async function workersReport(
     heldAt(
       scope,
       weeks.map((w) => w.at),
+      nowIso,
     ),
     marketer ? [] : answersByWindow(scope, windows),
     marketer ? [] : meetingsByWindow(scope, windows),

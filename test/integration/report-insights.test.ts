@@ -11,7 +11,7 @@ import { expect, it } from "vitest";
 import type { Context } from "../../src/context.js";
 import type { ContactCreate, WorkerCreate } from "../../src/core/model.js";
 import { stageEntriesOf } from "../../src/core/reports/stage-history.js";
-import { WorkersReportSchema } from "../../src/core/reports/workers.js";
+import { WorkersReportSchema, weeksOf } from "../../src/core/reports/workers.js";
 import { updateContact } from "../../src/db/contacts.js";
 import * as stageRollupsAllPeriods from "../../src/db/migrations/0018-stage-rollups-all-periods.js";
 import { rolledStages } from "../../src/db/report-stages.js";
@@ -180,6 +180,22 @@ async function buildWorld(ctx: Context, app: FastifyInstance, clock: TestClock):
 
 // ---------------------------------------------------------------------------------------------------------
 // The figures recomputed from the raw rows
+
+/** Contacts a worker held (offered, active, paused) at an instant, from the stage rows. */
+function heldFromRows(raw: Awaited<ReturnType<typeof rawRows>>, workerId: string, t: string): number {
+  return raw.contacts.filter((c) => {
+    const stays = raw.stages
+      .filter((s) => s.contact_id === c.id)
+      .sort((a, b) => a.entered_at.localeCompare(b.entered_at) || a.id.localeCompare(b.id));
+    return stays.some(
+      (s, i) =>
+        s.worker_id === workerId &&
+        ["offered", "active", "paused"].includes(s.status) &&
+        s.entered_at <= t &&
+        (stays[i + 1] === undefined || (stays[i + 1]?.entered_at ?? "") > t),
+    );
+  }).length;
+}
 
 async function rawRows(ctx: Context, organisationId: string) {
   const db = ctx.db.kysely;
@@ -847,20 +863,7 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
       "2026-W17",
     ]);
     expect(report.weeks.at(-1)?.at).toBe(NOW);
-    /** Contacts a worker held (offered, active, paused) at an instant, from the stage rows. */
-    const heldAt = (workerId: string, t: string) =>
-      raw.contacts.filter((c) => {
-        const stays = raw.stages
-          .filter((s) => s.contact_id === c.id)
-          .sort((a, b) => a.entered_at.localeCompare(b.entered_at) || a.id.localeCompare(b.id));
-        return stays.some(
-          (s, i) =>
-            s.worker_id === workerId &&
-            ["offered", "active", "paused"].includes(s.status) &&
-            s.entered_at <= t &&
-            (stays[i + 1] === undefined || (stays[i + 1]?.entered_at ?? "") > t),
-        );
-      }).length;
+    const heldAt = (workerId: string, t: string) => heldFromRows(raw, workerId, t);
     const capacity = raw.workers.reduce((sum, w) => sum + w.capacity, 0);
     for (const week of report.weeks) {
       const held = raw.workers.reduce((sum, w) => sum + heldAt(w.id, week.at), 0);
@@ -924,6 +927,174 @@ describeEachDatabase("reports: stages, workers, hexagons, teams and alerts", (en
     );
     expect(records.filter((r) => r.row === "worker").length).toBe(report.workers.length);
     expect(records.at(-1)?.row).toBe("total");
+  }, 120_000);
+
+  it("keeps the past weeks' held counts once counted, and counts again those a later write to the stays changes", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    const db = ctx.db.kysely;
+    const rome = world.workers.rome;
+    const url = "/api/v1/reports/workers?from=2026-02-16&to=2026-04-21";
+    type Report = { weeks: Array<{ at: string }>; workers: Array<{ id: string; series: number[] }> };
+    /** The report, each worker's series checked against the stage rows recomputed now. */
+    const recounted = async () => {
+      const report = await getJson<Report>(app, world.cookies.dispatcher, url);
+      const raw = await rawRows(ctx, world.org.id);
+      for (const w of report.workers) {
+        expect(w.series, w.id).toEqual(report.weeks.map((week) => heldFromRows(raw, w.id, week.at)));
+      }
+      return report;
+    };
+    const keptAt = async () =>
+      (
+        await db
+          .selectFrom("report_held_weeks")
+          .select("at")
+          .where("organisation_id", "=", world.org.id)
+          .orderBy("at")
+          .execute()
+      ).map((r) => r.at);
+    const seriesOf = (report: Report) => report.workers.find((w) => w.id === rome)?.series ?? [];
+
+    const first = await recounted();
+    // Every week's edge is kept but the last instant, which is now.
+    const edges = first.weeks.slice(0, -1).map((w) => w.at);
+    expect(edges.length).toBe(9);
+    expect(await keptAt()).toEqual(edges);
+    // The next report reads them: a kept count changed behind its back shows.
+    const edge = edges[4] ?? "";
+    await db
+      .updateTable("report_held_weeks")
+      .set({ counts: `${rome}:99` })
+      .where("organisation_id", "=", world.org.id)
+      .where("at", "=", edge)
+      .execute();
+    expect(seriesOf(await getJson<Report>(app, world.cookies.dispatcher, url))[4]).toBe(99);
+    // Without it, the week is counted afresh and kept again.
+    await db.deleteFrom("report_held_weeks").where("at", "=", edge).execute();
+    expect(seriesOf(await recounted())[4]).not.toBe(99);
+    expect(await keptAt()).toEqual(edges);
+
+    // Stays written now, and one held since weeks ago ending now, change no past week: all stay kept.
+    const raw = await rawRows(ctx, world.org.id);
+    const held = raw.contacts.find((c) => c.assigned_worker_id === rome && c.status === "active");
+    if (!held) throw new Error("the world has an active contact of Rome's");
+    const romeCaller: Caller = {
+      ...world.dispatcher,
+      role: "worker",
+      workerId: rome,
+      userId: world.org.userIds.worker,
+    };
+    clock.set(NOW);
+    must(await changeContactStatus(ctx, romeCaller, held.id, { to: "paused", reason: "travelling" }));
+    expect(await keptAt()).toEqual(edges);
+
+    // A stay written in the past (a clock set back, as a history loaded later would be) drops the weeks
+    // from then on, and the next report counts them again.
+    const before = seriesOf(await recounted());
+    clock.set("2026-03-11T10:00:00.000Z");
+    const late = must(
+      await createContact(ctx, world.dispatcher, {
+        displayName: "Late",
+        phones: [],
+        emails: [],
+        languages: ["it"],
+        inbound: false,
+      } as ContactCreate),
+    );
+    must(await changeContactStatus(ctx, world.dispatcher, late.id, { to: "ready" }));
+    must(await changeContactStatus(ctx, world.dispatcher, late.id, { to: "offered", workerId: rome }));
+    clock.set(NOW);
+    expect(await keptAt()).toEqual(edges.filter((t) => t < "2026-03-11T10:00:00.000Z"));
+    const after = seriesOf(await recounted());
+    expect(after.map((n, i) => n - (before[i] ?? 0))).toEqual(
+      first.weeks.map((w) => (w.at > "2026-03-11T10" ? 1 : 0)),
+    );
+    expect(await keptAt()).toEqual(edges);
+
+    // The sweeper keeps the default range's finished weeks before any report asks, once.
+    await db.deleteFrom("report_held_weeks").execute();
+    const defaults = weeksOf(NOW)
+      .map((w) => w.at)
+      .filter((t) => t < NOW);
+    expect((await sweep(ctx)).heldWeeks).toBe(defaults.length);
+    expect(await keptAt()).toEqual(defaults);
+    expect((await sweep(ctx)).heldWeeks).toBe(0);
+    await recounted();
+  }, 120_000);
+
+  it("drops exactly the kept held counts a write to the stays may change, on its organisation only", async () => {
+    const { app, ctx, clock } = env();
+    const world = await buildWorld(ctx, app, clock);
+    const db = ctx.db.kysely;
+    const other = await seedOrganisation(ctx, app, "beta");
+    const edges = ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23"].map((d) => `${d}T00:00:00.000Z`);
+    const keep = async () => {
+      await db.deleteFrom("report_held_weeks").execute();
+      await db
+        .insertInto("report_held_weeks")
+        .values(
+          [world.org.id, other.id].flatMap((organisation_id) =>
+            edges.map((at) => ({ organisation_id, at, counts: "" })),
+          ),
+        )
+        .execute();
+    };
+    const kept = async (organisationId = world.org.id) =>
+      (
+        await db
+          .selectFrom("report_held_weeks")
+          .select("at")
+          .where("organisation_id", "=", organisationId)
+          .orderBy("at")
+          .execute()
+      ).map((r) => r.at.slice(0, 10));
+    const contactId = (await rawRows(ctx, world.org.id)).contacts[0]?.id ?? "";
+    const stay = {
+      id: "stay-kept-test",
+      organisation_id: world.org.id,
+      contact_id: contactId,
+      status: "active",
+      worker_id: world.workers.rome,
+      entered_at: "2026-03-05T12:00:00.000Z",
+      left_at: "2026-03-20T12:00:00.000Z",
+    };
+    const stays = () => db.updateTable("contact_stage_changes").where("id", "=", stay.id);
+
+    await keep();
+    await db.insertInto("contact_stage_changes").values(stay).execute();
+    expect(await kept()).toEqual(["2026-03-02"]);
+    expect(await kept(other.id)).toHaveLength(4);
+    // Only its end moves: the counts before the earlier of the two ends stay.
+    await keep();
+    await stays().set({ left_at: "2026-03-17T12:00:00.000Z" }).execute();
+    expect(await kept()).toEqual(["2026-03-02", "2026-03-09", "2026-03-16"]);
+    await keep();
+    await stays().set({ left_at: null }).execute();
+    expect(await kept()).toEqual(["2026-03-02", "2026-03-09", "2026-03-16"]);
+    await keep();
+    await stays().set({ left_at: "2026-03-20T12:00:00.000Z" }).execute();
+    expect(await kept()).toEqual(["2026-03-02", "2026-03-09", "2026-03-16"]);
+    await keep();
+    await stays().set({ left_at: "2026-03-20T12:00:00.000Z" }).execute();
+    expect(await kept()).toEqual(["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23"]);
+    // Its worker, status or entry: from the earlier entry on.
+    for (const change of [
+      { worker_id: world.workers.athens },
+      { status: "paused" },
+      { entered_at: "2026-03-10T12:00:00.000Z" },
+    ]) {
+      await keep();
+      await stays().set(change).execute();
+      expect(await kept(), JSON.stringify(change)).toEqual(["2026-03-02"]);
+    }
+    await keep();
+    await stays().set({ entered_at: "2026-03-01T12:00:00.000Z" }).execute();
+    expect(await kept()).toEqual([]);
+    await keep();
+    await db.deleteFrom("contact_stage_changes").where("id", "=", stay.id).execute();
+    expect(await kept()).toEqual([]);
+    expect(await kept(other.id)).toHaveLength(4);
   }, 120_000);
 
   it("gives demand per worker on the hexagonal grid, as recomputed from the coordinates", async () => {
