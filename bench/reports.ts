@@ -13,8 +13,10 @@ import { buildApp } from "../src/api/app.js";
 import { type Config, loadConfig, loadTestConfig } from "../src/config.js";
 import { type Clock, createContext } from "../src/context.js";
 import { h3CellsOf } from "../src/core/reports/hexagons.js";
+import { weeksOf } from "../src/core/reports/workers.js";
 import { createSchema, dropSchema } from "../src/db/dialect.js";
 import { fillLastOffers } from "../src/db/migrations/0021-worker-last-offer.js";
+import { keepHeldWeeks } from "../src/db/report-workers.js";
 import { systemCaller } from "../src/services/record.js";
 import { refreshReports } from "../src/services/refresh-reports.js";
 import { createOrganisation } from "../src/services/save-organisation.js";
@@ -362,6 +364,15 @@ try {
   const refresh = rollups ? await refreshReports(ctx, organisationId) : null;
   const refreshMs = performance.now() - refreshStarted;
   clockMs = Date.parse(NOW) + STAYS_LAG_MS;
+  // The sweeper's other step for reports: the finished weeks' held counts (the workers report's load), once.
+  const heldStarted = performance.now();
+  const nowIso = clock.now().toISOString();
+  const heldKept = await keepHeldWeeks(
+    { db, dialect: ctx.db.dialect, organisationId },
+    weeksOf(nowIso).map((w) => w.at),
+    nowIso,
+  );
+  const heldMs = performance.now() - heldStarted;
 
   const app = await buildApp(ctx);
   const login = await app.inject({
@@ -392,6 +403,7 @@ try {
           `(${await count("report_facts")} facts, ${await count("report_rollups")} rollup rows); ` +
           `${CHANGED} contacts changed, then refreshed in ${ms(refreshMs)} ms (${refresh.applied} changes counted)`
         : "rollups: not built or refreshed (BENCH_ONLY=workers: the workers report reads none)",
+      `held weeks: ${heldKept} counted and kept in ${ms(heldMs)} ms (the sweeper's step; the reports count the week under way)`,
       `stages: ${await count("report_stays")} stay facts, ${await count("report_stage_rollups")} stage rollup rows; ` +
         `reports run ${STAYS_LAG_MS / 60_000} min after the last sweep`,
       "",
