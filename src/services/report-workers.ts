@@ -50,6 +50,10 @@ export async function workersReport(
   };
   // Independent reads, side by side (on PostgreSQL each takes its own connection); a marketer sees no
   // worker's window figures, so those are not read for one.
+  // The week under way ends now (unless `to` cuts it): what each worker holds then is their load, which
+  // the roster reads; only the weeks before are counted from the stays.
+  const untilNow = weeks.at(-1)?.at === nowIso;
+  const past = untilNow ? weeks.slice(0, -1) : weeks;
   // The workers are read once, for the report and for their health (whose flags a marketer's totals count).
   const roster = workerRoster(db, caller.organisationId);
   const [everyone, health, held, answers, meetings, firsts] = await Promise.all([
@@ -57,7 +61,7 @@ export async function workersReport(
     healthOfWorkers(ctx, caller.organisationId, roster),
     heldAt(
       scope,
-      weeks.map((w) => w.at),
+      past.map((w) => w.at),
       nowIso,
     ),
     marketer ? [] : answersByWindow(scope, windows),
@@ -76,11 +80,17 @@ export async function workersReport(
   const healthOf = new Map(health.map((h) => [h.workerId, h]));
 
   const capacity = selected.reduce((sum, w) => sum + w.capacity, 0);
+  const seriesOf = (worker: (typeof everyone)[number]) => {
+    const series = held.get(worker.id) ?? past.map(() => 0);
+    if (untilNow) series.push(Number(worker.load ?? 0));
+    return series;
+  };
   const heldByWeek = weeks.map(() => 0);
+  const seriesById = new Map<string, number[]>();
   for (const worker of selected) {
-    const series = held.get(worker.id);
-    if (series)
-      for (let i = 0; i < series.length; i++) heldByWeek[i] = (heldByWeek[i] ?? 0) + (series[i] ?? 0);
+    const series = seriesOf(worker);
+    seriesById.set(worker.id, series);
+    for (let i = 0; i < series.length; i++) heldByWeek[i] = (heldByWeek[i] ?? 0) + (series[i] ?? 0);
   }
   const weekRows = weeks.map((w, i) => ({
     ...w,
@@ -150,7 +160,7 @@ export async function workersReport(
     };
   };
   const workers = selected.map((w) => {
-    const series = held.get(w.id) ?? weeks.map(() => 0);
+    const series = seriesById.get(w.id) ?? weeks.map(() => 0);
     const h = healthOf.get(w.id);
     return {
       id: w.id,
