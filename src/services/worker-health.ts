@@ -72,6 +72,17 @@ export async function healthOfWorkers(
       organisation.settings.accountability,
       nowIso,
     );
-    return { ...health, name: row.name, load: Number(row.load ?? 0), capacity: row.capacity };
+    return {
+      workerId: health.workerId,
+      overloaded: health.overloaded,
+      starved: health.starved,
+      signals: health.signals,
+      medianAnswerHours: health.medianAnswerHours,
+      overdue: health.overdue,
+      daysWithoutOffer: health.daysWithoutOffer,
+      name: row.name,
+      load: Number(row.load ?? 0),
+      capacity: row.capacity,
+    };
   });
 }
