@@ -15,15 +15,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/api/app.js";
 import { loadConfig } from "../../src/config.js";
 import { type Context, createContext } from "../../src/context.js";
+import type { WorkerCreate } from "../../src/core/model.js";
 import type { HexagonsReport } from "../../src/core/reports/hexagons.js";
 import type { StagesReport } from "../../src/core/reports/stages.js";
 import type { WorkersReport } from "../../src/core/reports/workers.js";
 import { checkDemandAlerts } from "../../src/services/demand-alerts.js";
 import { PASSWORD } from "../../src/services/demo/profiles.js";
 import { loadDemo } from "../../src/services/load-demo.js";
+import { systemCaller } from "../../src/services/record.js";
+import { createWorker } from "../../src/services/save-worker.js";
 import { signInAs } from "../support/seed.js";
 import { SHOTS, signInWith } from "./harness.js";
 
+/** The rows the worker table draws at first and adds with each "Show more" (web/src/reports/worker-table.tsx). */
+const WORKER_ROWS = 50;
 const DISPATCHER = "dispatcher@harvest.example";
 const MARKETER = "marketer@harvest.example";
 
@@ -167,16 +172,25 @@ describe("supply and demand, part two", { timeout: 120_000 }, () => {
     // Workers: load against capacity in total, and a line per worker with flags and a sparkline.
     const workers = await report<WorkersReport>("/api/v1/reports/workers");
     expect(workers.workers.length).toBeGreaterThan(20);
-    await poll(() => page.locator("#report-workers tbody tr").count()).toBe(workers.workers.length);
+    // The fullest fifty first; any other found by name.
+    await poll(() => page.locator("#report-workers tbody tr").count()).toBe(
+      Math.min(WORKER_ROWS, workers.workers.length),
+    );
     expect(await page.locator('#report-workers [data-figure="overloaded"] dd').innerText()).toBe(
       shown(workers.totals.overloaded),
     );
     const first = workers.workers[0];
+    const search = page.getByRole("searchbox", { name: "Search by name, place or team" });
+    if (workers.workers.length > WORKER_ROWS) await search.fill(first?.name ?? "");
     const line = page.locator(`#report-workers tr[data-worker="${first?.id}"]`);
     expect(await line.locator("th a").textContent()).toBe(first?.name);
     expect(await line.locator("td").nth(1).innerText()).toBe(`${first?.held} / ${first?.capacity}`);
     expect(await line.locator("svg.sparkline polyline").getAttribute("points")).toContain(",");
     await poll(() => inkOf(page, "#report-workers")).toBeGreaterThan(1_000);
+    if (workers.workers.length > WORKER_ROWS) {
+      await search.fill("");
+      await search.blur();
+    }
 
     // The alert the sweeper raised.
     await poll(() => page.locator("#report-alerts li.open").count()).toBeGreaterThan(0);
@@ -273,6 +287,59 @@ describe("supply and demand, part two", { timeout: 120_000 }, () => {
     const names = (await report<WorkersReport>("/api/v1/reports/workers")).workers.map((w) => w.name);
     const text = await page.locator("main").innerText();
     for (const name of names.slice(0, 10)) expect(text).not.toContain(name);
+    await page.close();
+  });
+  it("draws a long worker table fifty rows at a time, and finds a worker by name, place or team", async () => {
+    if (!ctx) throw new Error("no context");
+    const organisation = await ctx.db.kysely
+      .selectFrom("organisations")
+      .select("id")
+      .where("slug", "=", "harvest")
+      .executeTakeFirstOrThrow();
+    const system = systemCaller(organisation.id);
+    for (let i = 0; i < 80; i++) {
+      const created = await createWorker(ctx, system, {
+        name: `Extra ${String(i).padStart(2, "0")}`,
+        languages: ["it"],
+        lat: 45.47,
+        lon: 9.2,
+        maxKm: 50,
+        capacity: 5,
+        trust: 0.5,
+        status: "active",
+        timeZone: "Europe/Rome",
+        placeName: i === 42 ? "Bergamo" : "Milano",
+        country: "IT",
+        team: i === 7 ? "Lombardia" : "Italia",
+      } as WorkerCreate);
+      expect(created.ok).toBe(true);
+    }
+    const total = (await report<WorkersReport>("/api/v1/reports/workers")).workers.length;
+    expect(total).toBeGreaterThan(100);
+    const page = await newPage();
+    await signInWith(page, base, DISPATCHER, PASSWORD);
+    await page.locator(".bell").waitFor();
+    await page.goto(`${base}/reports`);
+    const rows = page.locator("#report-workers tbody tr");
+    await poll(() => rows.count()).toBe(50);
+    const more = page.locator("#report-workers .worker-rows");
+    expect(await more.innerText()).toContain(`Showing 50 of ${total}`);
+    await more.getByRole("button", { name: "Show more" }).click();
+    await poll(() => rows.count()).toBe(100);
+    expect(await more.innerText()).toContain(`Showing 100 of ${total}`);
+    const search = page.getByRole("searchbox", { name: "Search by name, place or team" });
+    await search.fill("extra 42");
+    await poll(() => rows.count()).toBe(1);
+    expect(await rows.first().locator("th a").textContent()).toBe("Extra 42");
+    expect(await more.count()).toBe(0);
+    await search.fill("bergamo");
+    await poll(() => rows.locator("th a").allTextContents()).toEqual(["Extra 42"]);
+    await search.fill("lombardia");
+    await poll(() => rows.locator("th a").allTextContents()).toEqual(["Extra 07"]);
+    await search.fill("nobody by this name");
+    await poll(() => rows.count()).toBe(0);
+    await search.fill("");
+    await poll(() => rows.count()).toBe(50);
     await page.close();
   });
 });

@@ -2,6 +2,7 @@
  * For dispatchers and admins: each worker with what they hold against their capacity, a sparkline of the
  * weeks, the way it went, their health flags; and who improves and who slips. A marketer sees none of it.
  */
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { WorkersReport } from "../../../src/core/reports/workers.js";
@@ -29,16 +30,47 @@ export function Sparkline({ series, label }: { series: number[]; label: string }
   );
 }
 
+/** Rows drawn at first and added by each "Show more", not the whole organisation (10,000 rows with an SVG sparkline each at the benchmark's size). */
+export const WORKER_ROWS = 50;
+
 export function WorkerLoadTable({ workers }: { workers: Worker[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const [query, setQuery] = useState("");
+  const [rows, setRows] = useState(WORKER_ROWS);
   // The fullest first: where the load presses.
-  const sorted = [...workers].sort(
-    (a, b) =>
-      b.held / Math.max(1, b.capacity) - a.held / Math.max(1, a.capacity) || a.name.localeCompare(b.name),
+  const sorted = useMemo(
+    () =>
+      [...workers].sort(
+        (a, b) =>
+          b.held / Math.max(1, b.capacity) - a.held / Math.max(1, a.capacity) || a.name.localeCompare(b.name),
+      ),
+    [workers],
   );
+  const found = useMemo(() => {
+    const words = query.trim().toLocaleLowerCase(i18n.language).split(/\s+/).filter(Boolean);
+    if (words.length === 0) return sorted;
+    return sorted.filter((w) => {
+      const text = [w.name, w.placeName ?? "", w.team ?? ""].join(" ").toLocaleLowerCase(i18n.language);
+      return words.every((word) => text.includes(word));
+    });
+  }, [sorted, query, i18n.language]);
   if (sorted.length === 0) return <p className="empty">{t("reports.noData")}</p>;
+  const shown = found.slice(0, rows);
   return (
     <div className="report-table">
+      {sorted.length > WORKER_ROWS && (
+        <input
+          type="search"
+          className="worker-search"
+          aria-label={t("reports.workers.search")}
+          placeholder={t("reports.workers.search")}
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setRows(WORKER_ROWS);
+          }}
+        />
+      )}
       <table className="workers worker-load">
         <thead>
           <tr>
@@ -50,7 +82,7 @@ export function WorkerLoadTable({ workers }: { workers: Worker[] }) {
           </tr>
         </thead>
         <tbody>
-          {sorted.map((w) => (
+          {shown.map((w) => (
             <tr key={w.id} data-worker={w.id}>
               <th scope="row">
                 <Link to={`/workers/${w.id}`}>{w.name}</Link>
@@ -75,6 +107,17 @@ export function WorkerLoadTable({ workers }: { workers: Worker[] }) {
           ))}
         </tbody>
       </table>
+      {found.length > WORKER_ROWS && (
+        <p className="muted worker-rows">
+          {t("reports.workers.shown", { shown: shown.length, total: found.length })}{" "}
+          {shown.length < found.length && (
+            <button type="button" onClick={() => setRows((n) => n + WORKER_ROWS)}>
+              {t("common.more")}
+            </button>
+          )}
+        </p>
+      )}
+      {found.length === 0 && <p className="empty">{t("reports.noData")}</p>}
     </div>
   );
 }
