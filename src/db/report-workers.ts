@@ -19,6 +19,12 @@ function isWeekEdge(t: string): boolean {
   return ms % 86_400_000 === 0 && new Date(ms).getUTCDay() === 1 && new Date(ms).toISOString() === t;
 }
 
+/** Those of `instants` whose held counts may be kept: week edges an hour or more before `now`. */
+function keepableOf(instants: readonly string[], now: string): Set<string> {
+  const horizon = new Date(Date.parse(now) - KEEP_AFTER_MS).toISOString();
+  return new Set(instants.filter((t) => t <= horizon && isWeekEdge(t)));
+}
+
 /**
  * How many contacts each worker held (offered, active or paused) at each instant, as one series per
  * worker in the instants' order (workers who held none may be left out). A week's edge an hour or more
@@ -27,27 +33,24 @@ function isWeekEdge(t: string): boolean {
  */
 export async function heldAt(scope: ReportScope, instants: readonly string[], now: string) {
   const { db, organisationId } = scope;
-  const horizon = new Date(Date.parse(now) - KEEP_AFTER_MS).toISOString();
-  const keepable = [...new Set(instants.filter((t) => t <= horizon && isWeekEdge(t)))];
+  const keepable = keepableOf(instants, now);
   const kept =
-    keepable.length === 0
+    keepable.size === 0
       ? []
       : await db
           .selectFrom("report_held_weeks")
           .select(["at", "counts"])
           .where("organisation_id", "=", organisationId)
-          .where("at", "in", keepable)
+          .where("at", "in", [...keepable])
           .execute();
-  const known = new Map(kept.map((k) => [k.at, k.counts]));
-  const missing = [...new Set(instants)].filter((t) => !known.has(t)).sort();
+  const read = new Map(kept.map((k) => [k.at, k.counts]));
+  const missing = [...new Set(instants)].filter((t) => !read.has(t)).sort();
   const counted = await countHeldAt(scope, missing);
   const fresh = missing.flatMap((t, i) => {
-    if (!keepable.includes(t)) return [];
+    if (!keepable.has(t)) return [];
     const parts: string[] = [];
     for (const [workerId, series] of counted) if (series[i]) parts.push(`${workerId}:${series[i]}`);
-    const counts = parts.join(",");
-    known.set(t, counts);
-    return [{ organisation_id: organisationId, at: t, counts }];
+    return [{ organisation_id: organisationId, at: t, counts: parts.join(",") }];
   });
   if (fresh.length > 0) {
     await db
@@ -65,11 +68,11 @@ export async function heldAt(scope: ReportScope, instants: readonly string[], no
   const countedAt = new Map(missing.map((t, i) => [t, i]));
   instants.forEach((t, i) => {
     const j = countedAt.get(t);
-    if (j !== undefined && !keepable.includes(t)) {
+    if (j !== undefined) {
       for (const [workerId, counts] of counted) if (counts[j]) seriesOf(workerId)[i] = counts[j];
       return;
     }
-    const text = known.get(t);
+    const text = read.get(t);
     if (!text) return;
     for (const pair of text.split(",")) {
       const colon = pair.lastIndexOf(":");
@@ -84,8 +87,7 @@ export async function heldAt(scope: ReportScope, instants: readonly string[], no
  * sweeper's step, so that a week's first report reads them); the number newly kept.
  */
 export async function keepHeldWeeks(scope: ReportScope, edges: readonly string[], now: string) {
-  const horizon = new Date(Date.parse(now) - KEEP_AFTER_MS).toISOString();
-  const keepable = edges.filter((t) => t <= horizon && isWeekEdge(t));
+  const keepable = [...keepableOf(edges, now)];
   if (keepable.length === 0) return 0;
   const kept = await scope.db
     .selectFrom("report_held_weeks")
