@@ -26,11 +26,24 @@ afterAll(async () => {
   await stopConsole(running);
 });
 
+/**
+ * Chooses a file as a user can: once the file input is enabled, which it is when the server's
+ * list of fields and content types has arrived (setInputFiles itself does not wait for that).
+ */
+async function chooseFile(
+  page: Page,
+  file: { name: string; mimeType: string; buffer: Buffer },
+): Promise<void> {
+  const input = page.getByLabel("File");
+  await expect.poll(() => input.isEnabled()).toBe(true);
+  await input.setInputFiles(file);
+}
+
 /** Opens the import page from the contact list, chooses the file and maps its phone and e-mail columns. */
 async function chooseAndMap(page: Page): Promise<void> {
   await page.goto(`${base}/contacts`);
   await page.getByRole("link", { name: "Import a file" }).click();
-  await page.getByLabel("File").setInputFiles({
+  await chooseFile(page, {
     name: "leads.csv",
     mimeType: "text/csv",
     buffer: Buffer.from(LEADS),
@@ -109,7 +122,7 @@ describe("importing a file in the console", { timeout: 120_000 }, () => {
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
     const rows = Array.from({ length: 1_100 }, (_, i) => `Long File ${i},long${i}@example.org`);
-    await page.getByLabel("File").setInputFiles({
+    await chooseFile(page, {
       name: "long.csv",
       mimeType: "text/csv",
       buffer: Buffer.from(`Name,Email\n${rows.join("\n")}\n`),
