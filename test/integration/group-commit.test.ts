@@ -1,7 +1,7 @@
 /** Group commit: units of work stored together in one transaction, each settled only once committed. */
 import { sql } from "kysely";
 import { expect, it } from "vitest";
-import { lockNames } from "../../src/db/dialect.js";
+import { lockedTransaction, lockNames } from "../../src/db/dialect.js";
 import { type GroupCommitBatch, groupCommit, groupCommitBatches } from "../../src/db/group-commit.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { send } from "../support/http.js";
@@ -285,6 +285,24 @@ describeEachDatabase("group commit", (env) => {
       otherHooks: null,
     });
     expect(fresh).toMatchObject({ seen: null, unread: undefined, hooks: [hook.json().id] });
+  });
+
+  it("prepares a transaction's statement on its second run, and never a text run once", async () => {
+    const e = env();
+    // Texts of their own: which texts were met is kept for the whole process.
+    const tag = `p${process.pid}_${Date.now()}`;
+    const repeated = `select 1 as ${tag}_repeated`;
+    const once = `select 1 as ${tag}_once`;
+    const prepared = await lockedTransaction(e.ctx.db, [], async (trx) => {
+      for (const text of [repeated, repeated, repeated, once]) await sql.raw(text).execute(trx);
+      if (e.dialect !== "postgres") return [];
+      // This connection's prepared statements (PostgreSQL lists them per session).
+      const { rows } = await sql<{
+        statement: string;
+      }>`select statement from pg_prepared_statements where statement like ${`%${tag}%`}`.execute(trx);
+      return rows.map((row) => row.statement);
+    });
+    if (e.dialect === "postgres") expect(prepared).toEqual([repeated]);
   });
 
   it("makes a transaction that locks a name wait for another that holds it", async () => {
