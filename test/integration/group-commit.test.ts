@@ -1,7 +1,7 @@
 /** Group commit: units of work stored together in one transaction, each settled only once committed. */
 import { sql } from "kysely";
 import { expect, it } from "vitest";
-import { lockedTransaction, lockNames } from "../../src/db/dialect.js";
+import { insertTogether, lockedTransaction, lockNames } from "../../src/db/dialect.js";
 import { type GroupCommitBatch, groupCommit, groupCommitBatches } from "../../src/db/group-commit.js";
 import { describeEachDatabase } from "../support/databases.js";
 import { send } from "../support/http.js";
@@ -287,22 +287,47 @@ describeEachDatabase("group commit", (env) => {
     expect(fresh).toMatchObject({ seen: null, unread: undefined, hooks: [hook.json().id] });
   });
 
-  it("prepares a transaction's statement on its second run, and never a text run once", async () => {
+  it("runs a transaction's inserts as statements prepared once per connection, and its reads unprepared", async () => {
     const e = env();
-    // Texts of their own: which texts were met is kept for the whole process.
-    const tag = `p${process.pid}_${Date.now()}`;
-    const repeated = `select 1 as ${tag}_repeated`;
-    const once = `select 1 as ${tag}_once`;
+    const org = await seedOrganisation(e.ctx, e.app, "alpha");
+    const entry = (id: string) => ({
+      table: "audit_log",
+      columns: ["id", "organisation_id", "action", "entity", "entity_id", "created_at"],
+      rows: [
+        {
+          id,
+          organisation_id: org.id,
+          action: "test.unit",
+          entity: "test",
+          entity_id: id,
+          created_at: "2026-12-04",
+        },
+      ],
+      skipConflicts: false,
+    });
     const prepared = await lockedTransaction(e.ctx.db, [], async (trx) => {
-      for (const text of [repeated, repeated, repeated, once]) await sql.raw(text).execute(trx);
+      for (const id of ["a", "b", "c"]) {
+        await insertTogether(trx, e.ctx.db.dialect, [entry(`prepared-${id}`)]);
+        await sql`select count(*) from audit_log where entity = ${"test"}`.execute(trx);
+      }
       if (e.dialect !== "postgres") return [];
       // This connection's prepared statements (PostgreSQL lists them per session).
-      const { rows } = await sql<{
-        statement: string;
-      }>`select statement from pg_prepared_statements where statement like ${`%${tag}%`}`.execute(trx);
+      const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(
+        trx,
+      );
       return rows.map((row) => row.statement);
     });
-    if (e.dialect === "postgres") expect(prepared).toEqual([repeated]);
+    const stored = await e.ctx.db.kysely
+      .selectFrom("audit_log")
+      .select("id")
+      .where("action", "=", "test.unit")
+      .orderBy("id")
+      .execute();
+    expect(stored.map((row) => row.id)).toEqual(["prepared-a", "prepared-b", "prepared-c"]);
+    if (e.dialect === "postgres") {
+      expect(prepared).toHaveLength(1);
+      expect(prepared[0]).toMatch(/^insert into "audit_log" /);
+    }
   });
 
   it("makes a transaction that locks a name wait for another that holds it", async () => {
