@@ -6,7 +6,10 @@
  * match keys, in one transaction) without authentication, validation, normalisation, duplicate
  * scoring or webhooks. The ratio says what the product's intake costs over the bare minimum. For
  * comparison with earlier runs, the bare route that wrote only the first four of those rows
- * (contact, idempotency key, timeline, audit) is measured too.
+ * (contact, idempotency key, timeline, audit) is measured too. On PostgreSQL the machine's floor
+ * is measured at the same rate: node:http and pg alone writing the bare route's rows in one round
+ * trip (bench/intake-bare.ts, floorServer); no route doing those writes answers sooner here, so a
+ * floor p99 above a target says the machine, not the intake, misses it.
  *
  * Each server runs as deployed, in a process of its own: the product is `handoff serve` itself
  * (bin/handoff.js, with its sweeper and outbox), the bare routes another process
@@ -314,6 +317,7 @@ async function startBare(databaseUrl: string, application: string, organisationI
   return {
     bare: { child, url: urls.url, application, startedAt },
     bareFour: { child, url: urls.urlFour, application, startedAt },
+    floor: urls.urlFloor ? { child, url: urls.urlFloor, application, startedAt } : null,
   };
 }
 
@@ -400,7 +404,11 @@ async function measure(label: string, databaseUrl: string) {
     };
   }
   const product = await startProduct(databaseUrl, `bench_intake_product_${process.pid}`);
-  const { bare, bareFour } = await startBare(databaseUrl, `bench_intake_bare_${process.pid}`, organisationId);
+  const { bare, bareFour, floor } = await startBare(
+    databaseUrl,
+    `bench_intake_bare_${process.pid}`,
+    organisationId,
+  );
   try {
     const auth = { authorization: `Bearer ${key}` };
     const intake = "/api/v1/intake";
@@ -422,6 +430,11 @@ async function measure(label: string, databaseUrl: string) {
     }
     const productAtRate = await load(product, intake, auth, RATE);
     const baselineAtRate = await load(bare, "/bare", {}, RATE);
+    let floorAtRate: Measured | null = null;
+    if (floor) {
+      await load(floor, "/", {}, undefined, Math.max(1, SECONDS / 2)).catch(() => undefined);
+      floorAtRate = await load(floor, "/", {}, RATE);
+    }
     const loadAverage = `${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)}`;
     return {
       label,
@@ -430,6 +443,7 @@ async function measure(label: string, databaseUrl: string) {
       baselineFour: together(slices.baselineFour),
       productAtRate,
       baselineAtRate,
+      floorAtRate,
       loadAverage,
     };
   } finally {
@@ -485,6 +499,7 @@ process.stdout.write(
       `intake p50 @${RATE}/s`,
       `intake p99 @${RATE}/s`,
       `bare p99 @${RATE}/s`,
+      `floor p99 @${RATE}/s`,
       "bare (4 rows) max req/s",
       "intake/bare (4 rows)",
       "intake CPU ms/req",
@@ -496,27 +511,43 @@ process.stdout.write(
       "errors",
       "load average",
     ],
-    results.map(({ label, product, baseline, baselineFour, productAtRate, baselineAtRate, loadAverage }) => [
-      label,
-      f(product.rps),
-      f(baseline.rps),
-      (product.rps / baseline.rps).toFixed(2),
-      f(productAtRate.p50),
-      f(productAtRate.p99),
-      f(baselineAtRate.p99),
-      f(baselineFour.rps),
-      (product.rps / baselineFour.rps).toFixed(2),
-      product.cpuMsPerRequest.toFixed(2),
-      baseline.cpuMsPerRequest.toFixed(2),
-      product.dbCpuMsPerRequest.toFixed(2),
-      baseline.dbCpuMsPerRequest.toFixed(2),
-      product.statementsPerRequest.toFixed(2),
-      baseline.statementsPerRequest.toFixed(2),
-      String(
-        product.errors + baseline.errors + baselineFour.errors + productAtRate.errors + baselineAtRate.errors,
-      ),
-      loadAverage,
-    ]),
+    results.map(
+      ({
+        label,
+        product,
+        baseline,
+        baselineFour,
+        productAtRate,
+        baselineAtRate,
+        floorAtRate,
+        loadAverage,
+      }) => [
+        label,
+        f(product.rps),
+        f(baseline.rps),
+        (product.rps / baseline.rps).toFixed(2),
+        f(productAtRate.p50),
+        f(productAtRate.p99),
+        f(baselineAtRate.p99),
+        floorAtRate ? f(floorAtRate.p99) : "—",
+        f(baselineFour.rps),
+        (product.rps / baselineFour.rps).toFixed(2),
+        product.cpuMsPerRequest.toFixed(2),
+        baseline.cpuMsPerRequest.toFixed(2),
+        product.dbCpuMsPerRequest.toFixed(2),
+        baseline.dbCpuMsPerRequest.toFixed(2),
+        product.statementsPerRequest.toFixed(2),
+        baseline.statementsPerRequest.toFixed(2),
+        String(
+          product.errors +
+            baseline.errors +
+            baselineFour.errors +
+            productAtRate.errors +
+            baselineAtRate.errors,
+        ),
+        loadAverage,
+      ],
+    ),
   )}\n\nAt ${RATE} requests/s, what each server process did (the tail's attribution):\n\n${table(
     [
       "database",
@@ -547,11 +578,12 @@ process.stdout.write(
       "checkpoints (ms)",
       "autovacuums",
     ],
-    results.flatMap(({ label, productAtRate, baselineAtRate }) =>
+    results.flatMap(({ label, productAtRate, baselineAtRate, floorAtRate }) =>
       (
         [
           ["intake", productAtRate],
           ["bare", baselineAtRate],
+          ...(floorAtRate ? [["floor", floorAtRate] as const] : []),
         ] as const
       ).map(([route, m]) => [
         label,
@@ -576,7 +608,7 @@ process.stdout.write(
         m.cpuMsPerRequest.toFixed(2),
         m.dbCpuMsPerRequest.toFixed(2),
         m.since.toFixed(0),
-        route === "bare" ? "—" : String(sweepsIn(m, SECONDS)),
+        route === "intake" ? String(sweepsIn(m, SECONDS)) : "—",
         m.cluster ? `${m.cluster.checkpoints} (${Math.round(m.cluster.checkpointMs)})` : "—",
         m.cluster ? String(m.cluster.autovacuums) : "—",
       ]),
@@ -593,6 +625,7 @@ intake's group commit: units a transaction, each unit's wait for its transaction
 loop delay how late the server's event loop ran a timer (monitorEventLoopDelay); GC the pauses its
 collector reported (PerformanceObserver "gc"); "from s after start" when the load began, counted from the server's start
 (\`handoff serve\` sweeps every ${SWEEP_SECONDS} s from its start, HANDOFF_SWEEP_SECONDS; "sweeps" those begun in the load, the bare
-route never sweeps); checkpoints and autovacuums are PostgreSQL's own (pg_stat_bgwriter, autovacuum and autoanalyze runs on the
+route and the floor never sweep; the floor is node:http and pg writing the bare route's rows in one round trip, on
+PostgreSQL only); checkpoints and autovacuums are PostgreSQL's own (pg_stat_bgwriter, autovacuum and autoanalyze runs on the
 bench database's tables) during the load.\n`,
 );
