@@ -107,7 +107,7 @@ export async function createContactOnce(
   };
   // Another arrival of the same person waits for this one (PostgreSQL), and then finds it.
   const locks = arrivalLocks(ctx.db.label, row.organisation_id, keys);
-  const blocks = arrivalBlocks(row.organisation_id, keys);
+  const blocks = arrivalBlocks(ctx.db.label, row.organisation_id, keys);
   const key = idempotency ? { organisationId: row.organisation_id, key: idempotency.key } : undefined;
   const created = await (options.groupCommit
     ? options.groupCommit.run(inTransaction, {

