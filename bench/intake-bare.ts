@@ -14,6 +14,7 @@ import pino from "pino";
 import { v7 as uuidv7 } from "uuid";
 import { loadConfig } from "../src/config.js";
 import { type Context, createContext } from "../src/context.js";
+import { DEFERRED_TABLES } from "../src/db/deferred-inserts.js";
 import "./intake-probe.js";
 
 export interface BareListening {
@@ -157,26 +158,17 @@ async function bareServer(ctx: Context, organisationId: string, options: { match
   return app;
 }
 
-/** The tables the floor writes, in the order of their foreign keys. */
-const FLOOR_TABLES = [
-  "contacts",
-  "contact_stage_changes",
-  "idempotency_keys",
-  "activities",
-  "audit_log",
-  "contact_match_keys",
-] as const;
-
 /**
  * The machine's floor, on PostgreSQL: node:http and pg alone (no Fastify, no Kysely, nothing
  * checked), writing the bare route's rows in one round trip: BEGIN, one named statement inserting
- * into the six tables (each part reading its rows from a JSON parameter, as the product's batches
- * do) and COMMIT, sent together on one connection (pg's pipeline mode). No route doing these
- * writes can answer sooner on the same machine: its p99 is the least the machine allows.
+ * into the six tables in the order the product's batches write them (DEFERRED_TABLES), each part
+ * reading its rows from a JSON parameter as those batches do, and COMMIT, sent together on one
+ * connection (pg's pipeline mode). No route doing these writes can answer sooner on the same
+ * machine: its p99 is the least the machine allows.
  */
 function floorServer(databaseUrl: string, organisationId: string) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, pipeline: true });
-  const parts = FLOOR_TABLES.map((table, i) => {
+  const parts = DEFERRED_TABLES.map((table, i) => {
     const columns = `select * from json_populate_recordset(null::${table}, $${i + 1}::json)`;
     const conflict = table === "contact_match_keys" ? " on conflict do nothing" : "";
     return `w${i} as (insert into ${table} ${columns}${conflict})`;
@@ -191,7 +183,7 @@ function floorServer(databaseUrl: string, organisationId: string) {
         JSON.parse(Buffer.concat(chunks).toString()) as { name: string; email: string; phone: string },
         String(request.headers["idempotency-key"]),
       );
-      const values = FLOOR_TABLES.map((table) => JSON.stringify([rows[table]].flat()));
+      const values = DEFERRED_TABLES.map((table) => JSON.stringify([rows[table]].flat()));
       void pool.connect().then(async (client) => {
         try {
           await Promise.all([

@@ -9,7 +9,7 @@ import { type DialectName, insertTogether, type PendingInsert } from "./dialect.
 import type { Database } from "./schema.js";
 
 /** The tables whose rows may wait, in an order that respects their foreign keys (contacts first). */
-const TABLES = [
+export const DEFERRED_TABLES = [
   "contacts",
   "contact_stage_changes",
   "idempotency_keys",
@@ -18,7 +18,7 @@ const TABLES = [
   "contact_match_keys",
 ] as const;
 
-export type DeferredTable = (typeof TABLES)[number];
+export type DeferredTable = (typeof DEFERRED_TABLES)[number];
 
 type Rows = { [T in DeferredTable]: Array<Insertable<Database[T]>> };
 
@@ -46,7 +46,7 @@ export function deferredInserts(dialect: DialectName): DeferredInserts {
       const queued = rows;
       rows = empty();
       const inserts: PendingInsert[] = [];
-      for (const table of TABLES) inserts.push(...insertsOf(table, queued[table]));
+      for (const table of DEFERRED_TABLES) inserts.push(...insertsOf(table, queued[table]));
       return inserts;
     },
     async flush(trx) {

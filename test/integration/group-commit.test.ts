@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { expect, it } from "vitest";
 import { insertTogether, lockedTransaction, lockNames } from "../../src/db/dialect.js";
 import { type GroupCommitBatch, groupCommit, groupCommitBatches } from "../../src/db/group-commit.js";
-import { describeEachDatabase } from "../support/databases.js";
+import { describeEachDatabase, type TestEnv } from "../support/databases.js";
 import { send } from "../support/http.js";
 import { seedOrganisation } from "../support/seed.js";
 
@@ -15,6 +15,17 @@ async function intakeKeyOf(app: Parameters<typeof send>[0], cookie: string): Pro
   });
   expect(response.statusCode, response.body).toBe(201);
   return response.json<{ key: string }>().key;
+}
+
+/** The ids of the audit entries the tests' units stored, in order. */
+async function storedUnits(e: TestEnv): Promise<string[]> {
+  const rows = await e.ctx.db.kysely
+    .selectFrom("audit_log")
+    .select("id")
+    .where("action", "=", "test.unit")
+    .orderBy("id")
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 describeEachDatabase("group commit", (env) => {
@@ -135,13 +146,8 @@ describeEachDatabase("group commit", (env) => {
       insert("two"),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
-    const stored = await e.ctx.db.kysely
-      .selectFrom("audit_log")
-      .select("id")
-      .where("action", "=", "test.unit")
-      .orderBy("id")
-      .execute();
-    expect(stored.map((row) => row.id)).toEqual(["one", "twice", "two"]);
+    const stored = await storedUnits(e);
+    expect(stored).toEqual(["one", "twice", "two"]);
   });
 
   it("writes the rows units deferred before the commit, and fails a unit whose deferred row breaks a key", async () => {
@@ -317,13 +323,8 @@ describeEachDatabase("group commit", (env) => {
       );
       return rows.map((row) => row.statement);
     });
-    const stored = await e.ctx.db.kysely
-      .selectFrom("audit_log")
-      .select("id")
-      .where("action", "=", "test.unit")
-      .orderBy("id")
-      .execute();
-    expect(stored.map((row) => row.id)).toEqual(["prepared-a", "prepared-b", "prepared-c"]);
+    const stored = await storedUnits(e);
+    expect(stored).toEqual(["prepared-a", "prepared-b", "prepared-c"]);
     if (e.dialect === "postgres") {
       expect(prepared).toHaveLength(1);
       expect(prepared[0]).toMatch(/^insert into "audit_log" /);
