@@ -44,6 +44,8 @@ export interface Probed {
     waited: { p50Ms: number; p99Ms: number; maxMs: number };
     ran: { p50Ms: number; p99Ms: number; maxMs: number };
   };
+  /** The sweep's report refresh (src/db/report-rollups.ts): its steps (transactions), changes counted, longest step. */
+  refresh: { steps: number; changes: number; maxMs: number };
 }
 
 export type ProbeRequest = { probe: "reset" } | { probe: "read" };
@@ -103,6 +105,15 @@ subscribe("handoff:group-commit", (message) => {
   ran.push(batch.ranMs);
 });
 
+// The report refresh publishes each step it ends (only while someone listens).
+let refresh = { steps: 0, changes: 0, maxMs: 0 };
+subscribe("handoff:report-refresh", (message) => {
+  const step = message as { changes: number; ms: number };
+  refresh.steps += 1;
+  refresh.changes += step.changes;
+  refresh.maxMs = Math.max(refresh.maxMs, step.ms);
+});
+
 /** The value at quantile q (0–1) of ascending values, by the nearest-rank method. */
 function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -119,6 +130,7 @@ process.on("message", (message: ProbeRequest) => {
     served = [];
     waited = [];
     ran = [];
+    refresh = { steps: 0, changes: 0, maxMs: 0 };
     gc = noGc();
     loop.disable();
     loop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
@@ -165,6 +177,7 @@ process.on("message", (message: ProbeRequest) => {
         waited: spread(waited),
         ran: spread(ran),
       },
+      refresh,
     },
   } satisfies ProbeAnswer);
 });

@@ -575,6 +575,7 @@ process.stdout.write(
       "DB CPU ms/req",
       "from s after start",
       "sweeps",
+      "refresh steps / changes / longest ms",
       "checkpoints (ms)",
       "autovacuums",
     ],
@@ -609,6 +610,9 @@ process.stdout.write(
         m.dbCpuMsPerRequest.toFixed(2),
         m.since.toFixed(0),
         route === "intake" ? String(sweepsIn(m, SECONDS)) : "—",
+        route === "intake"
+          ? `${m.probed.refresh.steps} / ${m.probed.refresh.changes} / ${g(m.probed.refresh.maxMs)}`
+          : "—",
         m.cluster ? `${m.cluster.checkpoints} (${Math.round(m.cluster.checkpointMs)})` : "—",
         m.cluster ? String(m.cluster.autovacuums) : "—",
       ]),
@@ -624,7 +628,8 @@ the share of the load's time in which some task of the machine was runnable but 
 intake's group commit: units a transaction, each unit's wait for its transaction to start, each transaction's time to commit;
 loop delay how late the server's event loop ran a timer (monitorEventLoopDelay); GC the pauses its
 collector reported (PerformanceObserver "gc"); "from s after start" when the load began, counted from the server's start
-(\`handoff serve\` sweeps every ${SWEEP_SECONDS} s from its start, HANDOFF_SWEEP_SECONDS; "sweeps" those begun in the load, the bare
+(\`handoff serve\` sweeps every ${SWEEP_SECONDS} s from its start, HANDOFF_SWEEP_SECONDS; "sweeps" those begun in the load, "refresh" the
+transactions of their report refresh, the changed contacts they counted and the longest of them; the bare
 route and the floor never sweep; the floor is node:http and pg writing the bare route's rows in one round trip, on
 PostgreSQL only); checkpoints and autovacuums are PostgreSQL's own (pg_stat_bgwriter, autovacuum and autoanalyze runs on the
 bench database's tables) during the load.\n`,

@@ -3,6 +3,7 @@
  * month of arrival (rollups), built once per organisation and then kept up to date from the contacts
  * noted in report_changes; and the queries that read them, so that no report reads 10^6 contacts.
  */
+import { channel } from "node:diagnostics_channel";
 import { type AliasedRawBuilder, type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import {
   bucketRange,
@@ -476,19 +477,40 @@ export interface RefreshResult {
  * (one refresh at a time, across processes): the first builds everything; later ones apply the noted
  * changes, `batch` at a time, until none is left or `budgetMs` has passed.
  */
+/** Each step of a refresh (one transaction) as it ends, while someone listens: for the benchmarks' probes. */
+export const refreshSteps = channel("handoff:report-refresh");
+
+export interface RefreshStep {
+  /** Changed contacts counted in the step. */
+  changes: number;
+  ms: number;
+}
+
+/**
+ * The next step's number of changes, so that a step takes about `stepMs`: scaled by how long the
+ * last one took for its size, at most doubled or halved at a time, between 1 and `batch`.
+ */
+export function nextStepSize(size: number, tookMs: number, stepMs: number, batch: number): number {
+  const scaled = Math.round((size * stepMs) / Math.max(tookMs, 0.001));
+  return Math.max(1, Math.min(batch, size * 2, Math.max(Math.floor(size / 2), scaled)));
+}
+
 export async function refreshRollups(
   db: Db,
   dialect: DialectName,
   options: {
     organisationId: string;
     now: string;
+    /** Changes counted per transaction, at most. */
     batch: number;
     budgetMs: number;
     /** Awaited between two transactions, to let other work run (on SQLite each one blocks the process). */
     pause?: () => Promise<void>;
+    /** With it, each transaction counts as many changes (up to `batch`) as take about this long (nextStepSize). */
+    stepMs?: number;
   },
 ): Promise<RefreshResult> {
-  const { organisationId, now, batch, budgetMs, pause } = options;
+  const { organisationId, now, batch, budgetMs, pause, stepMs } = options;
   const started = Date.now();
   await db
     .insertInto("report_refreshes")
@@ -530,12 +552,14 @@ export async function refreshRollups(
     });
   }
   let applied = 0;
+  let size = stepMs === undefined ? batch : Math.min(batch, FIRST_STEP);
   for (;;) {
+    const stepStarted = performance.now();
     const done = await db.transaction().execute(async (trx) => {
       await lock(trx);
       // The open stays' lengths first brought to now, so that the changes count them as of now too.
       await advanceOpenStays(trx, organisationId, now);
-      const n = await applyChanges(trx, dialect, organisationId, batch);
+      const n = await applyChanges(trx, dialect, organisationId, size);
       if (n > 0) {
         await trx
           .updateTable("report_refreshes")
@@ -545,12 +569,18 @@ export async function refreshRollups(
       }
       return n;
     });
+    const took = performance.now() - stepStarted;
+    if (refreshSteps.hasSubscribers) refreshSteps.publish({ changes: done, ms: took } satisfies RefreshStep);
     applied += done;
-    if (done < batch) return { built, applied, pending: false };
+    if (done < size) return { built, applied, pending: false };
     if (Date.now() - started > budgetMs) return { built, applied, pending: true };
+    if (stepMs !== undefined) size = nextStepSize(size, took, stepMs, batch);
     await pause?.();
   }
 }
+
+/** With a step time, the first step's number of changes (then sized by how long it took). */
+const FIRST_STEP = 10;
 
 // --- reading ---------------------------------------------------------------------------------------------
 
