@@ -472,11 +472,6 @@ export interface RefreshResult {
   pending: boolean;
 }
 
-/**
- * One refresh of one organisation's report tables, in transactions that lock its report_refreshes row
- * (one refresh at a time, across processes): the first builds everything; later ones apply the noted
- * changes, `batch` at a time, until none is left or `budgetMs` has passed.
- */
 /** Each step of a refresh (one transaction) as it ends, while someone listens: for the benchmarks' probes. */
 export const refreshSteps = channel("handoff:report-refresh");
 
@@ -487,30 +482,23 @@ export interface RefreshStep {
 }
 
 /**
- * The next step's number of changes, so that a step takes about `stepMs`: scaled by how long the
- * last one took for its size, at most doubled or halved at a time, between 1 and `batch`.
+ * One refresh of one organisation's report tables, in transactions that lock its report_refreshes row
+ * (one refresh at a time, across processes): the first builds everything; later ones apply the noted
+ * changes, `batch` at a time, until none is left or `budgetMs` has passed.
  */
-export function nextStepSize(size: number, tookMs: number, stepMs: number, batch: number): number {
-  const scaled = Math.round((size * stepMs) / Math.max(tookMs, 0.001));
-  return Math.max(1, Math.min(batch, size * 2, Math.max(Math.floor(size / 2), scaled)));
-}
-
 export async function refreshRollups(
   db: Db,
   dialect: DialectName,
   options: {
     organisationId: string;
     now: string;
-    /** Changes counted per transaction, at most. */
     batch: number;
     budgetMs: number;
     /** Awaited between two transactions, to let other work run (on SQLite each one blocks the process). */
     pause?: () => Promise<void>;
-    /** With it, each transaction counts as many changes (up to `batch`) as take about this long (nextStepSize). */
-    stepMs?: number;
   },
 ): Promise<RefreshResult> {
-  const { organisationId, now, batch, budgetMs, pause, stepMs } = options;
+  const { organisationId, now, batch, budgetMs, pause } = options;
   const started = Date.now();
   await db
     .insertInto("report_refreshes")
@@ -552,14 +540,13 @@ export async function refreshRollups(
     });
   }
   let applied = 0;
-  let size = stepMs === undefined ? batch : Math.min(batch, FIRST_STEP);
   for (;;) {
     const stepStarted = performance.now();
     const done = await db.transaction().execute(async (trx) => {
       await lock(trx);
       // The open stays' lengths first brought to now, so that the changes count them as of now too.
       await advanceOpenStays(trx, organisationId, now);
-      const n = await applyChanges(trx, dialect, organisationId, size);
+      const n = await applyChanges(trx, dialect, organisationId, batch);
       if (n > 0) {
         await trx
           .updateTable("report_refreshes")
@@ -572,15 +559,11 @@ export async function refreshRollups(
     const took = performance.now() - stepStarted;
     if (refreshSteps.hasSubscribers) refreshSteps.publish({ changes: done, ms: took } satisfies RefreshStep);
     applied += done;
-    if (done < size) return { built, applied, pending: false };
+    if (done < batch) return { built, applied, pending: false };
     if (Date.now() - started > budgetMs) return { built, applied, pending: true };
-    if (stepMs !== undefined) size = nextStepSize(size, took, stepMs, batch);
     await pause?.();
   }
 }
-
-/** With a step time, the first step's number of changes (then sized by how long it took). */
-const FIRST_STEP = 10;
 
 // --- reading ---------------------------------------------------------------------------------------------
 

@@ -23,15 +23,11 @@ const REFRESH_ON_READ_MS = 5_000;
 /** An organisation this small is built on its first report; a larger one by the sweeper. */
 const BUILD_ON_READ_LIMIT = 10_000;
 /**
- * Changes counted per transaction at most, with a turn of the event loop between two: on SQLite a
- * transaction blocks the whole process (synchronous calls), so a refresh must come in steps a request
- * can wait for. There each step is sized to take about REFRESH_STEP_MS (nextStepSize), whatever the size of
- * the organisation or the speed of the machine; on PostgreSQL a step waits on the database, not in the
- * process, and counts REFRESH_BATCH at a time.
+ * Changes counted per transaction, with a turn of the event loop between two: on SQLite a transaction
+ * blocks the whole process (synchronous calls), so a refresh must come in steps a request can wait for
+ * (a few milliseconds each at 10^5 contacts; BENCHMARKS.md, "intake").
  */
 export const REFRESH_BATCH = 50;
-/** SQLite: how long one refresh step may hold the process (BENCHMARKS.md, "intake", session 14). */
-export const REFRESH_STEP_MS = 2;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * How far behind the clock the open stays' buckets may fall before the sweeper moves them on without any
@@ -51,7 +47,6 @@ export function refreshReports(
     batch: REFRESH_BATCH,
     budgetMs,
     pause: nextTurn,
-    ...(ctx.db.dialect === "sqlite" ? { stepMs: REFRESH_STEP_MS } : {}),
   });
 }
 
