@@ -157,9 +157,7 @@ export async function candidatesOf(
   const { dbLabel } = options;
   // Blocks already seen at their limit are not read again (arrivalBlocks): they stay at it.
   const common = new Set(
-    dbLabel === undefined
-      ? []
-      : keys.filter((key) => commonKeys.has(commonKey(dbLabel, organisationId, key))),
+    dbLabel === undefined ? [] : keys.filter((key) => knownCommon(dbLabel, organisationId, key)),
   );
   const filed =
     options.filed ??
@@ -222,6 +220,11 @@ function commonKey(dbLabel: string, organisationId: string, key: string): string
   return `${dbLabel}\u0000${organisationId}\u0000${key}`;
 }
 
+/** Whether the block of `key` was seen at its limit (rememberCommon): neither locked nor read again. */
+function knownCommon(dbLabel: string, organisationId: string, key: string): boolean {
+  return commonKeys.has(commonKey(dbLabel, organisationId, key));
+}
+
 function rememberCommon(dbLabel: string, organisationId: string, key: string): void {
   if (commonKeys.size >= MAX_COMMON_KEYS) commonKeys.clear();
   commonKeys.add(commonKey(dbLabel, organisationId, key));
@@ -236,7 +239,7 @@ function rememberCommon(dbLabel: string, organisationId: string, key: string): v
  */
 export function arrivalLocks(dbLabel: string, organisationId: string, keys: readonly string[]): string[] {
   return keys
-    .filter((key) => lookupLimit(key) > 0 && !commonKeys.has(commonKey(dbLabel, organisationId, key)))
+    .filter((key) => lookupLimit(key) > 0 && !knownCommon(dbLabel, organisationId, key))
     .map((key) => `match-key\u0000${organisationId}\u0000${key}`);
 }
 
@@ -254,7 +257,7 @@ export function arrivalBlocks(
 ): BlockLookup[] {
   return keys
     .map((key) => ({ organisationId, key, limit: lookupLimit(key) }))
-    .filter(({ key, limit }) => limit > 0 && !commonKeys.has(commonKey(dbLabel, organisationId, key)));
+    .filter(({ key, limit }) => limit > 0 && !knownCommon(dbLabel, organisationId, key));
 }
 
 /** The keys a contact is filed under (src/core/dedupe/arrival.ts). */
