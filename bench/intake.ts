@@ -543,7 +543,8 @@ process.stdout.write(
             baseline.errors +
             baselineFour.errors +
             productAtRate.errors +
-            baselineAtRate.errors,
+            baselineAtRate.errors +
+            (floorAtRate?.errors ?? 0),
         ),
         loadAverage,
       ],
