@@ -494,8 +494,11 @@ export async function refreshRollups(
     now: string;
     batch: number;
     budgetMs: number;
-    /** Awaited between two transactions, to let other work run (on SQLite each one blocks the process). */
-    pause?: () => Promise<void>;
+    /**
+     * Awaited between two transactions with the last one's duration (ms), to let other work run (on
+     * SQLite each one blocks the process).
+     */
+    pause?: (stepMs: number) => Promise<void>;
   },
 ): Promise<RefreshResult> {
   const { organisationId, now, batch, budgetMs, pause } = options;
@@ -561,7 +564,7 @@ export async function refreshRollups(
     applied += done;
     if (done < batch) return { built, applied, pending: false };
     if (Date.now() - started > budgetMs) return { built, applied, pending: true };
-    await pause?.();
+    await pause?.(took);
   }
 }
 

@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import type { ApiKeyIssued } from "../../src/core/model.js";
 import { type RefreshStep, refreshSteps } from "../../src/db/report-rollups.js";
 import { sweep } from "../../src/jobs/sweeper.js";
-import { REFRESH_BATCH } from "../../src/services/refresh-reports.js";
+import { REFRESH_BATCH, SWEEP_REFRESH_SHARE } from "../../src/services/refresh-reports.js";
 import { describeEachDatabase, type TestEnv } from "../support/databases.js";
 import { expectProblem, send } from "../support/http.js";
 import { type SeededOrganisation, seedOrganisation } from "../support/seed.js";
@@ -358,7 +358,11 @@ describeEachDatabase("intake", (env) => {
     };
     setImmediate(spin);
     const steps: RefreshStep[] = [];
-    const onStep = (step: unknown) => steps.push(step as RefreshStep);
+    const endedAt: number[] = [];
+    const onStep = (step: unknown) => {
+      endedAt.push(performance.now());
+      steps.push(step as RefreshStep);
+    };
     refreshSteps.subscribe(onStep);
     const swept = await sweep(e.ctx).finally(() => refreshSteps.unsubscribe(onStep));
     counting = false;
@@ -370,6 +374,11 @@ describeEachDatabase("intake", (env) => {
     expect(swept.reportRollups.built).toBe(0);
     expect(swept.reportRollups.applied).toBeGreaterThanOrEqual(300);
     expect(turns).toBeGreaterThanOrEqual(5);
+    // The sweep takes its share of the time and no more: after each step it waits three times as long (a
+    // timer may fire up to a millisecond early, hence one per step of slack).
+    const busy = steps.reduce((sum, step) => sum + step.ms, 0);
+    const elapsed = endedAt.at(-1)! - (endedAt[0]! - steps[0]!.ms);
+    expect(busy).toBeLessThanOrEqual(SWEEP_REFRESH_SHARE * elapsed + steps.length);
     const count = async (table: "report_facts" | "contacts") =>
       (await db.selectFrom(table).select("organisation_id").where("organisation_id", "=", org.id).execute())
         .length;
