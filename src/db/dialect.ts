@@ -498,9 +498,10 @@ const INSERT_TEXTS = 2_000;
  * PostgreSQL: the insert texts above, each with a statement name. A transaction's connection runs
  * them as named statements, which it parses and plans once (pg keeps each connection's prepared
  * names) instead of at every run: an intake's insert spent 0.34 ms parsing and 0.42 ms binding,
- * with its planning, at every run (means, PostgreSQL's log at 200/s; 0.09 ms binding once named). Reads stay unnamed: after five runs
- * PostgreSQL may keep a generic plan for a named statement, and the duplicate blocks' read, tried
- * named, took 1.56 ms on average instead of 0.25 ms (its median unchanged: some runs far slower).
+ * with its planning, at every run (means, PostgreSQL's log at 200/s; 0.09 ms binding once named).
+ * Reads stay unnamed: after five runs PostgreSQL may keep a generic plan for a named statement, and
+ * the duplicate blocks' read, tried named, took 1.56 ms on average instead of 0.25 ms (its median
+ * unchanged: some runs far slower).
  */
 const insertNames = new Map<string, string>();
 

@@ -23,9 +23,10 @@ const REFRESH_ON_READ_MS = 5_000;
 /** An organisation this small is built on its first report; a larger one by the sweeper. */
 const BUILD_ON_READ_LIMIT = 10_000;
 /**
- * Changes counted per transaction, with a turn of the event loop between two: on SQLite a transaction
- * blocks the whole process (synchronous calls), so a refresh must come in steps a request can wait for
- * (a few milliseconds each at 10^5 contacts; BENCHMARKS.md, "intake").
+ * Changes counted per transaction, with a pause between two (a turn of the event loop for a report,
+ * SWEEP_REFRESH_SHARE for the sweeper): on SQLite a transaction blocks the whole process (synchronous
+ * calls), so a refresh must come in steps a request can wait for (a few milliseconds each at 10^5
+ * contacts; BENCHMARKS.md, "intake").
  */
 export const REFRESH_BATCH = 50;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
