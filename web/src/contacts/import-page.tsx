@@ -142,6 +142,8 @@ export function ImportPage() {
   const preview = useMutation({
     mutationFn: (next: Upload) =>
       sendFile(next, meta.data?.types ?? { csv: "", xlsx: "" }, true, setProgress),
+    // Each reading counts from nothing: the last one's figure is not this one's.
+    onMutate: () => setProgress(null),
     onSuccess: (report, sent) => {
       // The first reading says how the server mapped each column; from then on the user chooses.
       if (Object.keys(sent.choices).length === 0) {
@@ -154,6 +156,7 @@ export function ImportPage() {
   const run = useMutation({
     mutationFn: (next: Upload) =>
       sendFile(next, meta.data?.types ?? { csv: "", xlsx: "" }, false, setProgress),
+    onMutate: () => setProgress(null),
     onSuccess: () => client.invalidateQueries({ queryKey: ["contacts"] }),
   });
 
