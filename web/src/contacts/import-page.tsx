@@ -161,7 +161,6 @@ export function ImportPage() {
   });
 
   function start(file: File | null, presetId: PresetId | "") {
-    setProgress(null);
     run.reset();
     preview.reset();
     if (!file) {
