@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_ACCOUNTABILITY, wantedDeadlines } from "../../core/accountability/deadlines.js";
+import { OVERDUE_PILEUP } from "../../core/accountability/health.js";
 import { PATHS } from "../../core/lifecycle/progress.js";
 import { DEFAULT_REASONS, REASONED_STATUSES, STATUSES } from "../../core/lifecycle/states.js";
 import { demoCities } from "./cities.js";
@@ -117,6 +119,43 @@ describe("the demo generator", () => {
           "worker",
           "worker2",
         ]);
+      });
+
+      it("records each worker's latest offer, as dispatch does", () => {
+        const latest = new Map<string, string>();
+        for (const a of data.activities) {
+          const change =
+            a.kind === "status" ? (JSON.parse(a.data) as { to: string; workerId: string | null }) : null;
+          if (change?.to !== "offered" || !change.workerId) continue;
+          if ((latest.get(change.workerId) ?? "") < a.created_at) latest.set(change.workerId, a.created_at);
+        }
+        expect(latest.size).toBeGreaterThan(data.workers.length / 2);
+        for (const w of data.workers) expect(w.last_offer_at, w.name).toBe(latest.get(w.id) ?? null);
+      });
+
+      it("leaves most workers on top of their deadlines, and some not", () => {
+        const overdue = new Map<string, number>();
+        for (const c of data.contacts) {
+          const wanted = wantedDeadlines(
+            {
+              status: c.status,
+              progress: c.progress,
+              assignedWorkerId: c.assigned_worker_id,
+              assignedAt: c.assigned_at,
+              acceptedAt: c.accepted_at,
+              firstAttemptAt: c.first_attempt_at,
+              firstMeetingAt: c.first_meeting_at,
+              lastUpdateAt: c.last_update_at,
+            },
+            DEFAULT_ACCOUNTABILITY,
+          );
+          for (const w of wanted) {
+            if (w.dueAt < NOW.toISOString()) overdue.set(w.workerId, (overdue.get(w.workerId) ?? 0) + 1);
+          }
+        }
+        const piling = data.workers.filter((w) => (overdue.get(w.id) ?? 0) >= OVERDUE_PILEUP).length;
+        expect(piling).toBeGreaterThan(data.workers.length * 0.05);
+        expect(piling).toBeLessThan(data.workers.length * 0.35);
       });
     });
   }

@@ -4,6 +4,7 @@
  * Every status change and progress step goes through the lifecycle core, so each history is one the
  * application itself could have written.
  */
+import { DEFAULT_ACCOUNTABILITY } from "../../core/accountability/deadlines.js";
 import { MEETING_STEPS } from "../../core/accountability/facts.js";
 import { foldText, normalisePhones, searchText } from "../../core/contacts/normalise.js";
 import { PATHS, planProgress } from "../../core/lifecycle/progress.js";
@@ -37,6 +38,10 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 /** How far back contacts go: 18 months. */
 const HISTORY_DAYS = 548;
+const FIRST_MEETING_DAYS = DEFAULT_ACCOUNTABILITY.firstMeetingDays ?? 14;
+const UPDATE_EVERY_DAYS = DEFAULT_ACCOUNTABILITY.defaultUpdateEveryDays ?? 7;
+/** The share of field workers who keep up with their contacts (the others fill the overdue board). */
+const KEEPS_UP = 0.8;
 /** Nothing the demo writes is closer to `now` than this. */
 const MARGIN = 2 * MINUTE;
 
@@ -82,6 +87,11 @@ interface FieldWorker {
   gender: "m" | "f";
   createdAt: number;
   featured: boolean;
+  /**
+   * Keeps up with their contacts: meets them soon after accepting and gives news at least weekly.
+   * Most do; the others let relationships go quiet, and fill the overdue board.
+   */
+  keepsUp: boolean;
   /** Contacts held now: offered, active or paused. */
   load: number;
 }
@@ -331,6 +341,7 @@ class Generator {
       gender: w.gender,
       createdAt,
       featured,
+      keepsUp: featured || this.random.chance(KEEPS_UP),
       load: 0,
     });
   }
@@ -744,8 +755,13 @@ class Generator {
     const out: Happening[] = [];
     const span = end - accepted;
     const path = PATHS[this.kind] as readonly string[];
-    const target = this.progressTarget(d, span / DAY);
     const metIndex = path.indexOf("met");
+    // Whoever keeps up has met a contact held longer than the first meeting may take.
+    const keptUp = d.final === "active" && worker.keepsUp;
+    const target =
+      keptUp && span > FIRST_MEETING_DAYS * DAY
+        ? Math.max(metIndex, this.progressTarget(d, span / DAY))
+        : this.progressTarget(d, span / DAY);
 
     // Progress, one step after another (sometimes skipping one), squeezed into the time there was.
     const planned: Array<{ gap: number; to: string }> = [];
@@ -778,10 +794,9 @@ class Generator {
     }
 
     // Calls, meetings and notes over the months; some relationships quietly go stale.
-    const liveUntil = d.final === "active" && r.chance(0.2) ? accepted + span * r.float(0.3, 0.8) : end;
-    const count = Math.min(10, Math.floor((liveUntil - accepted) / DAY / r.float(15, 40)));
-    for (let i = 0; i < count; i++) {
-      const when = accepted + r.next() * (liveUntil - accepted);
+    const stale = d.final === "active" && r.chance(worker.keepsUp ? 0.03 : 0.6);
+    const liveUntil = stale ? accepted + span * r.float(0.3, 0.8) : end;
+    const touch = (when: number): void => {
       const kind =
         when > metAt
           ? r.weighted([
@@ -795,9 +810,12 @@ class Generator {
             ] as const);
       const texts = kind === "meeting" ? MEETINGS : kind === "call" ? WORKER_CALLS : WORKER_NOTES;
       out.push({ at: when, kind, body: this.say(d, texts), actor });
-    }
+    };
+    const count = Math.min(10, Math.floor((liveUntil - accepted) / DAY / r.float(15, 40)));
+    for (let i = 0; i < count; i++) touch(accepted + r.next() * (liveUntil - accepted));
 
     // A pause along the way for some of those still active.
+    let activeAgain = accepted;
     if (d.final === "active" && span > 40 * DAY && r.chance(0.1)) {
       const pausedAt = accepted + span * r.float(0.3, 0.6);
       const resumedAt = Math.min(pausedAt + r.float(7, 30) * DAY, end - DAY);
@@ -814,6 +832,17 @@ class Generator {
         actor,
       });
       out.push({ at: resumedAt, kind: "status", to: "active", body: null, actor });
+      activeAgain = resumedAt;
+    }
+
+    // And news within the update interval, from whoever keeps up (after any pause: news given
+    // while paused is no update).
+    if (keptUp && !stale) {
+      const when = Math.max(
+        end - r.float(0.02, 0.9) * UPDATE_EVERY_DAYS * DAY,
+        activeAgain + r.float(1, 120) * MINUTE,
+      );
+      if (when < end) touch(when);
     }
     return out.filter((h) => h.at > accepted && h.at < end).sort((a, b) => a.at - b.at);
   }
@@ -1030,6 +1059,11 @@ class Generator {
           acceptedAt = firstAttemptAt = firstMeetingAt = lastUpdateAt = null;
         }
         if (change.from === "offered" && change.status === "active") acceptedAt = at;
+        // As dispatch records it (db/dispatch.ts): the latest offer each worker was made.
+        if (change.status === "offered" && h.worker) {
+          const row = h.worker.row;
+          if (row.last_offer_at === null || row.last_offer_at < iso(at)) row.last_offer_at = iso(at);
+        }
         state = { status: change.status, assignedWorkerId: change.assignedWorkerId };
         reason = change.statusReason;
         statusChangedAt = at;
