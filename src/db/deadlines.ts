@@ -2,7 +2,7 @@
 import { type Insertable, type Kysely, type Selectable, sql } from "kysely";
 import type { ContactFacts, DeadlineKind, OpenDeadline } from "../core/accountability/deadlines.js";
 import { type DialectName, forUpdateSkipLocked, millisecondsBetween } from "./dialect.js";
-import type { Database, DeadlinesTable } from "./schema.js";
+import type { ContactsTable, Database, DeadlinesTable } from "./schema.js";
 
 export type DeadlineRow = Selectable<DeadlinesTable>;
 
@@ -27,7 +27,23 @@ export async function contactFacts(
     .where("organisation_id", "=", organisationId)
     .where("id", "=", contactId)
     .executeTakeFirst();
-  if (!row) return undefined;
+  return row && factsOfRow(row);
+}
+
+/** A contact row's columns that the deadlines depend on, as the accountability core reads them. */
+export function factsOfRow(
+  row: Pick<
+    ContactsTable,
+    | "status"
+    | "progress"
+    | "assigned_worker_id"
+    | "assigned_at"
+    | "accepted_at"
+    | "first_attempt_at"
+    | "first_meeting_at"
+    | "last_update_at"
+  >,
+): ContactFacts {
   return {
     status: row.status,
     progress: row.progress,

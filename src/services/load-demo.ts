@@ -9,6 +9,7 @@ import { firstLookAt, wantedDeadlines } from "../core/accountability/deadlines.j
 import type { Organisation } from "../core/model.js";
 import { h3CellsOf } from "../core/reports/hexagons.js";
 import { stageEntriesOf } from "../core/reports/stage-history.js";
+import { factsOfRow } from "../db/deadlines.js";
 import { findOrganisationBySlug } from "../db/organisations.js";
 import type { ActivitiesTable, ContactStageChangesTable, ContactsTable, Database } from "../db/schema.js";
 import { insertStageChanges } from "../db/stage-changes.js";
@@ -230,19 +231,7 @@ function demoDeadlines(
 ): Array<Insertable<Database["deadlines"]>> {
   const rows: Array<Insertable<Database["deadlines"]>> = [];
   for (const c of contacts) {
-    const wanted = wantedDeadlines(
-      {
-        status: c.status,
-        progress: c.progress,
-        assignedWorkerId: c.assigned_worker_id,
-        assignedAt: c.assigned_at,
-        acceptedAt: c.accepted_at,
-        firstAttemptAt: c.first_attempt_at,
-        firstMeetingAt: c.first_meeting_at,
-        lastUpdateAt: c.last_update_at,
-      },
-      organisation.settings.accountability,
-    );
+    const wanted = wantedDeadlines(factsOfRow(c), organisation.settings.accountability);
     for (const w of wanted) {
       const late = w.dueAt < now;
       rows.push({

@@ -3,6 +3,7 @@ import { DEFAULT_ACCOUNTABILITY, wantedDeadlines } from "../../core/accountabili
 import { OVERDUE_PILEUP } from "../../core/accountability/health.js";
 import { PATHS } from "../../core/lifecycle/progress.js";
 import { DEFAULT_REASONS, REASONED_STATUSES, STATUSES } from "../../core/lifecycle/states.js";
+import { factsOfRow } from "../../db/deadlines.js";
 import { demoCities } from "./cities.js";
 import { type City, type DemoData, generateDemo } from "./generate.js";
 import { type DemoProfile, PROFILES } from "./profiles.js";
@@ -136,19 +137,7 @@ describe("the demo generator", () => {
       it("leaves most workers on top of their deadlines, and some not", () => {
         const overdue = new Map<string, number>();
         for (const c of data.contacts) {
-          const wanted = wantedDeadlines(
-            {
-              status: c.status,
-              progress: c.progress,
-              assignedWorkerId: c.assigned_worker_id,
-              assignedAt: c.assigned_at,
-              acceptedAt: c.accepted_at,
-              firstAttemptAt: c.first_attempt_at,
-              firstMeetingAt: c.first_meeting_at,
-              lastUpdateAt: c.last_update_at,
-            },
-            DEFAULT_ACCOUNTABILITY,
-          );
+          const wanted = wantedDeadlines(factsOfRow(c), DEFAULT_ACCOUNTABILITY);
           for (const w of wanted) {
             if (w.dueAt < NOW.toISOString()) overdue.set(w.workerId, (overdue.get(w.workerId) ?? 0) + 1);
           }
