@@ -5,8 +5,10 @@
 import type { Insertable, Kysely } from "kysely";
 import type { Context } from "../context.js";
 import type { Role } from "../core/access/roles.js";
-import { firstLookAt, wantedDeadlines } from "../core/accountability/deadlines.js";
+import { escalate, firstLookAt, wantedDeadlines } from "../core/accountability/deadlines.js";
 import type { Organisation } from "../core/model.js";
+import type { NotificationData } from "../core/notifications/messages.js";
+import type { NotificationKind } from "../core/notifications/preferences.js";
 import { h3CellsOf } from "../core/reports/hexagons.js";
 import { stageEntriesOf } from "../core/reports/stage-history.js";
 import { factsOfRow } from "../db/deadlines.js";
@@ -93,11 +95,13 @@ async function loadOrganisation(
     );
     await insertAll(trx, "activities", data.activities);
     await insertStageChanges(trx, demoStageChanges(data.contacts, data.activities, shared.newId));
-    await insertAll(
-      trx,
-      "deadlines",
-      demoDeadlines(data.contacts, organisation, ctx.clock.now().toISOString(), ctx.newId),
-    );
+    const now = ctx.clock.now().toISOString();
+    const ladder = demoDeadlines(data, organisation, users, now, ctx.newId, shared.newId);
+    await insertAll(trx, "deadlines", ladder.deadlines);
+    await insertAll(trx, "notifications", [
+      ...ladder.notifications,
+      ...demoOfferNotices(data, organisation, users, now, shared.newId),
+    ]);
     await audit(trx, ctx, systemCaller(organisation.id), {
       action: "demo.load",
       entity: "organisation",
@@ -219,30 +223,65 @@ async function createStaff(
 }
 
 /**
- * The deadlines the demo's held contacts have now. Those already past due start as if the ladder
- * had been climbed (the dispatchers told): the overdue board has work on it, and the first sweep does
- * not send a burst of reminders about eighteen months of history.
+ * The deadlines the demo's held contacts have now, each with its escalation ladder climbed as the
+ * sweeper would have climbed it (reminded, then escalated to the dispatchers), and what each rung
+ * told whom: the overdue board has work on it, the inboxes have its history, and the first sweep
+ * does not send a burst of reminders about eighteen months of it. A rung that would change the
+ * contact (an offer lapsing, a contact taken back) is left due, for the first sweep to take.
  */
 function demoDeadlines(
-  contacts: DemoData["contacts"],
+  data: DemoData,
   organisation: Organisation,
+  users: DemoUsers,
   now: string,
   newId: () => string,
-): Array<Insertable<Database["deadlines"]>> {
-  const rows: Array<Insertable<Database["deadlines"]>> = [];
-  for (const c of contacts) {
-    const wanted = wantedDeadlines(factsOfRow(c), organisation.settings.accountability);
-    for (const w of wanted) {
-      const late = w.dueAt < now;
-      rows.push({
-        id: newId(),
+  noticeId: (at: number) => string,
+): {
+  deadlines: Array<Insertable<Database["deadlines"]>>;
+  notifications: Array<Insertable<Database["notifications"]>>;
+} {
+  const settings = organisation.settings.accountability;
+  const workers = new Map(data.workers.map((w) => [w.id, w]));
+  const deadlines: Array<Insertable<Database["deadlines"]>> = [];
+  const notifications: Array<Insertable<Database["notifications"]>> = [];
+  for (const c of data.contacts) {
+    for (const w of wantedDeadlines(factsOfRow(c), settings)) {
+      const id = newId();
+      const worker = workers.get(w.workerId);
+      let level = 0;
+      let nextAt: string | null = firstLookAt(w.kind, c.assigned_at ?? now, w.dueAt);
+      while (nextAt !== null && nextAt <= now) {
+        const step = escalate({ kind: w.kind, dueAt: w.dueAt, level }, settings, nextAt);
+        if (step.action === "expire" || step.action === "take_back") break;
+        const to =
+          step.action === "remind" ? worker?.user_id : step.action === "escalate" ? users.dispatcher : null;
+        if (to) {
+          notifications.push(
+            demoNotice(organisation.id, to, nextAt, now, noticeId, {
+              kind:
+                step.action === "escalate"
+                  ? "deadline_escalated"
+                  : w.kind === "accept"
+                    ? "offer_reminder"
+                    : "deadline_reminder",
+              contactId: c.id,
+              deadlineId: id,
+              data: { dueAt: w.dueAt, deadlineKind: w.kind, workerName: worker?.name ?? null },
+            }),
+          );
+        }
+        level = step.level;
+        nextAt = step.nextAt;
+      }
+      deadlines.push({
+        id,
         organisation_id: organisation.id,
         contact_id: c.id,
         worker_id: w.workerId,
         kind: w.kind,
         due_at: w.dueAt,
-        level: late ? 2 : 0,
-        next_at: late ? null : firstLookAt(w.kind, c.assigned_at ?? now, w.dueAt),
+        level,
+        next_at: nextAt,
         requested_by: null,
         note: null,
         created_at:
@@ -257,10 +296,78 @@ function demoDeadlines(
       });
     }
   }
-  return rows;
+  return { deadlines, notifications };
 }
 
-async function insertAll<T extends "workers" | "contacts" | "activities" | "deadlines">(
+/**
+ * What else the demo's history told its people: each worker with a login of the offers waiting for
+ * them, the dispatcher of every offer a worker handed back.
+ */
+function demoOfferNotices(
+  data: DemoData,
+  organisation: Organisation,
+  users: DemoUsers,
+  now: string,
+  newId: (at: number) => string,
+): Array<Insertable<Database["notifications"]>> {
+  const workers = new Map(data.workers.map((w) => [w.id, w]));
+  const notices: Array<Insertable<Database["notifications"]>> = [];
+  const acceptMs = organisation.settings.accountability.acceptHours * 3_600_000;
+  for (const c of data.contacts) {
+    const to = c.assigned_worker_id ? workers.get(c.assigned_worker_id)?.user_id : null;
+    if (c.status !== "offered" || !to || !c.assigned_at) continue;
+    notices.push(
+      demoNotice(organisation.id, to, c.assigned_at, now, newId, {
+        kind: "offer_new",
+        contactId: c.id,
+        data: { dueAt: new Date(Date.parse(c.assigned_at) + acceptMs).toISOString() },
+      }),
+    );
+  }
+  for (const a of data.activities) {
+    if (a.kind !== "status") continue;
+    const change = JSON.parse(a.data) as { from?: string; to?: string; previousWorkerId?: string | null };
+    if (change.from !== "offered" || change.to !== "ready" || !change.previousWorkerId) continue;
+    notices.push(
+      demoNotice(organisation.id, users.dispatcher, a.created_at, now, newId, {
+        kind: "offer_declined",
+        contactId: a.contact_id,
+        data: { workerName: workers.get(change.previousWorkerId)?.name ?? null, reason: a.body },
+      }),
+    );
+  }
+  return notices;
+}
+
+/** Notices older than this were read by the time the demo starts; newer ones wait in the inbox. */
+const DEMO_READ_AFTER_MS = 2 * 24 * 3_600_000;
+
+function demoNotice(
+  organisationId: string,
+  userId: string,
+  at: string,
+  now: string,
+  newId: (at: number) => string,
+  notice: { kind: NotificationKind; contactId: string; deadlineId?: string; data: NotificationData },
+): Insertable<Database["notifications"]> {
+  const old = Date.parse(now) - Date.parse(at) > DEMO_READ_AFTER_MS;
+  return {
+    // Ids sort like their times: the inbox lists by id.
+    id: newId(Date.parse(at)),
+    organisation_id: organisationId,
+    user_id: userId,
+    kind: notice.kind,
+    contact_id: notice.contactId,
+    deadline_id: notice.deadlineId ?? null,
+    data: JSON.stringify(notice.data),
+    email: "none",
+    created_at: at,
+    read_at: old ? new Date(Date.parse(at) + 3_600_000).toISOString() : null,
+    withdrawn_at: null,
+  };
+}
+
+async function insertAll<T extends "workers" | "contacts" | "activities" | "deadlines" | "notifications">(
   trx: Kysely<Database>,
   table: T,
   rows: ReadonlyArray<Insertable<Database[T]>>,

@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { expect, it } from "vitest";
 import { STATUSES } from "../../src/core/lifecycle/states.js";
 import type { Database } from "../../src/db/schema.js";
+import { escalateDue } from "../../src/services/escalate-deadlines.js";
 import { loadDemo } from "../../src/services/load-demo.js";
 import { describeEachDatabase } from "../support/databases.js";
 
@@ -110,6 +111,77 @@ describeEachDatabase("demo", (env) => {
         if (login.role === "worker") expect(me.user.workerId).not.toBeNull();
       }
       await expect(loadDemo(ctx, { seed: 1 })).rejects.toThrow(/already loaded/);
+    },
+    LOAD_TIMEOUT,
+  );
+
+  it(
+    "leaves each deadline on the rung the sweeper would have climbed to, with the inboxes that climb filled",
+    async () => {
+      const { ctx } = env();
+      const db = ctx.db.kysely;
+      await loadDemo(ctx, { seed: 1 });
+      const now = ctx.clock.now().toISOString();
+
+      // Nothing is left for the first sweep: no reminder about the past, no offer already lapsed.
+      expect(await escalateDue(ctx)).toEqual({
+        reminded: 0,
+        escalated: 0,
+        expired: 0,
+        takenBack: 0,
+        seen: 0,
+      });
+
+      const open = await db
+        .selectFrom("deadlines")
+        .select(["id", "kind", "level", "due_at", "organisation_id"])
+        .where("closed_at", "is", null)
+        .execute();
+      const notices = await db
+        .selectFrom("notifications")
+        .innerJoin("users", "users.id", "notifications.user_id")
+        .select([
+          "notifications.id",
+          "notifications.kind",
+          "notifications.deadline_id",
+          "notifications.contact_id",
+          "notifications.organisation_id",
+          "notifications.created_at",
+          "notifications.read_at",
+          "users.role",
+          "users.organisation_id as user_organisation",
+        ])
+        .execute();
+      expect(notices.filter((n) => n.user_organisation !== n.organisation_id)).toEqual([]);
+      expect(notices.filter((n) => n.created_at > now)).toEqual([]);
+
+      // Each deadline escalated is one notice to its organisation's dispatcher; no other is.
+      const escalated = new Set(open.filter((d) => d.level === 2).map((d) => d.id));
+      const told = notices.filter((n) => n.kind === "deadline_escalated");
+      expect(escalated.size).toBeGreaterThan(100);
+      expect(told.map((n) => n.deadline_id).sort()).toEqual([...escalated].sort());
+      expect(told.every((n) => n.role === "dispatcher")).toBe(true);
+      expect(open.filter((d) => d.level === 2 && d.due_at > now)).toEqual([]);
+      expect(open.filter((d) => d.kind === "accept" && d.due_at <= now)).toEqual([]);
+
+      // Every offer waiting for a worker with a login is in that worker's inbox.
+      const waiting = await db
+        .selectFrom("contacts")
+        .innerJoin("workers", "workers.id", "contacts.assigned_worker_id")
+        .select("contacts.id")
+        .where("contacts.status", "=", "offered")
+        .where("workers.user_id", "is not", null)
+        .execute();
+      const offered = notices.filter((n) => n.kind === "offer_new");
+      expect(waiting.length).toBeGreaterThan(0);
+      expect(offered.map((n) => n.contact_id).sort()).toEqual(waiting.map((c) => c.id).sort());
+      expect(notices.some((n) => n.kind === "offer_declined" && n.role === "dispatcher")).toBe(true);
+
+      // Older notices were read, the last two days' wait; an inbox lists by id, so ids follow time.
+      const twoDaysAgo = new Date(Date.parse(now) - 2 * 24 * 3_600_000).toISOString();
+      expect(notices.filter((n) => (n.read_at === null) !== n.created_at >= twoDaysAgo)).toEqual([]);
+      const byId = [...notices].sort((a, b) => (a.id < b.id ? -1 : 1)).map((n) => n.created_at);
+      expect(byId).toEqual([...byId].sort());
     },
     LOAD_TIMEOUT,
   );

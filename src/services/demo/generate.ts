@@ -40,6 +40,7 @@ const DAY = 24 * HOUR;
 const HISTORY_DAYS = 548;
 const FIRST_MEETING_DAYS = DEFAULT_ACCOUNTABILITY.firstMeetingDays ?? 14;
 const UPDATE_EVERY_DAYS = DEFAULT_ACCOUNTABILITY.defaultUpdateEveryDays ?? 7;
+const ACCEPT_HOURS = DEFAULT_ACCOUNTABILITY.acceptHours;
 /** The share of field workers who keep up with their contacts (the others fill the overdue board). */
 const KEEPS_UP = 0.8;
 /** Nothing the demo writes is closer to `now` than this. */
@@ -741,7 +742,8 @@ class Generator {
         body: null,
         actor: dispatcher,
       };
-      if (d.final === "offered") offer.anchorAt = this.now - this.hours(1, 72);
+      // Still open: an offer past its answer time would have lapsed (the sweeper's job).
+      if (d.final === "offered") offer.anchorAt = this.now - this.hours(1, ACCEPT_HOURS - 2);
       steps.push(offer);
       if (d.relationship) move(this.hours(1, 40), "active", { actor: worker.row.user_id });
     }
