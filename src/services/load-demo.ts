@@ -7,16 +7,16 @@ import type { Context } from "../context.js";
 import type { Role } from "../core/access/roles.js";
 import { escalate, firstLookAt, wantedDeadlines } from "../core/accountability/deadlines.js";
 import type { Organisation } from "../core/model.js";
-import type { NotificationData } from "../core/notifications/messages.js";
-import type { NotificationKind } from "../core/notifications/preferences.js";
 import { h3CellsOf } from "../core/reports/hexagons.js";
 import { stageEntriesOf } from "../core/reports/stage-history.js";
 import { factsOfRow } from "../db/deadlines.js";
 import { findOrganisationBySlug } from "../db/organisations.js";
 import type { ActivitiesTable, ContactStageChangesTable, ContactsTable, Database } from "../db/schema.js";
 import { insertStageChanges } from "../db/stage-changes.js";
+import { demoAgenda } from "./demo/agenda.js";
 import { demoCities } from "./demo/cities.js";
 import { type City, type DemoData, type DemoUsers, generateDemo } from "./demo/generate.js";
+import { demoNotice } from "./demo/notices.js";
 import { COUNTRIES } from "./demo/places.js";
 import { type DemoProfile, PASSWORD, PROFILES } from "./demo/profiles.js";
 import { deriveSeed, historicalIds, seededRandom } from "./demo/random.js";
@@ -86,6 +86,18 @@ async function loadOrganisation(
   const repeats = repeatArrivals(data.contacts, shared.newId, ctx.clock.now().getTime());
   data.contacts.push(...repeats.contacts);
   data.activities.push(...repeats.activities);
+  const agenda = demoAgenda({
+    kind: profile.kind,
+    organisationId: organisation.id,
+    contacts: data.contacts,
+    workers: data.workers,
+    activities: data.activities,
+    users,
+    now: ctx.clock.now().getTime(),
+    random: seededRandom(deriveSeed(shared.seed, `${profile.slug} agenda`)),
+    newId: shared.newId,
+  });
+  data.activities.push(...agenda.activities);
   await ctx.db.kysely.transaction().execute(async (trx) => {
     await insertAll(trx, "workers", data.workers);
     await insertAll(
@@ -98,9 +110,12 @@ async function loadOrganisation(
     const now = ctx.clock.now().toISOString();
     const ladder = demoDeadlines(data, organisation, users, now, ctx.newId, shared.newId);
     await insertAll(trx, "deadlines", ladder.deadlines);
+    await insertAll(trx, "callbacks", agenda.callbacks);
+    await insertAll(trx, "appointments", agenda.appointments);
     await insertAll(trx, "notifications", [
       ...ladder.notifications,
       ...demoOfferNotices(data, organisation, users, now, shared.newId),
+      ...agenda.notifications,
     ]);
     await audit(trx, ctx, systemCaller(organisation.id), {
       action: "demo.load",
@@ -339,39 +354,16 @@ function demoOfferNotices(
   return notices;
 }
 
-/** Notices older than this were read by the time the demo starts; newer ones wait in the inbox. */
-const DEMO_READ_AFTER_MS = 2 * 24 * 3_600_000;
-
-function demoNotice(
-  organisationId: string,
-  userId: string,
-  at: string,
-  now: string,
-  newId: (at: number) => string,
-  notice: { kind: NotificationKind; contactId: string; deadlineId?: string; data: NotificationData },
-): Insertable<Database["notifications"]> {
-  const old = Date.parse(now) - Date.parse(at) > DEMO_READ_AFTER_MS;
-  return {
-    // Ids sort like their times: the inbox lists by id.
-    id: newId(Date.parse(at)),
-    organisation_id: organisationId,
-    user_id: userId,
-    kind: notice.kind,
-    contact_id: notice.contactId,
-    deadline_id: notice.deadlineId ?? null,
-    data: JSON.stringify(notice.data),
-    email: "none",
-    created_at: at,
-    read_at: old ? new Date(Date.parse(at) + 3_600_000).toISOString() : null,
-    withdrawn_at: null,
-  };
-}
-
-async function insertAll<T extends "workers" | "contacts" | "activities" | "deadlines" | "notifications">(
-  trx: Kysely<Database>,
-  table: T,
-  rows: ReadonlyArray<Insertable<Database[T]>>,
-): Promise<void> {
+async function insertAll<
+  T extends
+    | "workers"
+    | "contacts"
+    | "activities"
+    | "deadlines"
+    | "notifications"
+    | "callbacks"
+    | "appointments",
+>(trx: Kysely<Database>, table: T, rows: ReadonlyArray<Insertable<Database[T]>>): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) {
     await trx
       .insertInto(table)

@@ -2,6 +2,8 @@ import { type Kysely, sql } from "kysely";
 import { expect, it } from "vitest";
 import { STATUSES } from "../../src/core/lifecycle/states.js";
 import type { Database } from "../../src/db/schema.js";
+import { remindAppointments } from "../../src/services/calendar.js";
+import { remindCallbacks } from "../../src/services/callbacks.js";
 import { escalateDue } from "../../src/services/escalate-deadlines.js";
 import { loadDemo } from "../../src/services/load-demo.js";
 import { describeEachDatabase } from "../support/databases.js";
@@ -182,6 +184,72 @@ describeEachDatabase("demo", (env) => {
       expect(notices.filter((n) => (n.read_at === null) !== n.created_at >= twoDaysAgo)).toEqual([]);
       const byId = [...notices].sort((a, b) => (a.id < b.id ? -1 : 1)).map((n) => n.created_at);
       expect(byId).toEqual([...byId].sort());
+    },
+    LOAD_TIMEOUT,
+  );
+
+  it(
+    "gives the setters callbacks to make and the workers meetings on free slots, with the reminders already due sent",
+    async () => {
+      const { ctx } = env();
+      const db = ctx.db.kysely;
+      await loadDemo(ctx, { seed: 1 });
+      const now = ctx.clock.now().toISOString();
+      // What the sweeper would send now was sent when it came due.
+      expect(await remindCallbacks(ctx)).toBe(0);
+      expect(await remindAppointments(ctx)).toBe(0);
+
+      const callbacks = await db
+        .selectFrom("callbacks")
+        .innerJoin("contacts", "contacts.id", "callbacks.contact_id")
+        .innerJoin("users", "users.id", "callbacks.setter_id")
+        .select(["callbacks.due_at", "callbacks.created_at", "contacts.status", "users.role"])
+        .where("callbacks.done_at", "is", null)
+        .execute();
+      expect(callbacks.length).toBeGreaterThan(20);
+      expect(
+        callbacks.filter((c) => !["new", "qualifying"].includes(c.status) || c.role !== "setter"),
+      ).toEqual([]);
+      expect(callbacks.filter((c) => c.created_at >= c.due_at || c.created_at > now)).toEqual([]);
+      expect(callbacks.some((c) => c.due_at < now)).toBe(true);
+
+      const meetings = await db
+        .selectFrom("appointments")
+        .innerJoin("contacts", "contacts.id", "appointments.contact_id")
+        .select([
+          "appointments.worker_id",
+          "appointments.start_ms",
+          "appointments.end_ms",
+          "appointments.id",
+          "contacts.status",
+          "contacts.progress",
+          "contacts.assigned_worker_id",
+        ])
+        .where("appointments.status", "=", "booked")
+        .orderBy("appointments.worker_id")
+        .orderBy("appointments.start_ms")
+        .execute();
+      expect(meetings.length).toBeGreaterThan(40);
+      for (const m of meetings) {
+        expect(m.status).toBe("active");
+        // A meeting set, or a follow-up with someone already met.
+        expect(["scheduled", "meeting_set", "met", "ongoing", "coaching", "won"]).toContain(m.progress);
+        expect(m.assigned_worker_id).toBe(m.worker_id);
+        expect(Number(m.start_ms)).toBeGreaterThan(Date.parse(now));
+      }
+      meetings.forEach((m, i) => {
+        const next = meetings[i + 1];
+        if (next?.worker_id === m.worker_id)
+          expect(Number(next.start_ms)).toBeGreaterThanOrEqual(Number(m.end_ms));
+      });
+      const booked = await db
+        .selectFrom("activities")
+        .select("data")
+        .where("kind", "=", "appointment")
+        .execute();
+      expect(booked.map((a) => JSON.parse(a.data).appointmentId).sort()).toEqual(
+        meetings.map((m) => m.id).sort(),
+      );
     },
     LOAD_TIMEOUT,
   );
