@@ -216,7 +216,9 @@ describeEachDatabase("demo", (env) => {
       const meetings = await db
         .selectFrom("appointments")
         .innerJoin("contacts", "contacts.id", "appointments.contact_id")
+        .innerJoin("workers", "workers.id", "appointments.worker_id")
         .select([
+          "workers.status as worker_status",
           "appointments.worker_id",
           "appointments.start_ms",
           "appointments.end_ms",
@@ -235,6 +237,7 @@ describeEachDatabase("demo", (env) => {
         // A meeting set, or a follow-up with someone already met.
         expect(["scheduled", "meeting_set", "met", "ongoing", "coaching", "won"]).toContain(m.progress);
         expect(m.assigned_worker_id).toBe(m.worker_id);
+        expect(m.worker_status).toBe("active");
         expect(Number(m.start_ms)).toBeGreaterThan(Date.parse(now));
       }
       meetings.forEach((m, i) => {

@@ -111,7 +111,7 @@ export function demoAgenda(input: {
   const busy = new Map<string, Busy[]>();
   for (const c of input.contacts) {
     const worker = c.assigned_worker_id ? workers.get(c.assigned_worker_id) : undefined;
-    if (c.status !== "active" || !worker) continue;
+    if (c.status !== "active" || worker?.status !== "active") continue;
     // A meeting set, or a follow-up with someone already met who is still in touch (more often for
     // the workers with a login, whose agenda the demo shows).
     const path = PATHS[input.kind] as readonly string[];
