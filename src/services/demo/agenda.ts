@@ -8,11 +8,6 @@ import type { Insertable } from "kysely";
 import { DateTime } from "luxon";
 import { DEFAULT_APPOINTMENTS } from "../../core/appointments/settings.js";
 import { PATHS } from "../../core/lifecycle/progress.js";
-import {
-  type Availability,
-  AvailabilitySchema,
-  DEFAULT_AVAILABILITY,
-} from "../../core/schedule/availability.js";
 import { type Busy, findSlots } from "../../core/schedule/slots.js";
 import type {
   ActivitiesTable,
@@ -22,6 +17,7 @@ import type {
   NotificationsTable,
   WorkersTable,
 } from "../../db/schema.js";
+import { slotQuery, slotWorkerOf } from "../slots.js";
 import type { DemoUsers } from "./generate.js";
 import { demoNotice } from "./notices.js";
 import { COUNTRIES, type CountryCode } from "./places.js";
@@ -109,14 +105,15 @@ export function demoAgenda(input: {
 
   const workers = new Map(input.workers.map((w) => [w.id, w]));
   const busy = new Map<string, Busy[]>();
+  const path = PATHS[input.kind] as readonly string[];
+  const met = path.indexOf("met");
   for (const c of input.contacts) {
     const worker = c.assigned_worker_id ? workers.get(c.assigned_worker_id) : undefined;
     if (c.status !== "active" || worker?.status !== "active") continue;
     // A meeting set, or a follow-up with someone already met who is still in touch (more often for
     // the workers with a login, whose agenda the demo shows).
-    const path = PATHS[input.kind] as readonly string[];
     const followUp =
-      path.indexOf(c.progress) >= path.indexOf("met") &&
+      path.indexOf(c.progress) >= met &&
       Date.parse(c.last_activity_at) > input.now - FOLLOW_UP_WITHIN_DAYS * DAY &&
       input.random.chance(worker.user_id ? 0.35 : 0.06);
     if (c.progress !== MEETING_SET[input.kind] && !followUp) continue;
@@ -126,25 +123,13 @@ export function demoAgenda(input: {
     const place = mode === "in_person" ? { lat: c.lat!, lon: c.lon! } : null;
     const taken = busy.get(worker.id) ?? [];
     const slots = findSlots(
-      {
-        id: worker.id,
-        timeZone: worker.time_zone,
-        availability: availabilityOf(worker),
-        lat: worker.lat,
-        lon: worker.lon,
-      },
+      slotWorkerOf(worker),
       taken,
-      {
-        fromMs: input.now,
-        toMs: input.now + MEETING_HORIZON_DAYS * DAY,
-        nowMs: input.now,
-        durationMinutes: settings.durationMinutes,
-        stepMinutes: settings.stepMinutes,
-        minNoticeMinutes: settings.minNoticeMinutes,
-        bufferMinutes: settings.bufferMinutes,
-        place,
-        travelKmh: settings.travelKmh,
-      },
+      slotQuery(
+        settings,
+        { fromMs: input.now, toMs: input.now + MEETING_HORIZON_DAYS * DAY, nowMs: input.now },
+        { place },
+      ),
     );
     if (slots.length === 0) continue;
     const startMs = input.random.pick(slots);
@@ -217,10 +202,4 @@ export function demoAgenda(input: {
     }
   }
   return agenda;
-}
-
-function availabilityOf(worker: WorkersTable): Availability {
-  if (!worker.availability) return DEFAULT_AVAILABILITY;
-  const parsed = AvailabilitySchema.safeParse(JSON.parse(worker.availability));
-  return parsed.success ? parsed.data : DEFAULT_AVAILABILITY;
 }
